@@ -1,0 +1,8 @@
+// The literal registry of CLI commands: one file per command, one line here.
+
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const commands: RegisterCommand[] = [];
