@@ -44,7 +44,11 @@ export async function run(
   } catch (e: unknown) {
     if (e instanceof CommanderError) {
       // Help and version are "errors" to commander; their text is already printed.
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
         return 0;
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
