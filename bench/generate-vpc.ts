@@ -50,7 +50,8 @@ export async function writeVpcFile(file: string, opts: VpcGenOptions): Promise<v
     external.push(`${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`);
   }
   const enis: string[] = [];
-  for (let i = 0; i < 200; i++) enis.push(`eni-${(0x0a1b2c3d4e5f0000 + i * 7919).toString(16).padStart(17, '0')}`);
+  for (let i = 0; i < 200; i++)
+    enis.push(`eni-${(0x0a1b2c3d4e5f0000 + i * 7919).toString(16).padStart(17, '0')}`);
   const out = createWriteStream(file, { highWaterMark: 1 << 22 });
   if (opts.header !== false) out.write(`${V2_HEADER}\n`);
   const chunk: string[] = [];
