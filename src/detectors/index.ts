@@ -1,0 +1,27 @@
+// The literal registry of detectors: one file per detector, one line here. The engine never
+// changes when a detector is added.
+
+import type { Detector } from '../engine/detector.ts';
+import { bruteforce } from './bruteforce.ts';
+import { dosOutbound } from './dos-outbound.ts';
+import { inboundFlood } from './inbound-flood.ts';
+import { largeUpload } from './large-upload.ts';
+import { longConnection } from './long-connection.ts';
+import { miningPool } from './mining-pool.ts';
+import { portProbe } from './port-probe.ts';
+import { portSweep } from './port-sweep.ts';
+import { portscan } from './portscan.ts';
+import { threatIntel } from './threat-intel.ts';
+
+export const detectors: readonly Detector[] = [
+  portscan,
+  portProbe,
+  portSweep,
+  bruteforce,
+  dosOutbound,
+  inboundFlood,
+  longConnection,
+  miningPool,
+  threatIntel,
+  largeUpload,
+];

@@ -1,0 +1,129 @@
+// Exfiltration:Host/LargeUpload (first version, fixed thresholds): our host sends a large
+// volume to one outside address in a window, or a single huge flow (Slips: 100 MB in one flow,
+// 500 MB to one address in an hour). Only bytes of connections our host started count, so a
+// server answering big downloads is not an upload. Baselines come with the next issue.
+
+import { z } from 'zod';
+import type { Detector } from '../engine/detector.ts';
+import { flowsQuery, pushSample } from '../engine/evidence.ts';
+import { hashKey } from '../engine/keys.ts';
+import { createTumblingWindows } from '../engine/windows.ts';
+import { cidrContainsText, parseCidr } from '../findings/cidr.ts';
+
+export const largeUploadConfigSchema = z.object({
+  windowSeconds: z.number().int().min(60).default(3600),
+  /** Bytes to one outside address in the window. */
+  windowBytes: z
+    .number()
+    .min(1)
+    .default(500 * 1024 * 1024),
+  /** Bytes in one flow record. */
+  flowBytes: z
+    .number()
+    .min(1)
+    .default(100 * 1024 * 1024),
+  /** Known upload destinations (backup targets, object storage): IPs or CIDRs. */
+  excludeDestinations: z.array(z.string()).default([]),
+  severity: z.number().min(1).max(10).default(5),
+  maxPairs: z.number().int().min(1000).default(2_000_000),
+});
+
+interface Upload {
+  src: number;
+  dst: number;
+  bytes: number;
+  biggest: number;
+  records: number;
+  ports: Set<number>;
+  first: number;
+  last: number;
+  resource: string | null;
+  samples: string[];
+}
+
+export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
+  id: 'large-upload',
+  types: ['Exfiltration:Host/LargeUpload'],
+  description: 'A large upload from our host to one outside address',
+  configSchema: largeUploadConfigSchema,
+  create(config) {
+    const excluded = config.excludeDestinations.map((c) => parseCidr(c)).filter((c) => c !== null);
+    const windows = createTumblingWindows(config.windowSeconds, () => new Map<number, Upload>());
+    return {
+      onFlows(view) {
+        const b = view.batch;
+        for (let i = 0; i < b.length; i++) {
+          if (view.skip[i] || view.reply[i] || !view.srcInternal[i] || view.dstInternal[i]) continue;
+          const bytes = b.bytes[i]!;
+          if (!(bytes > 0)) continue;
+          const w = windows.at(b.start[i]!);
+          if (w === null) continue;
+          const k = hashKey(view.srcKey[i]!, view.dstKey[i]!);
+          let u = w.get(k);
+          if (u === undefined) {
+            if (w.size >= config.maxPairs) continue;
+            u = {
+              src: view.srcKey[i]!,
+              dst: view.dstKey[i]!,
+              bytes: 0,
+              biggest: 0,
+              records: 0,
+              ports: new Set(),
+              first: b.start[i]!,
+              last: b.start[i]!,
+              resource: b.resource[i] ?? null,
+              samples: [],
+            };
+            w.set(k, u);
+          }
+          u.bytes += bytes;
+          u.records++;
+          if (bytes > u.biggest) u.biggest = bytes;
+          if (u.ports.size < 10) u.ports.add(b.dstPort[i]!);
+          u.first = Math.min(u.first, b.start[i]!);
+          u.last = Math.max(u.last, b.start[i]!);
+          if (bytes >= config.flowBytes / 100 || u.bytes >= config.windowBytes / 10)
+            pushSample(u.samples, b, i);
+        }
+      },
+      onWatermark(t, ctx) {
+        windows.closeUpTo(t, (start, end, w) => {
+          for (const u of w.values()) {
+            const byWindow = u.bytes >= config.windowBytes;
+            const byFlow = u.biggest >= config.flowBytes;
+            if (!byWindow && !byFlow) continue;
+            const host = ctx.keyText(u.src);
+            const dst = ctx.keyText(u.dst);
+            if (excluded.some((c) => cidrContainsText(c, dst))) continue;
+            const mb = (n: number): string => `${Math.round((n / 1048576) * 10) / 10} MB`;
+            ctx.emit({
+              type: 'Exfiltration:Host/LargeUpload',
+              severity: config.severity,
+              resource: { ip: host, id: u.resource },
+              actor: { ip: dst, port: u.ports.size === 1 ? [...u.ports][0]! : null },
+              role: 'actor',
+              discriminator: '',
+              title: `${host} uploaded ${mb(u.bytes)} to ${dst}`,
+              description: `${host} sent ${mb(u.bytes)} in ${u.records} flows to ${dst} (ports ${[...u.ports].join(',')}) within ${config.windowSeconds / 60} min; largest flow ${mb(u.biggest)} (thresholds ${mb(config.windowBytes)} per window, ${mb(config.flowBytes)} per flow).`,
+              threshold: byWindow ? config.windowBytes : config.flowBytes,
+              observed: byWindow ? u.bytes : u.biggest,
+              windowStart: start,
+              windowEnd: end,
+              sample: u.samples,
+              query: flowsQuery({ srcIp: host, dstIp: dst, from: start, to: end }),
+              firstSeen: u.first,
+              lastSeen: u.last,
+              detail: { bytes: u.bytes, largestFlow: u.biggest, flows: u.records },
+              detector: 'large-upload',
+            });
+          }
+        });
+      },
+      stateSize() {
+        let n = 0;
+        for (const [, w] of windows.open()) n += w.size;
+        return n;
+      },
+    };
+  },
+};

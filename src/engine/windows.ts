@@ -1,0 +1,49 @@
+// Tumbling event-time windows that close on the watermark. A record for a window that has
+// already closed is late (beyond the allowed lateness) and is counted, not applied.
+
+export interface TumblingWindows<S> {
+  /** The state of the window holding time t, or null when that window has closed. */
+  at(t: number): S | null;
+  /** Closes, in time order, every window ending at or before t. */
+  closeUpTo(t: number, onClose: (start: number, end: number, state: S) => void): void;
+  /** All open windows (oldest first). */
+  open(): Iterable<[number, S]>;
+  readonly late: number;
+}
+
+export function createTumblingWindows<S>(
+  sizeSeconds: number,
+  make: (start: number) => S,
+): TumblingWindows<S> {
+  const windows = new Map<number, S>();
+  let closedBefore = -Infinity;
+  let late = 0;
+  return {
+    at(t) {
+      const start = Math.floor(t / sizeSeconds) * sizeSeconds;
+      if (start + sizeSeconds <= closedBefore) {
+        late++;
+        return null;
+      }
+      let s = windows.get(start);
+      if (s === undefined) {
+        s = make(start);
+        windows.set(start, s);
+      }
+      return s;
+    },
+    closeUpTo(t, onClose) {
+      if (t > closedBefore) closedBefore = Math.floor(t / sizeSeconds) * sizeSeconds;
+      const due = [...windows.keys()].filter((start) => start + sizeSeconds <= t).sort((a, b) => a - b);
+      for (const start of due) {
+        const s = windows.get(start)!;
+        windows.delete(start);
+        onClose(start, start + sizeSeconds, s);
+      }
+    },
+    open: () => [...windows.entries()].sort((a, b) => a[0] - b[0]),
+    get late() {
+      return late;
+    },
+  };
+}
