@@ -2,7 +2,8 @@
 
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerAudit } from './audit.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerAudit];

@@ -1,0 +1,383 @@
+// AWS networking in Terraform: security groups (inline blocks, aws_security_group_rule and the
+// aws_vpc_security_group_*_rule resources), network ACLs in rule order, the default security
+// group, unattached groups and VPCs without flow logs.
+
+import { type FirewallRule, coversPort, coversProtocol, firewallFindings } from '../checks/firewall.ts';
+import { makeFinding } from '../checks/finding.ts';
+import { PROTO_TCP, parseCidr, parseProtocol } from '../net.ts';
+import type { AuditFinding, AuditRule, NetExposure } from '../types.ts';
+import { type TfElement, type TfScope, type TfValue, UNKNOWN, attr, stringList, value } from './evaluate.ts';
+import { collectRefs } from './hcl.ts';
+import { type TfModule, type TfResource, refTarget } from './module.ts';
+
+const SG_TYPES = new Set(['aws_security_group', 'aws_default_security_group']);
+const RULE_TYPES = new Set([
+  'aws_security_group_rule',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule',
+]);
+
+const num = (v: TfValue | undefined): number | null => {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v);
+  return null;
+};
+
+const texts = (v: TfValue | undefined): string[] =>
+  stringList(v).filter((x): x is string => x !== UNKNOWN && x !== '');
+
+/** Protocol and ports of an AWS rule; null when they cannot be resolved statically. */
+function awsExposure(
+  direction: 'ingress' | 'egress',
+  protocolValue: TfValue | undefined,
+  fromValue: TfValue | undefined,
+  toValue: TfValue | undefined,
+  cidrs: string[],
+): NetExposure | null {
+  const raw = typeof protocolValue === 'string' || typeof protocolValue === 'number' ? protocolValue : null;
+  const protocol = raw === null ? null : parseProtocol(raw);
+  if (protocol === null) return null;
+  if (protocol !== 'all' && protocol !== PROTO_TCP && protocol !== 17 && protocol !== 132)
+    return { direction, protocol, ports: null, cidrs };
+  if (protocol === 'all') return { direction, protocol, ports: null, cidrs };
+  const from = num(fromValue);
+  const to = num(toValue);
+  if (from === null || to === null) return null;
+  // AWS: -1 (or an unset range) on a port protocol means every port; 0–0 on TCP is port 0 only.
+  if (from === -1 || to === -1) return { direction, protocol, ports: null, cidrs };
+  return { direction, protocol, ports: { from: Math.min(from, to), to: Math.max(from, to) }, cidrs };
+}
+
+function sgRule(
+  res: TfResource,
+  el: TfElement,
+  direction: 'ingress' | 'egress',
+  scope: TfScope,
+  sourceKeys: { protocol: string; cidrs: string[] },
+): FirewallRule | null {
+  const cidrs = sourceKeys.cidrs.flatMap((k) => texts(value(el.body, k, scope)));
+  const exposure = awsExposure(
+    direction,
+    value(el.body, sourceKeys.protocol, scope),
+    value(el.body, 'from_port', scope),
+    value(el.body, 'to_port', scope),
+    cidrs,
+  );
+  if (!exposure) return null;
+  return {
+    action: 'allow',
+    exposure,
+    file: res.file,
+    line: el.line,
+    endLine: el.endLine,
+    resource: res.address,
+    scope: { startLine: res.line, endLine: res.endLine },
+  };
+}
+
+export interface AwsResult {
+  findings: AuditFinding[];
+  rules: AuditRule[];
+}
+
+export function auditAws(mod: TfModule): AwsResult {
+  const findings: AuditFinding[] = [];
+  const rulesOut: AuditRule[] = [];
+  const publicSgs = publicSecurityGroups(mod);
+  const emit = (rules: FirewallRule[], sg: string): void => {
+    findings.push(
+      ...firewallFindings({ semantics: 'union', stateless: false, rules, publicAddress: publicSgs.has(sg) }),
+    );
+    for (const r of rules)
+      rulesOut.push({
+        file: r.file,
+        line: r.line,
+        endLine: r.endLine,
+        resource: r.resource,
+        exposure: r.exposure,
+        text: '',
+      });
+  };
+  const v4v6 = ['cidr_blocks', 'ipv6_cidr_blocks'];
+  for (const res of mod.resources) {
+    const at = { file: res.file, line: res.line, endLine: res.endLine, resource: res.address };
+    if (SG_TYPES.has(res.type)) {
+      const rules: FirewallRule[] = [];
+      for (const dir of ['ingress', 'egress'] as const)
+        for (const el of elementsOf(res, dir)) {
+          const r = sgRule(res, el, dir, mod.scope, { protocol: 'protocol', cidrs: v4v6 });
+          if (r) rules.push(r);
+        }
+      emit(rules, res.address);
+      if (
+        res.type === 'aws_default_security_group' &&
+        (elementsOf(res, 'ingress').length > 0 || elementsOf(res, 'egress').length > 0)
+      )
+        findings.push(
+          makeFinding(
+            'AWS-DEFAULT-SG-HAS-RULES',
+            { ...at, endLine: res.line },
+            `${res.address} declares rules; the default security group should allow nothing`,
+            {},
+          ),
+        );
+    } else if (RULE_TYPES.has(res.type)) {
+      const el: TfElement = { body: res.body, line: res.line, endLine: res.endLine };
+      const sg = refTarget(firstRef(res, 'security_group_id') ?? '');
+      let r: FirewallRule | null;
+      if (res.type === 'aws_security_group_rule') {
+        const t = value(res.body, 'type', mod.scope);
+        if (t !== 'ingress' && t !== 'egress') continue;
+        r = sgRule(res, el, t, mod.scope, { protocol: 'protocol', cidrs: v4v6 });
+      } else {
+        const dir = res.type.endsWith('ingress_rule') ? 'ingress' : 'egress';
+        r = sgRule(res, el, dir, mod.scope, { protocol: 'ip_protocol', cidrs: ['cidr_ipv4', 'cidr_ipv6'] });
+      }
+      if (r) emit([r], sg);
+    }
+  }
+  findings.push(...naclFindings(mod), ...unattached(mod), ...flowLogs(mod));
+  return { findings, rules: rulesOut };
+}
+
+function elementsOf(res: TfResource, name: string): TfElement[] {
+  const blocks = res.body.blocks
+    .filter((b) => b.type === name)
+    .map((b) => ({ body: b.body, line: b.line, endLine: b.endLine }));
+  const a = attr(res.body, name);
+  if (a && a.value.type === 'tuple') {
+    for (const it of a.value.items)
+      if (it.type === 'object')
+        blocks.push({
+          body: {
+            attributes: it.entries.map((x) => ({
+              name: x.key,
+              value: x.value,
+              line: x.line,
+              endLine: x.endLine,
+            })),
+            blocks: [],
+          },
+          line: it.line,
+          endLine: it.endLine,
+        });
+  }
+  return blocks;
+}
+
+function firstRef(res: TfResource, name: string): string | undefined {
+  const a = attr(res.body, name);
+  return a ? collectRefs(a.value)[0] : undefined;
+}
+
+/** Security groups attached to something with a public address (instance with a public IP or an EIP). */
+function publicSecurityGroups(mod: TfModule): Set<string> {
+  const eipTargets = new Set(
+    mod.resources
+      .filter((r) => r.type === 'aws_eip')
+      .flatMap((r) =>
+        ['instance', 'network_interface'].flatMap((k) =>
+          attr(r.body, k) ? collectRefs(attr(r.body, k)!.value) : [],
+        ),
+      )
+      .map(refTarget),
+  );
+  const out = new Set<string>();
+  for (const r of mod.resources) {
+    if (r.type !== 'aws_instance' && r.type !== 'aws_network_interface' && r.type !== 'aws_launch_template')
+      continue;
+    const publicIp =
+      value(r.body, 'associate_public_ip_address', mod.scope) === true || eipTargets.has(r.address);
+    if (!publicIp) continue;
+    for (const k of ['vpc_security_group_ids', 'security_groups'])
+      for (const ref of attr(r.body, k) ? collectRefs(attr(r.body, k)!.value) : []) out.add(refTarget(ref));
+  }
+  return out;
+}
+
+interface NaclRule {
+  number: number;
+  allow: boolean;
+  egress: boolean;
+  protocol: number | 'all';
+  ports: { from: number; to: number } | null;
+  cidr: string;
+  line: number;
+  endLine: number;
+  file: string;
+}
+
+function naclRuleFrom(
+  el: TfElement,
+  file: string,
+  scope: TfScope,
+  keys: { number: string; action: string },
+  egress: boolean,
+): NaclRule | null {
+  const n = num(value(el.body, keys.number, scope));
+  const action = value(el.body, keys.action, scope);
+  const protoRaw = value(el.body, 'protocol', scope);
+  const protocol =
+    typeof protoRaw === 'string' || typeof protoRaw === 'number' ? parseProtocol(protoRaw) : null;
+  const cidr =
+    texts(value(el.body, 'cidr_block', scope))[0] ?? texts(value(el.body, 'ipv6_cidr_block', scope))[0];
+  if (n === null || (action !== 'allow' && action !== 'deny') || protocol === null || !cidr) return null;
+  const from = num(value(el.body, 'from_port', scope));
+  const to = num(value(el.body, 'to_port', scope));
+  const ports = protocol === 'all' || from === null || to === null ? null : { from, to };
+  return {
+    number: n,
+    allow: action === 'allow',
+    egress,
+    protocol,
+    ports,
+    cidr,
+    line: el.line,
+    endLine: el.endLine,
+    file,
+  };
+}
+
+function naclFindings(mod: TfModule): AuditFinding[] {
+  const acls = new Map<string, { res: TfResource; rules: NaclRule[] }>();
+  for (const res of mod.resources) {
+    if (res.type === 'aws_network_acl' || res.type === 'aws_default_network_acl') {
+      const rules: NaclRule[] = [];
+      for (const dir of ['ingress', 'egress'] as const)
+        for (const el of elementsOf(res, dir)) {
+          const r = naclRuleFrom(
+            el,
+            res.file,
+            mod.scope,
+            { number: 'rule_no', action: 'action' },
+            dir === 'egress',
+          );
+          if (r) rules.push(r);
+        }
+      const prev = acls.get(res.address);
+      acls.set(res.address, { res, rules: [...(prev?.rules ?? []), ...rules] });
+    }
+  }
+  for (const res of mod.resources) {
+    if (res.type !== 'aws_network_acl_rule') continue;
+    const target = refTarget(firstRef(res, 'network_acl_id') ?? res.address);
+    const egress = value(res.body, 'egress', mod.scope) === true;
+    const r = naclRuleFrom(
+      { body: res.body, line: res.line, endLine: res.endLine },
+      res.file,
+      mod.scope,
+      { number: 'rule_number', action: 'rule_action' },
+      egress,
+    );
+    if (!r) continue;
+    const entry = acls.get(target) ?? { res, rules: [] };
+    entry.rules.push(r);
+    acls.set(target, entry);
+  }
+  const out: AuditFinding[] = [];
+  for (const [address, { res, rules }] of acls) {
+    const ingress = rules.filter((r) => !r.egress).sort((a, b) => a.number - b.number);
+    const at = (r: NaclRule) => ({ file: r.file, line: r.line, endLine: r.endLine, resource: address });
+    for (const [port, id] of [
+      [22, 'AWS-NACL-SSH-OPEN'],
+      [3389, 'AWS-NACL-RDP-OPEN'],
+    ] as const) {
+      for (const family of [4, 6]) {
+        const first = ingress.find((r) => {
+          const c = parseCidr(r.cidr);
+          return (
+            c.family === family &&
+            c.scope === 'any' &&
+            coversProtocol(r.protocol, PROTO_TCP) &&
+            coversPort(r.ports, port)
+          );
+        });
+        if (first?.allow && first.protocol !== 'all')
+          out.push(
+            makeFinding(
+              id,
+              at(first),
+              `${address} rule ${first.number} allows TCP ${port} from ${first.cidr} before any deny`,
+            ),
+          );
+      }
+    }
+    for (const r of ingress) {
+      const c = parseCidr(r.cidr);
+      const all = r.protocol === 'all' || (r.ports !== null && r.ports.from <= 1 && r.ports.to >= 65535);
+      if (!r.allow || c.scope !== 'any' || !all) continue;
+      const denyAllBefore = ingress.some(
+        (d) =>
+          d.number < r.number &&
+          !d.allow &&
+          d.protocol === 'all' &&
+          parseCidr(d.cidr).scope === 'any' &&
+          parseCidr(d.cidr).family === c.family,
+      );
+      if (!denyAllBefore)
+        out.push(
+          makeFinding(
+            'AWS-NACL-ALL-OPEN',
+            at(r),
+            `${address} rule ${r.number} allows all traffic from ${r.cidr}`,
+          ),
+        );
+    }
+    void res;
+  }
+  return out;
+}
+
+const ATTACHMENT_EXCLUDED = new Set([...SG_TYPES, ...RULE_TYPES]);
+
+function unattached(mod: TfModule): AuditFinding[] {
+  const used = new Set(
+    mod.references.filter((r) => !ATTACHMENT_EXCLUDED.has(r.fromType)).map((r) => refTarget(r.ref)),
+  );
+  return mod.resources
+    .filter((r) => r.type === 'aws_security_group' && !used.has(r.address))
+    .map((r) =>
+      makeFinding(
+        'AWS-SG-UNATTACHED',
+        {
+          file: r.file,
+          line: r.line,
+          endLine: r.line,
+          resource: r.address,
+          scope: { startLine: r.line, endLine: r.endLine },
+        },
+        `${r.address} is not referenced by any instance, interface, load balancer, module or output in ${mod.dir}`,
+      ),
+    );
+}
+
+function flowLogs(mod: TfModule): AuditFinding[] {
+  const logs = mod.resources.filter((r) => r.type === 'aws_flow_log');
+  // A flow log whose VPC comes from a variable or a data source may be any VPC: assume it covers.
+  if (
+    logs.some(
+      (l) =>
+        (value(l.body, 'vpc_id', mod.scope) ?? UNKNOWN) === UNKNOWN &&
+        !firstRef(l, 'vpc_id')?.startsWith('aws_vpc.'),
+    )
+  )
+    return [];
+  const covered = new Set(
+    logs.flatMap((l) => (firstRef(l, 'vpc_id') ? [refTarget(firstRef(l, 'vpc_id')!)] : [])),
+  );
+  return mod.resources
+    .filter((r) => r.type === 'aws_vpc' && !covered.has(r.address))
+    .map((r) =>
+      makeFinding(
+        'AWS-VPC-NO-FLOW-LOGS',
+        {
+          file: r.file,
+          line: r.line,
+          endLine: r.line,
+          resource: r.address,
+          scope: { startLine: r.line, endLine: r.endLine },
+        },
+        `${r.address} has no aws_flow_log in ${mod.dir}`,
+      ),
+    );
+}

@@ -1,0 +1,133 @@
+// Resolves what the auditor can know statically: literals, templates, tuples, objects, `var.*`
+// (defaults and *.tfvars) and `local.*`. Anything else (data sources, resource attributes,
+// function calls) is UNKNOWN, and checks treat UNKNOWN conservatively.
+
+import type { HclAttribute, HclBlock, HclBody, HclExpr } from './hcl.ts';
+
+export const UNKNOWN: unique symbol = Symbol('unknown');
+export type TfValue =
+  string | number | boolean | null | TfValue[] | { [k: string]: TfValue } | typeof UNKNOWN;
+
+/** Variables and locals of one Terraform module (one directory). */
+export interface TfScope {
+  variables: Map<string, HclExpr>;
+  locals: Map<string, HclExpr>;
+  /** Values from terraform.tfvars / *.auto.tfvars, which win over defaults. */
+  tfvars: Map<string, HclExpr>;
+}
+
+export function emptyScope(): TfScope {
+  return { variables: new Map(), locals: new Map(), tfvars: new Map() };
+}
+
+/** Adds a file's `variable` defaults and `locals` to the module scope. */
+export function addToScope(scope: TfScope, body: HclBody): void {
+  for (const b of body.blocks) {
+    if (b.type === 'variable' && b.labels[0]) {
+      const def = b.body.attributes.find((a) => a.name === 'default');
+      if (def) scope.variables.set(b.labels[0], def.value);
+    } else if (b.type === 'locals') {
+      for (const a of b.body.attributes) scope.locals.set(a.name, a.value);
+    }
+  }
+}
+
+export function addTfvars(scope: TfScope, body: HclBody): void {
+  for (const a of body.attributes) scope.tfvars.set(a.name, a.value);
+}
+
+export function evaluate(e: HclExpr, scope: TfScope, depth = 0): TfValue {
+  if (depth > 32) return UNKNOWN; // a local referring to itself
+  switch (e.type) {
+    case 'literal':
+      return e.value;
+    case 'template': {
+      let out = '';
+      for (const p of e.parts) {
+        if (typeof p === 'string') out += p;
+        else {
+          const v = evaluate(p, scope, depth + 1);
+          if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return UNKNOWN;
+          out += String(v);
+        }
+      }
+      return out;
+    }
+    case 'tuple':
+      return e.items.map((x) => evaluate(x, scope, depth + 1));
+    case 'object': {
+      const o: { [k: string]: TfValue } = {};
+      for (const x of e.entries) o[x.key] = evaluate(x.value, scope, depth + 1);
+      return o;
+    }
+    case 'ref':
+      return resolveRef(e.path, scope, depth);
+    case 'other':
+      return UNKNOWN;
+  }
+}
+
+function resolveRef(path: string, scope: TfScope, depth: number): TfValue {
+  const m = /^(var|local)\.([A-Za-z0-9_-]+)(.*)$/.exec(path);
+  if (!m) return UNKNOWN;
+  const [, ns, name, rest] = m as unknown as [string, string, string, string];
+  const expr = ns === 'var' ? (scope.tfvars.get(name) ?? scope.variables.get(name)) : scope.locals.get(name);
+  if (!expr) return UNKNOWN;
+  let v = evaluate(expr, scope, depth + 1);
+  for (const step of rest.match(/\.[A-Za-z0-9_-]+|\[\d+\]/g) ?? []) {
+    if (v === UNKNOWN || v === null || typeof v !== 'object') return UNKNOWN;
+    const key = step.startsWith('.') ? step.slice(1) : step.slice(1, -1);
+    v = Array.isArray(v) ? (v[Number(key)] ?? UNKNOWN) : (v[key] ?? UNKNOWN);
+  }
+  return v;
+}
+
+export function attr(body: HclBody, name: string): HclAttribute | undefined {
+  return body.attributes.find((a) => a.name === name);
+}
+
+export function value(body: HclBody, name: string, scope: TfScope): TfValue | undefined {
+  const a = attr(body, name);
+  return a ? evaluate(a.value, scope) : undefined;
+}
+
+/** A nested element with lines, written either as repeated blocks or as a list of objects. */
+export interface TfElement {
+  body: HclBody;
+  line: number;
+  endLine: number;
+}
+
+/**
+ * Nested `name { ... }` blocks, or `name = [{ ... }]` (the newer Sakura provider's style), or
+ * `name = { ... }`, all as bodies with lines.
+ */
+export function elements(body: HclBody, name: string): TfElement[] {
+  const out: TfElement[] = body.blocks
+    .filter((b: HclBlock) => b.type === name)
+    .map((b) => ({ body: b.body, line: b.line, endLine: b.endLine }));
+  const a = attr(body, name);
+  if (a) {
+    const items = a.value.type === 'tuple' ? a.value.items : [a.value];
+    for (const it of items)
+      if (it.type === 'object') out.push({ body: objectBody(it), line: it.line, endLine: it.endLine });
+  }
+  return out;
+}
+
+function objectBody(o: Extract<HclExpr, { type: 'object' }>): HclBody {
+  return {
+    attributes: o.entries.map((x) => ({ name: x.key, value: x.value, line: x.line, endLine: x.endLine })),
+    blocks: [],
+  };
+}
+
+/** A value as a list of strings (one string becomes a list of one); UNKNOWN items stay UNKNOWN. */
+export function stringList(v: TfValue | undefined): (string | typeof UNKNOWN)[] {
+  if (v === undefined || v === null) return [];
+  if (v === UNKNOWN) return [UNKNOWN];
+  if (Array.isArray(v)) return v.flatMap((x) => stringList(x));
+  if (typeof v === 'string') return [v];
+  if (typeof v === 'number') return [String(v)];
+  return [UNKNOWN];
+}

@@ -1,0 +1,80 @@
+// `sakura-guard audit PATH...`: posture audit of compose, Terraform, iptables/nft and Kubernetes
+// files, optionally joined with observed flows. Exit 1 with --fail-on when a finding reaches it.
+
+import { writeFile } from 'node:fs/promises';
+import { Option } from 'commander';
+import { EXIT_FINDINGS, EXIT_USAGE, UserError } from '../../core/errors.ts';
+import { auditPaths } from '../../audit/audit.ts';
+import { joinFlows } from '../../audit/flows/join.ts';
+import { toJson } from '../../audit/output/json.ts';
+import { toJunit } from '../../audit/output/junit.ts';
+import { toSarif } from '../../audit/output/sarif.ts';
+import { toTable, worstSeverity } from '../../audit/output/table.ts';
+import { SEVERITIES, type Severity, severityRank } from '../../audit/types.ts';
+import { VERSION } from '../main.ts';
+import type { RegisterCommand } from './index.ts';
+
+interface AuditCliOptions {
+  format: 'table' | 'json' | 'sarif' | 'junit';
+  failOn?: string;
+  output?: string;
+  flowsFrom?: string[];
+  window?: string;
+  showSuppressed?: boolean;
+}
+
+export const registerAudit: RegisterCommand = (program, ctx) => {
+  program
+    .command('audit')
+    .description('audit network posture of docker-compose, Terraform, iptables-save/nft and Kubernetes files')
+    .argument('<paths...>', 'files or directories (searched recursively)')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', 'sarif', 'junit'])
+        .default('table'),
+    )
+    .option(
+      '--fail-on <severity>',
+      `exit 1 when an unsuppressed finding is at or above: ${SEVERITIES.join(', ')}`,
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option(
+      '--flows-from <paths...>',
+      'join with observed traffic: a Sakura Guard data directory or VPC flow-log files',
+    )
+    .option('--window <days>', 'days of traffic to consider with --flows-from (default 30)')
+    .option('--show-suppressed', 'list suppressed findings in the table too')
+    .action(async (paths: string[], opts: AuditCliOptions) => {
+      let failOn: Severity | undefined;
+      if (opts.failOn !== undefined) {
+        const s = opts.failOn.toLowerCase();
+        if (!(SEVERITIES as readonly string[]).includes(s))
+          throw new UserError(`unknown severity '${opts.failOn}' for --fail-on`, {
+            hint: `use one of: ${SEVERITIES.join(', ')}`,
+            exitCode: EXIT_USAGE,
+          });
+        failOn = s as Severity;
+      }
+      const report = await auditPaths(paths);
+      if (opts.flowsFrom && opts.flowsFrom.length > 0) {
+        const days = opts.window === undefined ? 30 : Number(opts.window);
+        if (!Number.isFinite(days) || days <= 0)
+          throw new UserError(`--window must be a positive number of days, got '${opts.window}'`, {
+            hint: 'for example --window 30',
+          });
+        await joinFlows(report, { from: opts.flowsFrom, windowDays: days });
+      }
+      const text =
+        opts.format === 'json'
+          ? toJson(report)
+          : opts.format === 'sarif'
+            ? `${JSON.stringify(toSarif(report, VERSION), null, 2)}\n`
+            : opts.format === 'junit'
+              ? toJunit(report)
+              : toTable(report, { showSuppressed: opts.showSuppressed === true });
+      if (opts.output) await writeFile(opts.output, text);
+      else ctx.stdout.write(text);
+      const worst = worstSeverity(report);
+      if (failOn && worst && severityRank(worst) >= severityRank(failOn)) ctx.exitCode = EXIT_FINDINGS;
+    });
+};
