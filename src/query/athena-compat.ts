@@ -1,0 +1,13 @@
+// Trino/Athena functions that AWS's example queries use and DuckDB lacks, as DuckDB macros. The
+// store runs these statements once per connection so that the Athena examples of FORMATS.md §3
+// run as written against the `vpc_flow_logs` view.
+
+export const ATHENA_COMPAT_SQL: readonly string[] = [
+  // Trino: ISO day of week, Monday = 1 ... Sunday = 7.
+  'CREATE OR REPLACE MACRO day_of_week(d) AS isodow(d)',
+  // Trino: Unix seconds -> timestamp (UTC). make_timestamp takes microseconds and ignores the
+  // session time zone.
+  'CREATE OR REPLACE MACRO from_unixtime(s) AS make_timestamp(CAST(round(s * 1000000) AS BIGINT))',
+  // Trino: ISO 8601 text with milliseconds and a Z (our timestamps are UTC).
+  "CREATE OR REPLACE MACRO to_iso8601(t) AS strftime(CAST(t AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')",
+];

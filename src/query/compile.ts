@@ -1,0 +1,370 @@
+// Pipe query -> one DuckDB SELECT over `flow_records`, with every user literal a bound `$n`
+// parameter. Commands are applied in order to a "stage" (one SELECT being built). A command
+// that cannot join the current SELECT (a filter after stats, stats after sort...) seals the
+// stage into a subquery and starts a new stage whose fields are the sealed stage's columns.
+
+import type { Command, ParsePattern, Projection } from './ast.ts';
+import { compileExpr, toRe2, type ExprContext } from './expr-sql.ts';
+import {
+  allFieldNames,
+  lookupField,
+  nearFieldNames,
+  UNSUPPORTED_SYSTEM_FIELDS,
+  type FieldDef,
+} from './fields.ts';
+import { parsePipeQuery } from './parser.ts';
+import { QueryError } from './query-error.ts';
+
+export type SqlValue = string | number | boolean | null;
+
+export interface CompiledQuery {
+  sql: string;
+  /** Values for `$1`, `$2`, ... in order: pass as `connection.run(sql, params)`. */
+  params: SqlValue[];
+  /** Result column names, in order, when the compiler knows them. */
+  columns?: string[];
+}
+
+/** The relation pipe queries read: `flows` plus the coverage-gap rows (see docs/data-model.md). */
+export const PIPE_SOURCE = 'flow_records';
+export const DEFAULT_LIMIT = 10_000;
+export const MAX_LIMIT = 100_000;
+
+interface Output extends FieldDef {
+  name: string;
+}
+
+interface Dedup {
+  keys: string[];
+  order: string[];
+}
+
+interface Stage {
+  from: string;
+  /** True while reading `flow_records` directly: the whole alias table is in scope. */
+  base: boolean;
+  /** Columns of the sealed SELECT this stage reads (empty for the base stage). */
+  inherited: Output[];
+  /** Names defined in this stage (fields ... as, parse, sealed columns), lower-cased. */
+  scope: Map<string, FieldDef>;
+  where: string[];
+  fields: Output[];
+  display: Output[] | undefined;
+  extracted: Output[];
+  stats: { groups: Output[]; aggregates: Output[] } | undefined;
+  orderBy: string[] | undefined;
+  dedup: Dedup | undefined;
+  limit: string | undefined;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The columns of a sealed SELECT, as seen from the SELECT around it. */
+function columnsOf(columns: Output[]): Output[] {
+  return columns.map((c) => ({
+    name: c.name,
+    sql: quoteIdent(c.name),
+    type: c.type,
+    ...(c.values ? { values: c.values } : {}),
+  }));
+}
+
+function scopeOf(columns: Output[]): Map<string, FieldDef> {
+  return new Map(columnsOf(columns).map(({ name, ...def }) => [name.toLowerCase(), def]));
+}
+
+function newStage(from: string, base: boolean, columns: Output[]): Stage {
+  return {
+    from,
+    base,
+    inherited: columnsOf(columns),
+    scope: scopeOf(columns),
+    where: [],
+    fields: [],
+    display: undefined,
+    extracted: [],
+    stats: undefined,
+    orderBy: undefined,
+    dedup: undefined,
+    limit: undefined,
+  };
+}
+
+function putOutput(list: Output[], out: Output): void {
+  const i = list.findIndex((o) => o.name.toLowerCase() === out.name.toLowerCase());
+  if (i >= 0) list[i] = out;
+  else list.push(out);
+}
+
+class Compiler {
+  private readonly params: SqlValue[] = [];
+  private stage: Stage = newStage(PIPE_SOURCE, true, []);
+  private sealed = 0;
+  private parses = 0;
+
+  readonly bind = (value: string | number): string => {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  };
+
+  compile(text: string): CompiledQuery {
+    const { commands } = parsePipeQuery(text);
+    commands.forEach((c, i) => {
+      const after = commands.slice(i + 1).find((n) => c.kind === 'dedup' && n.kind !== 'limit');
+      if (after !== undefined)
+        throw new QueryError(
+          `only limit may follow dedup; found ${after.kind}`,
+          after.start,
+          'move dedup to the end',
+        );
+      this.apply(c);
+    });
+    const columns = this.outputs(this.stage).map((o) => o.name);
+    const sql = this.selectSql(this.stage, true);
+    return { sql, params: this.params, columns };
+  }
+
+  private context(aggregates: ExprContext['aggregates']): ExprContext {
+    const stage = this.stage;
+    return {
+      bind: this.bind,
+      aggregates,
+      resolve: (name, offset) => {
+        const local = stage.scope.get(name.toLowerCase());
+        if (local) return local;
+        const base = stage.base ? lookupField(name) : undefined;
+        if (base) return base;
+        if (UNSUPPORTED_SYSTEM_FIELDS.includes(name))
+          throw new QueryError(
+            `the system field ${name} does not exist here`,
+            offset,
+            'use @timestamp, @message or @logStream',
+          );
+        const known = [...stage.scope.keys(), ...(stage.base ? allFieldNames() : [])];
+        const near = nearFieldNames(name, known);
+        const hint =
+          near.length > 0
+            ? `did you mean ${near.join(', ')}?`
+            : stage.base
+              ? 'see docs/query.md for the field names'
+              : `fields available here: ${[...stage.scope.keys()].join(', ')}`;
+        throw new QueryError(`unknown field "${name}"`, offset, hint);
+      },
+    };
+  }
+
+  private rowExpr(p: Projection | { expr: Projection['expr'] }): FieldDef {
+    const c = compileExpr(p.expr, this.context('forbidden'));
+    return {
+      sql: c.sql,
+      type: c.type === 'unknown' ? 'text' : c.type,
+      ...(c.values ? { values: c.values } : {}),
+    };
+  }
+
+  private projections(items: Projection[]): Output[] {
+    return items.map((p) => {
+      const def = this.rowExpr(p);
+      const out: Output = { ...def, name: p.alias ?? p.text };
+      this.stage.scope.set(out.name.toLowerCase(), def);
+      return out;
+    });
+  }
+
+  private apply(c: Command): void {
+    const s = this.stage;
+    switch (c.kind) {
+      case 'fields':
+      case 'display': {
+        if (s.stats || s.orderBy || s.limit) this.seal();
+        const outs = this.projections(c.items);
+        if (c.kind === 'display') this.stage.display = outs;
+        else for (const o of outs) putOutput(this.stage.fields, o);
+        return;
+      }
+      case 'filter': {
+        if (s.stats || s.orderBy || s.limit) this.seal();
+        this.stage.where.push(this.rowExpr({ expr: c.condition }).sql);
+        return;
+      }
+      case 'parse': {
+        if (s.stats || s.orderBy || s.limit) this.seal();
+        this.parse(c.source, c.pattern, c.names);
+        return;
+      }
+      case 'stats': {
+        if (s.stats || s.orderBy || s.limit) this.seal();
+        const groups = this.projections(c.by);
+        const ctx = this.context('allowed');
+        const aggregates = c.aggregates.map((p): Output => {
+          const e = compileExpr(p.expr, ctx);
+          if (!e.aggregate)
+            throw new QueryError(
+              `"${p.text}" is not an aggregate`,
+              p.start,
+              'stats takes aggregates (count(*), sum(bytes), ...) and groups them with by',
+            );
+          return { name: p.alias ?? p.text, sql: e.sql, type: e.type === 'unknown' ? 'text' : e.type };
+        });
+        const st = this.stage;
+        st.stats = { groups, aggregates };
+        // What follows in this SELECT (sort) names the result columns.
+        st.base = false;
+        st.scope = scopeOf([...groups, ...aggregates]);
+        return;
+      }
+      case 'sort': {
+        if (s.limit) this.seal();
+        const ctx = this.context('forbidden');
+        this.stage.orderBy = c.keys.map(
+          (k) => `${compileExpr(k.expr, ctx).sql} ${k.descending ? 'DESC' : 'ASC'}`,
+        );
+        return;
+      }
+      case 'limit': {
+        if (c.count > MAX_LIMIT)
+          throw new QueryError(
+            `limit ${c.count} is above the maximum of ${MAX_LIMIT}`,
+            c.start,
+            'narrow the query with filter or stats',
+          );
+        if (s.limit) this.seal();
+        this.stage.limit = this.bind(c.count);
+        return;
+      }
+      case 'dedup': {
+        if (s.stats || s.limit) this.seal();
+        const ctx = this.context('forbidden');
+        const keys = c.keys.map((k) => compileExpr(k, ctx).sql);
+        let order = this.stage.orderBy;
+        if (order === undefined) order = this.stage.base ? ['time DESC'] : [];
+        this.stage.dedup = { keys, order };
+        return;
+      }
+    }
+  }
+
+  private parse(source: Projection['expr'], pattern: ParsePattern, names: string[]): void {
+    const src = compileExpr(source, this.context('forbidden'));
+    const text = src.type === 'text' ? src.sql : `CAST(${src.sql} AS VARCHAR)`;
+    let regex: string;
+    let groups: number[];
+    switch (pattern.kind) {
+      case 'glob':
+        regex = globToRegex(pattern.text);
+        groups = names.map((_n, i) => i + 1);
+        break;
+      case 'regex': {
+        regex = toRe2(pattern.pattern);
+        const index = captureGroups(pattern.pattern);
+        groups = names.map((n) => index.get(n)!);
+        break;
+      }
+    }
+    const re = this.bind(regex);
+    // The parsed text (often the long @message expression) is computed once, in a pass-through
+    // subquery; the stage's filters and fields still see every column through `*`.
+    this.parses++;
+    const column = quoteIdent(`__parse${this.parses}`);
+    this.stage.from = `(SELECT *, ${text} AS ${column} FROM ${this.stage.from}) AS p${this.parses}`;
+    names.forEach((name, i) => {
+      const def: FieldDef = {
+        sql: `(CASE WHEN regexp_matches(${column}, ${re}) THEN regexp_extract(${column}, ${re}, ${groups[i]}) END)`,
+        type: 'text',
+      };
+      this.stage.scope.set(name.toLowerCase(), def);
+      putOutput(this.stage.extracted, { ...def, name });
+    });
+  }
+
+  /** Result columns of a stage. */
+  private outputs(s: Stage): Output[] {
+    if (s.stats) return [...s.stats.groups, ...s.stats.aggregates];
+    if (s.display) return s.display;
+    if (s.fields.length > 0) return s.fields;
+    if (!s.base)
+      return [
+        ...s.inherited.filter((c) => !s.extracted.some((e) => e.name.toLowerCase() === c.name.toLowerCase())),
+        ...s.extracted,
+      ];
+    const at = (n: string): Output => ({ ...lookupField(n)!, name: n });
+    return [at('@timestamp'), at('@message'), ...s.extracted];
+  }
+
+  private seal(): void {
+    const s = this.stage;
+    const columns = this.outputs(s);
+    const sql = this.selectSql(s, false);
+    this.sealed++;
+    this.stage = newStage(`(${sql}) AS s${this.sealed}`, false, columns);
+  }
+
+  private selectSql(s: Stage, final: boolean): string {
+    const outs = this.outputs(s);
+    const list = outs.map((o) => `${o.sql} AS ${quoteIdent(o.name)}`).join(', ');
+    const where = s.where.length > 0 ? ` WHERE ${s.where.join(' AND ')}` : '';
+    const groupBy =
+      s.stats && s.stats.groups.length > 0
+        ? ` GROUP BY ${s.stats.groups.map((_g, i) => i + 1).join(', ')}`
+        : '';
+    let order = s.orderBy;
+    if (order === undefined && final && s.base && !s.stats) order = ['time DESC'];
+    const limit = s.limit ?? (final ? this.bind(DEFAULT_LIMIT) : undefined);
+    const tail = (o: string[] | undefined): string =>
+      `${o && o.length > 0 ? ` ORDER BY ${o.join(', ')}` : ''}${limit ? ` LIMIT ${limit}` : ''}`;
+    if (s.dedup === undefined) return `SELECT ${list} FROM ${s.from}${where}${groupBy}${tail(order)}`;
+    // dedup: rank rows per key in the sort order; keep rank 1 and every row with a null key.
+    const d = s.dedup;
+    const keyCols = d.keys.map((_k, i) => quoteIdent(`__dedup_key${i}`));
+    const orderCols = d.order.map((_o, i) => quoteIdent(`__dedup_order${i}`));
+    const orderExprs = d.order.map((o) => o.replace(/ (ASC|DESC)$/, ''));
+    const dirs = d.order.map((o) => (o.endsWith(' DESC') ? ' DESC' : ' ASC'));
+    const hidden = [
+      ...d.keys.map((k, i) => `${k} AS ${keyCols[i]}`),
+      ...orderExprs.map((o, i) => `${o} AS ${orderCols[i]}`),
+      `row_number() OVER (PARTITION BY ${d.keys.join(', ')}${d.order.length > 0 ? ` ORDER BY ${d.order.join(', ')}` : ''}) AS "__dedup_rank"`,
+    ];
+    const inner = `SELECT ${list}, ${hidden.join(', ')} FROM ${s.from}${where}`;
+    const keep = ['"__dedup_rank" = 1', ...keyCols.map((k) => `${k} IS NULL`)].join(' OR ');
+    const outerOrder = orderCols.map((c, i) => `${c}${dirs[i]}`);
+    return `SELECT * EXCLUDE (${[...keyCols, ...orderCols, '"__dedup_rank"'].join(', ')}) FROM (${inner}) AS dedup WHERE ${keep}${tail(outerOrder)}`;
+  }
+}
+
+/** Glob with `*` -> unanchored RE2 regex: literal text escaped, `*` lazy, a trailing `*` greedy. */
+export function globToRegex(glob: string): string {
+  const parts = glob.split('*').map((p) => p.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'));
+  return parts
+    .map((p, i) => (i === 0 ? p : `${i === parts.length - 1 && p === '' ? '(.*)' : '(.*?)'}${p}`))
+    .join('');
+}
+
+/** 1-based capture-group index of each named group of a regex. */
+export function captureGroups(pattern: string): Map<string, number> {
+  const index = new Map<string, number>();
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+    } else if (c === '(') {
+      const rest = pattern.slice(i + 1);
+      const named = /^\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
+      if (named) index.set(named[1]!, ++n);
+      else if (!rest.startsWith('?')) n++;
+    }
+  }
+  return index;
+}
+
+/** Compiles a Logs-Insights-style pipe query to DuckDB SQL over `flow_records`. */
+export function compilePipeQuery(text: string): CompiledQuery {
+  return new Compiler().compile(text);
+}

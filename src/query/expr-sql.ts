@@ -1,0 +1,132 @@
+// Expression tree -> SQL text. One exhaustive switch over Expr; every literal becomes a bound
+// parameter through `ctx.bind`; field names resolve only through `ctx.resolve` (the alias table
+// or names defined earlier in the query).
+
+import type { Expr, Literal } from './ast.ts';
+import type { FieldDef, FieldType, ValueCase } from './fields.ts';
+import { compileCall } from './functions.ts';
+import type { Bind } from './ip-sql.ts';
+import { QueryError } from './query-error.ts';
+
+export interface Compiled {
+  sql: string;
+  type: FieldType | 'unknown';
+  /** Set when the expression is a plain field whose stored values have a fixed case. */
+  values?: ValueCase;
+  /** True when the expression contains an aggregate function. */
+  aggregate: boolean;
+}
+
+export interface ExprContext {
+  /** The field a name refers to; throws a QueryError (with near matches) when unknown. */
+  resolve(name: string, offset: number): FieldDef;
+  bind: Bind;
+  /** Where aggregate functions may appear (`stats`), and whether we are inside one already. */
+  aggregates: 'allowed' | 'forbidden' | 'inside';
+}
+
+const COMPARE_SQL = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
+
+function recase(value: string, values: ValueCase | undefined): string {
+  if (values === 'lower') return value.toLowerCase();
+  if (values === 'upper') return value.toUpperCase();
+  return value;
+}
+
+/** RE2 spells named groups `(?P<name>…)`; Logs Insights users write `(?<name>…)`. */
+export function toRe2(pattern: string): string {
+  return pattern.replace(/\(\?<(?=[A-Za-z_])/g, '(?P<');
+}
+
+function literalSql(lit: Literal, ctx: ExprContext, values: ValueCase | undefined, asText: boolean): string {
+  switch (lit.kind) {
+    case 'number':
+      return ctx.bind(asText ? String(lit.value) : lit.value);
+    case 'string':
+      return ctx.bind(recase(lit.value, values));
+  }
+}
+
+export function compileExpr(e: Expr, ctx: ExprContext): Compiled {
+  switch (e.kind) {
+    case 'field': {
+      const def = ctx.resolve(e.name, e.start);
+      return {
+        sql: def.sql,
+        type: def.type,
+        ...(def.values ? { values: def.values } : {}),
+        aggregate: false,
+      };
+    }
+    case 'number':
+      return { sql: ctx.bind(e.value), type: 'number', aggregate: false };
+    case 'string':
+      return { sql: ctx.bind(e.value), type: 'text', aggregate: false };
+    case 'duration':
+      throw new QueryError(
+        `a duration (${e.amount}${e.unit}) is only allowed inside bin(), datefloor() or dateceil()`,
+        e.start,
+        'e.g. stats count(*) by bin(5m)',
+      );
+    case 'call':
+      return compileCall(e, ctx);
+    case 'not': {
+      const operand = compileExpr(e.operand, ctx);
+      return { sql: `(NOT ${operand.sql})`, type: 'boolean', aggregate: operand.aggregate };
+    }
+    case 'negate': {
+      const operand = compileExpr(e.operand, ctx);
+      return { sql: `(- ${operand.sql})`, type: 'number', aggregate: operand.aggregate };
+    }
+    case 'logical': {
+      const left = compileExpr(e.left, ctx);
+      const right = compileExpr(e.right, ctx);
+      return {
+        sql: `(${left.sql} ${e.op.toUpperCase()} ${right.sql})`,
+        type: 'boolean',
+        aggregate: left.aggregate || right.aggregate,
+      };
+    }
+    case 'compare': {
+      // A string literal compared with a field of fixed case is re-cased: action = "REJECT".
+      const left = e.left.kind === 'string' ? undefined : compileExpr(e.left, ctx);
+      const right = e.right.kind === 'string' ? undefined : compileExpr(e.right, ctx);
+      const leftSql = left?.sql ?? literalSql(e.left as Literal, ctx, right?.values, false);
+      const rightSql = right?.sql ?? literalSql(e.right as Literal, ctx, left?.values, false);
+      return {
+        sql: `(${leftSql} ${COMPARE_SQL[e.op]} ${rightSql})`,
+        type: 'boolean',
+        aggregate: (left?.aggregate ?? false) || (right?.aggregate ?? false),
+      };
+    }
+    case 'arith': {
+      const left = compileExpr(e.left, ctx);
+      const right = compileExpr(e.right, ctx);
+      const sql = e.op === '^' ? `power(${left.sql}, ${right.sql})` : `(${left.sql} ${e.op} ${right.sql})`;
+      return { sql, type: 'number', aggregate: left.aggregate || right.aggregate };
+    }
+    case 'match': {
+      const subject = compileExpr(e.subject, ctx);
+      const text = subject.type === 'text' ? subject.sql : `CAST(${subject.sql} AS VARCHAR)`;
+      const test =
+        e.pattern.kind === 'substring'
+          ? `(strpos(${text}, ${ctx.bind(e.pattern.value)}) > 0)`
+          : `regexp_matches(${text}, ${ctx.bind(toRe2(e.pattern.pattern))})`;
+      return { sql: e.negated ? `(NOT ${test})` : test, type: 'boolean', aggregate: subject.aggregate };
+    }
+    case 'in': {
+      const subject = compileExpr(e.subject, ctx);
+      if (e.items.length === 0)
+        return { sql: e.negated ? 'TRUE' : 'FALSE', type: 'boolean', aggregate: subject.aggregate };
+      // Mixed numbers and strings compare as text, so that neither side fails to convert.
+      const mixed = new Set(e.items.map((i) => i.kind)).size > 1;
+      const lhs = mixed && subject.type !== 'text' ? `CAST(${subject.sql} AS VARCHAR)` : subject.sql;
+      const items = e.items.map((i) => literalSql(i, ctx, subject.values, mixed));
+      return {
+        sql: `(${lhs} ${e.negated ? 'NOT IN' : 'IN'} (${items.join(', ')}))`,
+        type: 'boolean',
+        aggregate: subject.aggregate,
+      };
+    }
+  }
+}
