@@ -34,12 +34,12 @@ interface Reached {
   chain: HostChain;
 }
 
-/** Accept rules reachable from the hook's base chains, in evaluation order, up to a catch-all. */
-export function reachableAccepts(set: HostRuleset, hook: string): Reached[] {
+/** Rules reachable from the hook's base chains, in evaluation order, up to a catch-all verdict. */
+export function reachableRules(set: HostRuleset, hook: string): Reached[] {
   const out: Reached[] = [];
   const walk = (c: HostChain, depth: number): boolean => {
     for (const r of c.rules) {
-      if (r.verdict === 'accept') out.push({ rule: r, chain: c });
+      out.push({ rule: r, chain: c });
       if ((r.verdict === 'jump' || r.verdict === 'goto') && r.target && depth < MAX_JUMP_DEPTH) {
         const target = findChain(set, c, r.target);
         if (target && walk(target, depth + 1) && isUnconditional(r)) return true;
@@ -84,10 +84,10 @@ export function hostFindings(set: HostRuleset): { findings: AuditFinding[]; rule
         ),
       );
   }
-  const inputChains = baseChains(set, 'input');
-  const order = inputChains.flatMap((c) => c.rules);
-  for (const { rule, chain } of reachableAccepts(set, 'input')) {
-    if (rule.restrictions.length > 0) continue;
+  const reached = reachableRules(set, 'input');
+  const order = reached.map((x) => x.rule);
+  for (const { rule, chain } of reached) {
+    if (rule.verdict !== 'accept' || rule.restrictions.length > 0) continue;
     const tcp = rule.protocol === PROTO_TCP || rule.protocol === 'all';
     const ranges = rule.dports ?? [{ from: 0, to: 65535 }];
     if (rule.sources) {
