@@ -133,11 +133,11 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     min: 2,
     max: 3,
     build: (b) => {
+      // Arguments are compiled left to right so that $n follow the text.
+      const text = asText(b.arg(0));
+      const start = `CAST(${b.arg(1).sql} AS BIGINT) + 1`;
       const length = b.call.args.length === 3 ? `, CAST(${b.arg(2).sql} AS BIGINT)` : '';
-      return {
-        sql: `substr(${asText(b.arg(0))}, CAST(${b.arg(1).sql} AS BIGINT) + 1${length})`,
-        type: 'text',
-      };
+      return { sql: `substr(${text}, ${start}${length})`, type: 'text' };
     },
   },
   replace: simple('replace', 3, 3, 'text'),
