@@ -15,6 +15,8 @@ export const floodConfigShape = {
   maxAvgBytesPerPacket: z.number().min(1).default(200),
   /** Separate records (flows) in the window: floods vary source ports. */
   minRecords: z.number().int().min(1).default(20),
+  /** More distinct destination ports than this is a port scan, not a flood. */
+  maxDistinctPorts: z.number().int().min(1).default(16),
   maxKeys: z.number().int().min(1000).default(2_000_000),
 };
 
@@ -29,8 +31,8 @@ export interface FloodStats {
   other: number;
   dns: number;
   udpTcpPorts: number;
-  topPort: number;
-  topProto: number;
+  /** Distinct destination ports, counted up to maxDistinctPorts + 1. */
+  ports: Set<number>;
   first: number;
   last: number;
   resource: string | null;
@@ -42,6 +44,7 @@ export interface FloodSettings {
   minPackets: number;
   maxAvgBytesPerPacket: number;
   minRecords: number;
+  maxDistinctPorts: number;
   maxKeys: number;
 }
 
@@ -64,7 +67,9 @@ export function createFloodDetector(
         if (w === null) continue;
         const src = view.srcKey[i]!;
         const dst = view.dstKey[i]!;
-        const k = hashKey(src, dst);
+        const proto = b.proto[i]!;
+        // Separate keys per protocol: a SYN flood and a UDP flood are two findings.
+        const k = hashKey(src, dst, proto);
         let s = w.get(k);
         if (s === undefined) {
           if (w.size >= settings.maxKeys) continue;
@@ -79,8 +84,7 @@ export function createFloodDetector(
             other: 0,
             dns: 0,
             udpTcpPorts: 0,
-            topPort: b.dstPort[i]!,
-            topProto: b.proto[i]!,
+            ports: new Set(),
             first: b.start[i]!,
             last: b.start[i]!,
             resource: b.resource[i] ?? null,
@@ -92,8 +96,8 @@ export function createFloodDetector(
         s.packets += p;
         s.bytes += Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
         s.records++;
-        const proto = b.proto[i]!;
         const port = b.dstPort[i]!;
+        if (s.ports.size <= settings.maxDistinctPorts) s.ports.add(port);
         if (proto === 6) s.tcp += p;
         else if (proto === 17) {
           s.udp += p;
@@ -110,6 +114,7 @@ export function createFloodDetector(
         for (const s of w.values()) {
           if (s.packets < settings.minPackets || s.records < settings.minRecords) continue;
           if (s.bytes / s.packets > settings.maxAvgBytesPerPacket) continue;
+          if (s.ports.size > settings.maxDistinctPorts) continue;
           report(ctx, s, start, end);
         }
       });

@@ -49,6 +49,7 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
   create(config) {
     const excluded = config.excludeDestinations.map((c) => parseCidr(c)).filter((c) => c !== null);
     const windows = createTumblingWindows(config.windowSeconds, () => new Map<number, Upload>());
+    let previous: { end: number; pairs: Map<number, Upload> } | null = null;
     return {
       onFlows(view) {
         const b = view.batch;
@@ -88,7 +89,18 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
       },
       onWatermark(t, ctx) {
         windows.closeUpTo(t, (start, end, w) => {
-          for (const u of w.values()) {
+          // An upload straddling two windows is judged over both (a sliding check at half the cost).
+          const before =
+            previous !== null && previous.end === start ? previous.pairs : new Map<number, Upload>();
+          previous = { end, pairs: w };
+          for (const [k, u] of w) {
+            const prior = before.get(k);
+            if (prior !== undefined && prior.bytes < config.windowBytes && prior.biggest < config.flowBytes) {
+              u.bytes += prior.bytes;
+              u.records += prior.records;
+              u.first = Math.min(u.first, prior.first);
+              u.samples = [...prior.samples, ...u.samples].slice(0, 20);
+            }
             const byWindow = u.bytes >= config.windowBytes;
             const byFlow = u.biggest >= config.flowBytes;
             if (!byWindow && !byFlow) continue;
@@ -107,7 +119,7 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
               description: `${host} sent ${mb(u.bytes)} in ${u.records} flows to ${dst} (ports ${[...u.ports].join(',')}) within ${config.windowSeconds / 60} min; largest flow ${mb(u.biggest)} (thresholds ${mb(config.windowBytes)} per window, ${mb(config.flowBytes)} per flow).`,
               threshold: byWindow ? config.windowBytes : config.flowBytes,
               observed: byWindow ? u.bytes : u.biggest,
-              windowStart: start,
+              windowStart: u.first < start ? start - config.windowSeconds : start,
               windowEnd: end,
               sample: u.samples,
               query: flowsQuery({ srcIp: host, dstIp: dst, from: start, to: end }),
@@ -120,7 +132,7 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
         });
       },
       stateSize() {
-        let n = 0;
+        let n = previous?.pairs.size ?? 0;
         for (const [, w] of windows.open()) n += w.size;
         return n;
       },

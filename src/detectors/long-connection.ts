@@ -85,7 +85,7 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
     }
 
     return {
-      onFlows(view) {
+      onFlows(view, ctx) {
         const b = view.batch;
         for (let i = 0; i < b.length; i++) {
           if (view.skip[i] || b.srcPort[i]! < 0 || b.dstPort[i]! < 0) continue;
@@ -118,6 +118,14 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
               sample: [],
             };
             conns.set(k, c);
+          }
+          if (t > c.last + config.idleSeconds && !ctx.gapCovers(c.resource, c.last, t)) {
+            // Silence longer than any aggregation interval: the 5-tuple was reused by a new connection.
+            c.first = t;
+            c.bytes = 0;
+            c.records = 0;
+            c.tier = -1;
+            c.sample = [];
           }
           if (t < c.first) c.first = t;
           if (e > c.last) c.last = e;
