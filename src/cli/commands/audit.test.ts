@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { run } from '../main.ts';
+
+const TESTDATA = path.resolve(import.meta.dirname, '../../audit/testdata');
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await run(['node', 'sakura-guard', ...args], { stdout, stderr }, {}, TESTDATA);
+  return { code, out, err };
+}
+
+describe('sakura-guard audit', () => {
+  it('--fail-on sets exit 1 only when a finding reaches the threshold', async () => {
+    const high = await cli(['audit', path.join(TESTDATA, 'tf/case01'), '--fail-on', 'high']);
+    expect(high.code).toBe(1);
+    const critical = await cli(['audit', path.join(TESTDATA, 'tf/case01'), '--fail-on', 'critical']);
+    expect(critical.code).toBe(0);
+    expect(critical.out).toContain('NET-SSH-OPEN');
+  });
+  it('rejects an unknown severity and a missing path with a hint', async () => {
+    const bad = await cli(['audit', path.join(TESTDATA, 'tf/case01'), '--fail-on', 'severe']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("unknown severity 'severe'");
+    expect(bad.err).toContain('hint:');
+    const missing = await cli(['audit', path.join(TESTDATA, 'does-not-exist')]);
+    expect(missing.code).toBe(3);
+    expect(missing.err).toContain('no such file or directory');
+  });
+  it('writes SARIF to a file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sg-audit-cli-'));
+    try {
+      const file = path.join(dir, 'out.sarif');
+      const r = await cli([
+        'audit',
+        path.join(TESTDATA, 'compose/case14.yml'),
+        '--format',
+        'sarif',
+        '-o',
+        file,
+      ]);
+      expect(r.code).toBe(0);
+      const sarif = JSON.parse(await readFile(file, 'utf8')) as {
+        version: string;
+        runs: { results: { ruleId: string }[] }[];
+      };
+      expect(sarif.runs[0]?.results.map((x) => x.ruleId)).toEqual(['COMPOSE-DATABASE-PORT-PUBLISHED']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
