@@ -1,0 +1,96 @@
+// The FindingStore in the data directory's DuckDB file, beside the flows. Tables `findings` and
+// `suppressions` keep a few indexed columns for filtering and the full object as JSON text.
+// Values are always bound as parameters.
+
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Finding } from './finding.ts';
+import { compareFindings, matchesQuery, type FindingQuery, type FindingStore } from './store.ts';
+import type { SuppressionRule } from './suppression.ts';
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS findings (
+     id VARCHAR PRIMARY KEY,
+     type VARCHAR NOT NULL,
+     severity DOUBLE NOT NULL,
+     status VARCHAR NOT NULL,
+     resource_ip VARCHAR NOT NULL,
+     actor_ip VARCHAR NOT NULL,
+     first_seen VARCHAR NOT NULL,
+     last_seen VARCHAR NOT NULL,
+     body VARCHAR NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS suppressions (
+     id VARCHAR PRIMARY KEY,
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT,
+     body VARCHAR NOT NULL
+   )`,
+];
+
+export async function createDuckDbFindingStore(conn: DuckDBConnection): Promise<FindingStore> {
+  for (const sql of SCHEMA) await conn.run(sql);
+
+  const bodies = async (sql: string, values: (string | number)[] = []): Promise<string[]> => {
+    const reader = await conn.runAndReadAll(sql, values);
+    return reader.getRows().map((r) => String(r[0]));
+  };
+
+  return {
+    async get(id) {
+      const rows = await bodies('SELECT body FROM findings WHERE id = $1', [id]);
+      return rows[0] === undefined ? null : (JSON.parse(rows[0]) as Finding);
+    },
+    async put(f) {
+      await conn.run(
+        `INSERT OR REPLACE INTO findings (id, type, severity, status, resource_ip, actor_ip, first_seen, last_seen, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          f.id,
+          f.type,
+          f.severity,
+          f.status,
+          f.resource.ip,
+          f.actor.ip,
+          f.firstSeen,
+          f.lastSeen,
+          JSON.stringify(f),
+        ],
+      );
+    },
+    async list(q: FindingQuery = {}) {
+      const where: string[] = [];
+      const values: (string | number)[] = [];
+      if (q.minSeverity !== undefined) {
+        values.push(q.minSeverity);
+        where.push(`severity >= $${values.length}`);
+      }
+      if (q.status !== undefined) {
+        values.push(q.status);
+        where.push(`status = $${values.length}`);
+      }
+      const sql = `SELECT body FROM findings${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+      // The type glob is case-insensitive like the CLI's; filter it here rather than in SQL.
+      return (await bodies(sql, values))
+        .map((b) => JSON.parse(b) as Finding)
+        .filter((f) => matchesQuery(f, q))
+        .sort(compareFindings);
+    },
+    async putRule(r) {
+      await conn.run(
+        'INSERT OR REPLACE INTO suppressions (id, created_at, expires_at, body) VALUES ($1, $2, $3, $4)',
+        [r.id, r.createdAt, r.expiresAt, JSON.stringify(r)],
+      );
+    },
+    async listRules() {
+      return (await bodies('SELECT body FROM suppressions ORDER BY created_at, id')).map(
+        (b) => JSON.parse(b) as SuppressionRule,
+      );
+    },
+    async deleteRule(id) {
+      const before = await bodies('SELECT id FROM suppressions WHERE id = $1', [id]);
+      if (before.length === 0) return false;
+      await conn.run('DELETE FROM suppressions WHERE id = $1', [id]);
+      return true;
+    },
+  };
+}
