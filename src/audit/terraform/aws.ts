@@ -6,7 +6,16 @@ import { type FirewallRule, coversPort, coversProtocol, firewallFindings } from 
 import { makeFinding } from '../checks/finding.ts';
 import { PROTO_TCP, parseCidr, parseProtocol } from '../net.ts';
 import type { AuditFinding, AuditRule, NetExposure } from '../types.ts';
-import { type TfElement, type TfScope, type TfValue, UNKNOWN, attr, stringList, value } from './evaluate.ts';
+import {
+  type TfElement,
+  type TfScope,
+  type TfValue,
+  UNKNOWN,
+  attr,
+  elements,
+  stringList,
+  value,
+} from './evaluate.ts';
 import { collectRefs } from './hcl.ts';
 import { type TfModule, type TfResource, refTarget } from './module.ts';
 
@@ -52,9 +61,10 @@ function sgRule(
   res: TfResource,
   el: TfElement,
   direction: 'ingress' | 'egress',
-  scope: TfScope,
+  moduleScope: TfScope,
   sourceKeys: { protocol: string; cidrs: string[] },
 ): FirewallRule | null {
+  const scope = el.scope ?? moduleScope;
   const cidrs = sourceKeys.cidrs.flatMap((k) => texts(value(el.body, k, scope)));
   const exposure = awsExposure(
     direction,
@@ -104,14 +114,15 @@ export function auditAws(mod: TfModule): AwsResult {
     if (SG_TYPES.has(res.type)) {
       const rules: FirewallRule[] = [];
       for (const dir of ['ingress', 'egress'] as const)
-        for (const el of elementsOf(res, dir)) {
+        for (const el of elements(res.body, dir, mod.scope)) {
           const r = sgRule(res, el, dir, mod.scope, { protocol: 'protocol', cidrs: v4v6 });
           if (r) rules.push(r);
         }
       emit(rules, res.address);
       if (
         res.type === 'aws_default_security_group' &&
-        (elementsOf(res, 'ingress').length > 0 || elementsOf(res, 'egress').length > 0)
+        (elements(res.body, 'ingress', mod.scope).length > 0 ||
+          elements(res.body, 'egress', mod.scope).length > 0)
       )
         findings.push(
           makeFinding(
@@ -138,31 +149,6 @@ export function auditAws(mod: TfModule): AwsResult {
   }
   findings.push(...naclFindings(mod), ...unattached(mod), ...flowLogs(mod));
   return { findings, rules: rulesOut };
-}
-
-function elementsOf(res: TfResource, name: string): TfElement[] {
-  const blocks = res.body.blocks
-    .filter((b) => b.type === name)
-    .map((b) => ({ body: b.body, line: b.line, endLine: b.endLine }));
-  const a = attr(res.body, name);
-  if (a && a.value.type === 'tuple') {
-    for (const it of a.value.items)
-      if (it.type === 'object')
-        blocks.push({
-          body: {
-            attributes: it.entries.map((x) => ({
-              name: x.key,
-              value: x.value,
-              line: x.line,
-              endLine: x.endLine,
-            })),
-            blocks: [],
-          },
-          line: it.line,
-          endLine: it.endLine,
-        });
-  }
-  return blocks;
 }
 
 function firstRef(res: TfResource, name: string): string | undefined {
@@ -210,10 +196,11 @@ interface NaclRule {
 function naclRuleFrom(
   el: TfElement,
   file: string,
-  scope: TfScope,
+  moduleScope: TfScope,
   keys: { number: string; action: string },
   egress: boolean,
 ): NaclRule | null {
+  const scope = el.scope ?? moduleScope;
   const n = num(value(el.body, keys.number, scope));
   const action = value(el.body, keys.action, scope);
   const protoRaw = value(el.body, 'protocol', scope);
@@ -244,7 +231,7 @@ function naclFindings(mod: TfModule): AuditFinding[] {
     if (res.type === 'aws_network_acl' || res.type === 'aws_default_network_acl') {
       const rules: NaclRule[] = [];
       for (const dir of ['ingress', 'egress'] as const)
-        for (const el of elementsOf(res, dir)) {
+        for (const el of elements(res.body, dir, mod.scope)) {
           const r = naclRuleFrom(
             el,
             res.file,

@@ -14,10 +14,12 @@ export interface TfScope {
   locals: Map<string, HclExpr>;
   /** Values from terraform.tfvars / *.auto.tfvars, which win over defaults. */
   tfvars: Map<string, HclExpr>;
+  /** Iterators of `dynamic` blocks being expanded: name → `{ key, value }`. */
+  iterators: Map<string, TfValue>;
 }
 
 export function emptyScope(): TfScope {
-  return { variables: new Map(), locals: new Map(), tfvars: new Map() };
+  return { variables: new Map(), locals: new Map(), tfvars: new Map(), iterators: new Map() };
 }
 
 /** Adds a file's `variable` defaults and `locals` to the module scope. */
@@ -68,12 +70,19 @@ export function evaluate(e: HclExpr, scope: TfScope, depth = 0): TfValue {
 }
 
 function resolveRef(path: string, scope: TfScope, depth: number): TfValue {
+  const root = /^([A-Za-z0-9_-]+)(.*)$/.exec(path);
+  const iter = root ? scope.iterators.get(root[1]!) : undefined;
+  if (iter !== undefined) return walk(iter, root![2]!);
   const m = /^(var|local)\.([A-Za-z0-9_-]+)(.*)$/.exec(path);
   if (!m) return UNKNOWN;
   const [, ns, name, rest] = m as unknown as [string, string, string, string];
   const expr = ns === 'var' ? (scope.tfvars.get(name) ?? scope.variables.get(name)) : scope.locals.get(name);
   if (!expr) return UNKNOWN;
-  let v = evaluate(expr, scope, depth + 1);
+  return walk(evaluate(expr, scope, depth + 1), rest);
+}
+
+function walk(start: TfValue, rest: string): TfValue {
+  let v = start;
   for (const step of rest.match(/\.[A-Za-z0-9_-]+|\[\d+\]/g) ?? []) {
     if (v === UNKNOWN || v === null || typeof v !== 'object') return UNKNOWN;
     const key = step.startsWith('.') ? step.slice(1) : step.slice(1, -1);
@@ -96,16 +105,42 @@ export interface TfElement {
   body: HclBody;
   line: number;
   endLine: number;
+  /** The scope to evaluate the body in (a `dynamic` block's iterator); default: the module's. */
+  scope?: TfScope;
 }
 
 /**
- * Nested `name { ... }` blocks, or `name = [{ ... }]` (the newer Sakura provider's style), or
+ * Nested `name { ... }` blocks, `dynamic "name" { for_each ... content { ... } }` expanded when
+ * for_each resolves, or `name = [{ ... }]` (the newer Sakura provider's style), or
  * `name = { ... }`, all as bodies with lines.
  */
-export function elements(body: HclBody, name: string): TfElement[] {
+export function elements(body: HclBody, name: string, scope?: TfScope): TfElement[] {
   const out: TfElement[] = body.blocks
     .filter((b: HclBlock) => b.type === name)
     .map((b) => ({ body: b.body, line: b.line, endLine: b.endLine }));
+  if (scope)
+    for (const d of body.blocks) {
+      if (d.type !== 'dynamic' || d.labels[0] !== name) continue;
+      const content = d.body.blocks.find((b) => b.type === 'content');
+      const each = attr(d.body, 'for_each');
+      if (!content || !each) continue;
+      const iterAttr = attr(d.body, 'iterator');
+      const iterName = iterAttr?.value.type === 'ref' ? iterAttr.value.path : name;
+      const coll = evaluate(each.value, scope);
+      if (coll === UNKNOWN || coll === null || typeof coll !== 'object') continue;
+      const entries: [TfValue, TfValue][] = Array.isArray(coll)
+        ? coll.map((v, i) => [i, v])
+        : Object.entries(coll);
+      for (const [key, v] of entries) {
+        const iterators = new Map(scope.iterators).set(iterName, { key, value: v });
+        out.push({
+          body: content.body,
+          line: content.line,
+          endLine: content.endLine,
+          scope: { ...scope, iterators },
+        });
+      }
+    }
   const a = attr(body, name);
   if (a) {
     const items = a.value.type === 'tuple' ? a.value.items : [a.value];

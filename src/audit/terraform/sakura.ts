@@ -37,10 +37,11 @@ function portRange(t: string): { from: number; to: number } | null | 'unknown' {
 function expressionRule(
   res: TfResource,
   el: TfElement,
-  scope: TfScope,
+  moduleScope: TfScope,
   direction: 'ingress' | 'egress',
   peerKey: string,
 ): FirewallRule | null {
+  const scope = el.scope ?? moduleScope;
   const proto = text(value(el.body, 'protocol', scope));
   const protocol = proto === null ? null : parseProtocol(proto || 'ip');
   const src = text(value(el.body, peerKey, scope));
@@ -97,7 +98,7 @@ export function auditSakura(mod: TfModule): { findings: AuditFinding[]; rules: A
   };
   for (const res of mod.resources) {
     if (FILTERS.has(res.type)) {
-      const set = elements(res.body, 'expression')
+      const set = elements(res.body, 'expression', mod.scope)
         .map((el) => expressionRule(res, el, mod.scope, 'ingress', 'source_network'))
         .filter((r): r is FirewallRule => r !== null);
       const target = res.type.endsWith('_rules')
@@ -149,10 +150,10 @@ export function auditSakura(mod: TfModule): { findings: AuditFinding[]; rules: A
           ),
         );
     } else if (ROUTERS.has(res.type)) {
-      for (const fw of elements(res.body, 'firewall')) {
-        const dir = value(fw.body, 'direction', mod.scope) === 'send' ? 'egress' : 'ingress';
+      for (const fw of elements(res.body, 'firewall', mod.scope)) {
+        const dir = value(fw.body, 'direction', fw.scope ?? mod.scope) === 'send' ? 'egress' : 'ingress';
         const peer = dir === 'ingress' ? 'source_network' : 'destination_network';
-        const set = elements(fw.body, 'expression')
+        const set = elements(fw.body, 'expression', fw.scope ?? mod.scope)
           .map((el) => expressionRule(res, el, mod.scope, dir, peer))
           .filter((r): r is FirewallRule => r !== null);
         // Only inbound rules expose services; outbound "allow all" is the router's normal default.

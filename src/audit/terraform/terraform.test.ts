@@ -101,3 +101,36 @@ describe('Terraform Sakura Cloud', () => {
     ]);
   });
 });
+
+describe('Terraform dynamic blocks', () => {
+  it('expands dynamic ingress blocks over a local list, with a custom iterator', () => {
+    const r = tf(
+      [
+        'locals {',
+        '  rules = [',
+        '    { port = 443, cidrs = ["0.0.0.0/0"] },',
+        '    { port = 5432, cidrs = ["0.0.0.0/0"] },',
+        '    { port = 22, cidrs = ["198.51.100.4/32"] },',
+        '  ]',
+        '}',
+        'resource "aws_security_group" "d" {',
+        '  dynamic "ingress" {',
+        '    for_each = local.rules',
+        '    iterator = rule',
+        '    content {',
+        '      from_port   = rule.value.port',
+        '      to_port     = rule.value.port',
+        '      protocol    = "tcp"',
+        '      cidr_blocks = rule.value.cidrs',
+        '    }',
+        '  }',
+        '}',
+        'output "sg" { value = aws_security_group.d.id }',
+      ].join('\n'),
+    );
+    expect(r.findings.map((f) => [f.checkId, f.severity, f.line])).toEqual([
+      ['NET-PORT-OPEN', 'low', 12],
+      ['NET-DATABASE-PORT-OPEN', 'high', 12],
+    ]);
+  });
+});
