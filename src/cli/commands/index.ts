@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAudit } from './audit.ts';
+import { registerIntel } from './intel.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const commands: RegisterCommand[] = [registerAudit];
+export const commands: RegisterCommand[] = [registerAudit, registerIntel];

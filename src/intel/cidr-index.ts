@@ -1,0 +1,257 @@
+// A static index of many IPv4/IPv6 CIDRs, each tagged with a small integer group (a list, an
+// asset), answering "which is the most specific CIDR containing this address, and which groups
+// contain it at all" without allocating.
+//
+// CIDRs are either nested or disjoint, so the covering set at any address is a chain. IPv4 is
+// split into disjoint segments, each labelled with its innermost CIDR, kept in typed arrays and
+// binary-searched. IPv6 uses one hash map per prefix length present (lists hold few lengths).
+// Identical CIDRs from several groups become one entry whose own group set names them all; every
+// entry also knows the group set of its whole chain (itself and every CIDR around it).
+
+import { formatIpv4, formatIpv6Groups, parseIpv6Groups } from '../core/ip.ts';
+
+/** Input entries in a columnar form: IPv4 as network integer + prefix bits, IPv6 as 8 groups. */
+export interface CidrInput {
+  v4: { base: number; bits: number; group: number }[];
+  v6: { groups: readonly number[]; bits: number; group: number }[];
+}
+
+export interface CidrIndex {
+  /** Number of distinct IPv4 and IPv6 CIDRs. */
+  readonly sizeV4: number;
+  readonly sizeV6: number;
+  /** Index of the most specific IPv4 entry containing the address, or -1. */
+  findV4(v4: number): number;
+  /** Index (offset by sizeV4, so one index space) of the most specific IPv6 entry, or -1. */
+  findV6(text: string): number;
+  /** Groups that listed exactly this entry (sorted). */
+  ownGroups(entry: number): readonly number[];
+  /** Groups of the entry's whole chain: this CIDR and every CIDR containing it (sorted). */
+  chainSet(entry: number): number;
+  /** The group numbers of a chain set id (sorted). */
+  setGroups(set: number): readonly number[];
+  /** Number of distinct chain sets (ids are 0..setCount-1). */
+  readonly setCount: number;
+  /** The entry as CIDR text, e.g. `198.51.100.0/24`, `2001:db8::/32`. */
+  cidrText(entry: number): string;
+  /** Approximate bytes held by the typed arrays and maps. */
+  readonly bytes: number;
+}
+
+/** Mask of the top `bits` bits of a 32-bit value, as an unsigned number. */
+export function v4Mask(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+function hexOf(groups: readonly number[]): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += (groups[i] ?? 0).toString(16).padStart(4, '0');
+  return s;
+}
+
+/** The hash key of the first `bits` bits of a 32-nibble hex address. */
+function prefixKey(hex: string, bits: number): string {
+  const nibbles = bits >> 2;
+  const rem = bits & 3;
+  if (rem === 0) return hex.slice(0, nibbles);
+  const partial = parseInt(hex[nibbles] ?? '0', 16) & ((0xf << (4 - rem)) & 0xf);
+  return hex.slice(0, nibbles) + partial.toString(16);
+}
+
+class SetInterner {
+  readonly sets: number[][] = [];
+  private readonly ids = new Map<string, number>();
+  intern(groups: number[]): number {
+    const key = groups.join(',');
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.sets.push(groups);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+  union(a: readonly number[], b: readonly number[]): number[] {
+    if (a.length === 0) return [...b];
+    const out = new Set([...a, ...b]);
+    return [...out].sort((x, y) => x - y);
+  }
+}
+
+export function buildCidrIndex(input: CidrInput): CidrIndex {
+  const interner = new SetInterner();
+  const empty = interner.intern([]);
+
+  // --- IPv4: sort (base, bits, group) packed into one float64 so the native sort does the work.
+  let maxGroup = 0;
+  for (const e of input.v4) if (e.group > maxGroup) maxGroup = e.group;
+  for (const e of input.v6) if (e.group > maxGroup) maxGroup = e.group;
+  const groupSpan = 2 ** Math.max(1, Math.ceil(Math.log2(maxGroup + 1)));
+  if (2 ** 38 * groupSpan > Number.MAX_SAFE_INTEGER) throw new Error('too many groups for the CIDR index');
+  const keys = new Float64Array(input.v4.length);
+  for (let i = 0; i < input.v4.length; i++) {
+    const e = input.v4[i]!;
+    const base = (e.base & v4Mask(e.bits)) >>> 0;
+    keys[i] = (base * 64 + e.bits) * groupSpan + e.group;
+  }
+  keys.sort();
+
+  // Distinct CIDRs, each with the set of groups that list it.
+  const uBase = new Uint32Array(keys.length);
+  const uBits = new Uint8Array(keys.length);
+  const uOwn = new Uint32Array(keys.length);
+  let n4 = 0;
+  let pending: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const group = k % groupSpan;
+    const cidr = (k - group) / groupSpan;
+    const bits = cidr % 64;
+    const base = (cidr - bits) / 64;
+    if (n4 > 0 && uBase[n4 - 1] === base && uBits[n4 - 1] === bits) {
+      if (pending[pending.length - 1] !== group) pending.push(group);
+      continue;
+    }
+    if (n4 > 0) uOwn[n4 - 1] = interner.intern(pending);
+    uBase[n4] = base;
+    uBits[n4] = bits;
+    pending = [group];
+    n4++;
+  }
+  if (n4 > 0) uOwn[n4 - 1] = interner.intern(pending);
+  const chain4 = new Uint32Array(n4);
+
+  // Laminar sweep: a stack of open CIDRs; the top labels the addresses until the next event.
+  const segLo = new Uint32Array(2 * n4 + 1);
+  const segHi = new Uint32Array(2 * n4 + 1);
+  const segTop = new Int32Array(2 * n4 + 1);
+  let segs = 0;
+  const emit = (lo: number, hi: number, top: number): void => {
+    if (lo > hi) return;
+    if (segs > 0 && segTop[segs - 1] === top && segHi[segs - 1]! + 1 === lo) {
+      segHi[segs - 1] = hi;
+      return;
+    }
+    segLo[segs] = lo;
+    segHi[segs] = hi;
+    segTop[segs] = top;
+    segs++;
+  };
+  const stack: number[] = [];
+  const hiOf = (i: number): number => uBase[i]! + 2 ** (32 - uBits[i]!) - 1;
+  let cursor = 0;
+  for (let i = 0; i < n4; i++) {
+    const lo = uBase[i]!;
+    while (stack.length > 0 && hiOf(stack[stack.length - 1]!) < lo) {
+      const top = stack.pop()!;
+      emit(cursor, hiOf(top), top);
+      cursor = Math.max(cursor, hiOf(top) + 1);
+    }
+    const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
+    if (parent >= 0) emit(cursor, lo - 1, parent);
+    cursor = Math.max(cursor, lo);
+    chain4[i] = interner.intern(
+      parent >= 0
+        ? interner.union(interner.sets[chain4[parent]!]!, interner.sets[uOwn[i]!]!)
+        : interner.sets[uOwn[i]!]!,
+    );
+    stack.push(i);
+  }
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    emit(cursor, hiOf(top), top);
+    cursor = Math.max(cursor, hiOf(top) + 1);
+  }
+  const sLo = segLo.slice(0, segs);
+  const sHi = segHi.slice(0, segs);
+  const sTop = segTop.slice(0, segs);
+
+  // --- IPv6: one map per prefix length, longest first; parents before children for chains.
+  const v6Sorted = [...input.v6].sort((a, b) => a.bits - b.bits);
+  const byLength = new Map<number, Map<string, number>>();
+  const v6Text: string[] = [];
+  const v6Own: number[][] = [];
+  const v6Chain: number[] = [];
+  let lengthsDesc: number[] = [];
+  const findHex = (hex: string, maxBits: number): number => {
+    for (const bits of lengthsDesc) {
+      if (bits > maxBits) continue;
+      const hit = byLength.get(bits)!.get(prefixKey(hex, bits));
+      if (hit !== undefined) return hit;
+    }
+    return -1;
+  };
+  for (const e of v6Sorted) {
+    const hex = hexOf(e.groups);
+    const key = prefixKey(hex, e.bits);
+    let m = byLength.get(e.bits);
+    if (m === undefined) {
+      m = new Map();
+      byLength.set(e.bits, m);
+      lengthsDesc = [...byLength.keys()].sort((a, b) => b - a);
+    }
+    const existing = m.get(key);
+    if (existing !== undefined) {
+      const own = v6Own[existing]!;
+      if (!own.includes(e.group)) {
+        own.push(e.group);
+        own.sort((a, b) => a - b);
+      }
+      continue;
+    }
+    const parent = findHex(hex, e.bits - 1);
+    const idx = v6Text.length;
+    m.set(key, idx);
+    const full = (key + '0'.repeat(32 - key.length)).match(/.{4}/g)!.map((g) => parseInt(g, 16));
+    v6Text.push(`${formatIpv6Groups(full)}/${e.bits}`);
+    v6Own.push([e.group]);
+    v6Chain.push(parent >= 0 ? -1 - parent : -1); // resolved below, once own groups are complete
+  }
+  // Own groups are complete only now (duplicates may come later), so resolve chains in order.
+  for (let i = 0; i < v6Chain.length; i++) {
+    const p = v6Chain[i]!;
+    const parentSet = p === -1 ? empty : v6Chain[-1 - p]!;
+    v6Chain[i] = interner.intern(interner.union(interner.sets[parentSet]!, v6Own[i]!));
+  }
+  const n6 = v6Text.length;
+
+  const bytes = sLo.byteLength * 3 + (chain4.byteLength + uOwn.byteLength) + n4 * 5 + n6 * 120;
+
+  return {
+    sizeV4: n4,
+    sizeV6: n6,
+    findV4(v4) {
+      let lo = 0;
+      let hi = sLo.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sLo[mid]! <= v4) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return hi >= 0 && v4 <= sHi[hi]! ? sTop[hi]! : -1;
+    },
+    findV6(text) {
+      if (n6 === 0) return -1;
+      const groups = parseIpv6Groups(text);
+      if (groups === null) return -1;
+      const hit = findHex(hexOf(groups), 128);
+      return hit < 0 ? -1 : n4 + hit;
+    },
+    ownGroups(entry) {
+      return entry < n4 ? interner.sets[uOwn[entry]!]! : v6Own[entry - n4]!;
+    },
+    chainSet(entry) {
+      return entry < n4 ? chain4[entry]! : v6Chain[entry - n4]!;
+    },
+    setGroups(set) {
+      return interner.sets[set]!;
+    },
+    get setCount() {
+      return interner.sets.length;
+    },
+    cidrText(entry) {
+      return entry < n4 ? `${formatIpv4(uBase[entry]!)}/${uBits[entry]!}` : v6Text[entry - n4]!;
+    },
+    bytes,
+  };
+}
