@@ -150,3 +150,13 @@ describe('POSTURE.md acceptance cases: host firewalls', () => {
     expect(await audit('hostfw/case25-iptables.rules')).toEqual([]);
   });
 });
+
+describe('cross-file: compose published ports against the host firewall', () => {
+  it('a port published on all interfaces bypasses an INPUT DROP policy when DOCKER-USER filters nothing', async () => {
+    const f = await audit('dockerhost');
+    expect(f.map((x) => [x.file, x.checkId, x.line])).toEqual([
+      ['dockerhost/docker-compose.yml', 'COMPOSE-DATABASE-PORT-PUBLISHED', 6],
+      ['dockerhost/docker-compose.yml', 'COMPOSE-PUBLISH-BYPASSES-FIREWALL', 6],
+    ]);
+  });
+});
