@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../core/clock.ts';
+import { createListIntel, noAssets, type AssetLookup } from '../engine/lookups.ts';
+import type { Signal } from './finding.ts';
+import { findingId, severityLabel } from './finding.ts';
+import { createMemoryFindingStore } from './memory-store.ts';
+import { createFindingsStage } from './stage.ts';
+
+function signal(over: Partial<Signal> = {}): Signal {
+  return {
+    type: 'Recon:Host/Portscan',
+    severity: 2,
+    resource: { ip: '10.0.0.5', id: 'eni-1' },
+    actor: { ip: '203.0.113.9', port: null },
+    role: 'target',
+    discriminator: 'vertical',
+    title: 't',
+    description: 'd',
+    threshold: 15,
+    observed: 20,
+    windowStart: 1000,
+    windowEnd: 1300,
+    sample: [],
+    query: 'SELECT 1',
+    firstSeen: 1010,
+    lastSeen: 1100,
+    detail: {},
+    detector: 'portscan',
+    ...over,
+  };
+}
+
+const assets: AssetLookup = {
+  lookup: (v4) => (v4 === 0x0a000005 ? { name: 'web1', tags: [], owner: null } : null),
+};
+
+describe('findings stage', () => {
+  it('aggregates repeats: count of distinct windows, first/last seen, latest detail, max severity', async () => {
+    const store = createMemoryFindingStore();
+    const stage = createFindingsStage({ store, clock: manualClock(0), intel: createListIntel([]), assets });
+    expect(
+      await stage.accept(
+        signal({ windowStart: 1300, firstSeen: 1310, lastSeen: 1400, observed: 50, severity: 3 }),
+      ),
+    ).toBe('new');
+    expect(await stage.accept(signal())).toBe('updated');
+    expect(await stage.accept(signal())).toBe('repeat');
+    const [f] = await store.list();
+    expect(f).toMatchObject({
+      count: 2,
+      severity: 3,
+      firstSeen: '1970-01-01T00:16:50Z',
+      lastSeen: '1970-01-01T00:23:20Z',
+      resource: { name: 'web1' },
+    });
+    expect(f!.evidence.observed).toBe(50);
+    expect(f!.id).toBe(findingId('Recon:Host/Portscan', '10.0.0.5', '203.0.113.9', 'vertical'));
+  });
+
+  it('a new target is a new finding', async () => {
+    const store = createMemoryFindingStore();
+    const stage = createFindingsStage({
+      store,
+      clock: manualClock(0),
+      intel: createListIntel([]),
+      assets: noAssets,
+    });
+    await stage.accept(signal());
+    await stage.accept(signal({ resource: { ip: '10.0.0.6', id: null } }));
+    expect(await store.list()).toHaveLength(2);
+  });
+
+  it('drops signals about trusted addresses and archives new findings matched by a live rule', async () => {
+    const store = createMemoryFindingStore();
+    await store.putRule({ id: 'r1', filter: { type: 'Recon:*' }, reason: '', createdAt: 0, expiresAt: 500 });
+    const clock = manualClock(100);
+    const stage = createFindingsStage({
+      store,
+      clock,
+      intel: createListIntel([], ['203.0.113.0/24']),
+      assets: noAssets,
+    });
+    expect(await stage.accept(signal())).toBe('trusted');
+    const stage2 = createFindingsStage({ store, clock, intel: createListIntel([]), assets: noAssets });
+    await stage2.accept(signal());
+    expect((await store.list())[0]).toMatchObject({ status: 'archived', archivedBy: 'suppression:r1' });
+    clock.set(600); // the rule has expired
+    const stage3 = createFindingsStage({ store, clock, intel: createListIntel([]), assets: noAssets });
+    await stage3.accept(signal({ actor: { ip: '198.51.100.1', port: null } }));
+    expect((await store.list({ status: 'active' })).length).toBe(1);
+  });
+
+  it('severity bands follow GuardDuty', () => {
+    expect([1, 3.9, 4, 6.9, 7, 8.9, 9, 10].map(severityLabel)).toEqual([
+      'low',
+      'low',
+      'medium',
+      'medium',
+      'high',
+      'high',
+      'critical',
+      'critical',
+    ]);
+  });
+});
