@@ -212,6 +212,7 @@ const ERRORS: { q: string; message: string; column: number }[] = [
   { q: 'filter srcAddr like 5', message: 'like needs a string', column: 21 },
   { q: 'stats count(*) as n by srcAddr | sort bytes', message: 'unknown field "bytes"', column: 39 },
   { q: '', message: 'the query is empty', column: 1 },
+  { q: 'stats count(*) as n, sum(bytes) as N', message: 'stats names two columns "n"', column: 22 },
   { q: 'fields a-b', message: 'unknown field "a"', column: 8 },
   { q: 'fields `foo-bar`', message: 'unknown field "foo-bar"', column: 8 },
 ];

@@ -159,7 +159,7 @@ class Compiler {
     const c = compileExpr(p.expr, this.context('forbidden'));
     return {
       sql: c.sql,
-      type: c.type === 'unknown' ? 'text' : c.type,
+      type: c.type,
       ...(c.values ? { values: c.values } : {}),
     };
   }
@@ -206,7 +206,14 @@ class Compiler {
               p.start,
               'stats takes aggregates (count(*), sum(bytes), ...) and groups them with by',
             );
-          return { name: p.alias ?? p.text, sql: e.sql, type: e.type === 'unknown' ? 'text' : e.type };
+          return { name: p.alias ?? p.text, sql: e.sql, type: e.type };
+        });
+        const seen = new Set<string>();
+        [...c.by, ...c.aggregates].forEach((p, i) => {
+          const name = [...groups, ...aggregates][i]!.name.toLowerCase();
+          if (seen.has(name))
+            throw new QueryError(`stats names two columns "${name}"`, p.start, 'rename one with as');
+          seen.add(name);
         });
         const st = this.stage;
         st.stats = { groups, aggregates };

@@ -16,6 +16,8 @@ const CASES: [string, boolean][] = [
   ['# comment\nfilter dstPort = 22', true],
   ['  parse @message "* *" as a, b', true],
   ['sort bytes desc', true],
+  ['DROP TABLE flows', false],
+  ['insert into flows values (1)', false],
   ['', false],
 ];
 

@@ -14,6 +14,23 @@ const SQL_STARTS = new Set([
   'explain',
   'pivot',
   'unpivot',
+  // Not read-only: routed to SQL so that the store's read-only check refuses them by name.
+  'insert',
+  'update',
+  'delete',
+  'create',
+  'drop',
+  'alter',
+  'copy',
+  'attach',
+  'detach',
+  'pragma',
+  'set',
+  'call',
+  'load',
+  'install',
+  'export',
+  'import',
 ]);
 
 /** True when `text` is a Logs-Insights-style pipe query rather than SQL. */

@@ -10,7 +10,7 @@ import { QueryError } from './query-error.ts';
 
 export interface Compiled {
   sql: string;
-  type: FieldType | 'unknown';
+  type: FieldType;
   /** Set when the expression is a plain field whose stored values have a fixed case. */
   values?: ValueCase;
   /** True when the expression contains an aggregate function. */

@@ -3,7 +3,8 @@
 // mapped to a SQL expression over `flow_records` (docs/data-model.md). Lookup ignores case, so
 // `srcAddr`, `srcaddr` and `SRCADDR` are one field.
 
-export type FieldType = 'text' | 'number' | 'timestamp' | 'boolean';
+/** `unknown`: computed values whose SQL type depends on the arguments (coalesce, min, ...). */
+export type FieldType = 'text' | 'number' | 'timestamp' | 'boolean' | 'unknown';
 
 /** How string literals compared with this field are spelled in the store. */
 export type ValueCase = 'lower' | 'upper';
