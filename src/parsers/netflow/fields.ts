@@ -37,6 +37,8 @@ export const ROLE_SAMPLING_PACKET_INTERVAL = 28;
 export const ROLE_SAMPLING_PACKET_SPACE = 29;
 export const ROLE_SAMPLER_ID = 30;
 export const ROLE_FORWARDING_STATUS = 31;
+export const ROLE_INITIATOR_BYTES = 32;
+export const ROLE_INITIATOR_PACKETS = 33;
 
 /** IE id -> role. Enterprise-specific fields (PEN set) are always skipped. */
 const ROLE_BY_IE = new Map<number, number>([
@@ -75,6 +77,9 @@ const ROLE_BY_IE = new Map<number, number>([
   [48, ROLE_SAMPLER_ID], // FLOW_SAMPLER_ID / samplerId
   [302, ROLE_SAMPLER_ID], // selectorId
   [89, ROLE_FORWARDING_STATUS],
+  // Firewalls (Cisco ASA) report initiator/responder counts instead of delta counts.
+  [231, ROLE_INITIATOR_BYTES],
+  [298, ROLE_INITIATOR_PACKETS],
 ]);
 
 export function roleOf(ie: number, enterprise: number): number {

@@ -41,6 +41,8 @@ interface Scratch {
   packets: number;
   bytesTotal: number;
   packetsTotal: number;
+  initiatorBytes: number;
+  initiatorPackets: number;
   proto: number;
   tcpFlags: number;
   srcPort: number;
@@ -72,6 +74,8 @@ function newScratch(): Scratch {
     packets: NaN,
     bytesTotal: NaN,
     packetsTotal: NaN,
+    initiatorBytes: NaN,
+    initiatorPackets: NaN,
     proto: -1,
     tcpFlags: -1,
     srcPort: -1,
@@ -99,7 +103,7 @@ function newScratch(): Scratch {
 }
 
 function resetScratch(s: Scratch): void {
-  s.bytes = s.packets = s.bytesTotal = s.packetsTotal = NaN;
+  s.bytes = s.packets = s.bytesTotal = s.packetsTotal = s.initiatorBytes = s.initiatorPackets = NaN;
   s.proto = s.tcpFlags = s.srcPort = s.dstPort = -1;
   s.src4 = s.dst4 = 0;
   s.src6 = s.dst6 = null;
@@ -170,6 +174,12 @@ function readField(s: Scratch, role: number, buf: Buffer, off: number, len: numb
       return;
     case F.ROLE_PACKETS_TOTAL:
       s.packetsTotal = v;
+      return;
+    case F.ROLE_INITIATOR_BYTES:
+      s.initiatorBytes = v;
+      return;
+    case F.ROLE_INITIATOR_PACKETS:
+      s.initiatorPackets = v;
       return;
     case F.ROLE_PROTO:
       s.proto = v & 0xff;
@@ -320,6 +330,10 @@ function applyOptions(s: Scratch, domain: DomainState): void {
   }
 }
 
+function firstNumber(a: number, b: number, c: number): number {
+  return !Number.isNaN(a) ? a : !Number.isNaN(b) ? b : c;
+}
+
 function writeRow(s: Scratch, ctx: MessageContext, domain: DomainState, rows: RowWriter): void {
   const { batch, row } = nextRow(rows);
   if (s.src6 !== null) batch.srcIp6[row] = s.src6;
@@ -341,8 +355,8 @@ function writeRow(s: Scratch, ctx: MessageContext, domain: DomainState, rows: Ro
   }
   if (!(interval >= 1)) interval = 1;
   if (interval !== 1) rows.sampledRows++;
-  const packets = Number.isNaN(s.packets) ? s.packetsTotal : s.packets;
-  const bytes = Number.isNaN(s.bytes) ? s.bytesTotal : s.bytes;
+  const packets = firstNumber(s.packets, s.packetsTotal, s.initiatorPackets);
+  const bytes = firstNumber(s.bytes, s.bytesTotal, s.initiatorBytes);
   batch.packets[row] = packets * interval;
   batch.bytes[row] = bytes * interval;
 
