@@ -170,10 +170,11 @@ function publicSecurityGroups(mod: TfModule): Set<string> {
   );
   const out = new Set<string>();
   for (const r of mod.resources) {
-    if (r.type !== 'aws_instance' && r.type !== 'aws_network_interface' && r.type !== 'aws_launch_template')
-      continue;
+    // Instances and interfaces with a public IP or an EIP; databases marked publicly accessible.
     const publicIp =
-      value(r.body, 'associate_public_ip_address', mod.scope) === true || eipTargets.has(r.address);
+      value(r.body, 'associate_public_ip_address', mod.scope) === true ||
+      value(r.body, 'publicly_accessible', mod.scope) === true ||
+      eipTargets.has(r.address);
     if (!publicIp) continue;
     for (const k of ['vpc_security_group_ids', 'security_groups'])
       for (const ref of attr(r.body, k) ? collectRefs(attr(r.body, k)!.value) : []) out.add(refTarget(ref));

@@ -44,6 +44,9 @@ export function evaluate(e: HclExpr, scope: TfScope, depth = 0): TfValue {
     case 'literal':
       return e.value;
     case 'template': {
+      // "${expr}" alone is the expression itself (legacy interpolation-only syntax).
+      const only = e.parts.length === 1 ? e.parts[0] : undefined;
+      if (only !== undefined && typeof only !== 'string') return evaluate(only, scope, depth + 1);
       let out = '';
       for (const p of e.parts) {
         if (typeof p === 'string') out += p;

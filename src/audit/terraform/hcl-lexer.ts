@@ -118,7 +118,8 @@ function readQuoted(
       if (lit) parts.push({ literal: lit });
       lit = '';
       const inner = src.slice(i + 2, close);
-      parts.push(c === '$' ? { interpolation: inner, line } : { interpolation: '"%{directive}"', line });
+      // Template directives (%{if}/%{for}) are kept as an opaque interpolation of their own text.
+      parts.push(c === '$' ? { interpolation: inner, line } : { interpolation: 'null', line });
       for (const ch of inner) if (ch === '\n') line++;
       i = close + 1;
       continue;

@@ -134,3 +134,20 @@ describe('Terraform dynamic blocks', () => {
     ]);
   });
 });
+
+describe('public resources', () => {
+  it('a publicly accessible RDS instance makes its open database rule critical', () => {
+    const r = tf(
+      'resource "aws_security_group" "db" {}\nresource "aws_security_group_rule" "dbg" {\n  type = "ingress"\n  from_port = 3306\n  to_port = 3306\n  protocol = "tcp"\n  security_group_id = aws_security_group.db.id\n  cidr_blocks = ["0.0.0.0/0"]\n}\nresource "aws_db_instance" "m" {\n  publicly_accessible = true\n  vpc_security_group_ids = [aws_security_group.db.id]\n}\n',
+    );
+    expect(r.findings.map((f) => [f.checkId, f.severity, f.line])).toEqual([
+      ['NET-DATABASE-PORT-OPEN', 'critical', 2],
+    ]);
+  });
+  it('legacy "${var.x}" interpolation-only values resolve to the variable itself', () => {
+    const r = tf(
+      'variable "open" { default = ["0.0.0.0/0"] }\nresource "aws_security_group" "s" {\n  description = "%{if true}x%{endif}"\n  ingress {\n    from_port = 23\n    to_port = 23\n    protocol = "tcp"\n    cidr_blocks = "${var.open}"\n  }\n}\noutput "o" { value = aws_security_group.s.id }\n',
+    );
+    expect(r.findings.map((f) => f.checkId)).toEqual(['NET-ADMIN-PORT-OPEN']);
+  });
+});
