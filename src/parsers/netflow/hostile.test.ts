@@ -28,7 +28,7 @@ function realPackets(): Buffer[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.dat'))
     .sort();
-  const payloads = files.map((f) => readFileSync(`${dir}${f}`));
+  const payloads: Buffer[] = files.map((f) => readFileSync(`${dir}${f}`));
   const capture = readUdpFromPcap(SOFTFLOWD_CAPTURE);
   // Template-bearing first packets of each softflowd export, plus a few data packets.
   for (const port of [9995, 9996, 9997]) {
