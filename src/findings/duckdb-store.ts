@@ -27,8 +27,12 @@ const SCHEMA = [
    )`,
 ];
 
-export async function createDuckDbFindingStore(conn: DuckDBConnection): Promise<FindingStore> {
-  for (const sql of SCHEMA) await conn.run(sql);
+/** `create: false` for read-only connections whose tables already exist. */
+export async function createDuckDbFindingStore(
+  conn: DuckDBConnection,
+  options: { create: boolean } = { create: true },
+): Promise<FindingStore> {
+  if (options.create) for (const sql of SCHEMA) await conn.run(sql);
 
   const bodies = async (sql: string, values: (string | number)[] = []): Promise<string[]> => {
     const reader = await conn.runAndReadAll(sql, values);

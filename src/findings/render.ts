@@ -1,0 +1,59 @@
+// How findings look on the command line and in `findings --json` (PRODUCT.md's contract).
+
+import type { Finding } from './finding.ts';
+import { describeFilter, type SuppressionRule } from './suppression.ts';
+
+/** The public JSON object: the contract's fields plus archivedBy, intelList, detector, detail. */
+export function findingJson(f: Finding): Record<string, unknown> {
+  return {
+    id: f.id,
+    type: f.type,
+    severity: f.severity,
+    severityLabel: f.severityLabel,
+    title: f.title,
+    description: f.description,
+    resource: f.resource,
+    actor: f.actor,
+    role: f.role,
+    count: f.count,
+    firstSeen: f.firstSeen,
+    lastSeen: f.lastSeen,
+    evidence: f.evidence,
+    status: f.status,
+    archivedBy: f.archivedBy,
+    intelList: f.intelList,
+    detector: f.detector,
+    detail: f.detail,
+  };
+}
+
+export function findingLine(f: Finding): string {
+  const res = f.resource.name ? `${f.resource.ip} (${f.resource.name})` : f.resource.ip;
+  return `${f.id}  ${f.severity.toFixed(1).padStart(4)} ${f.severityLabel.padEnd(8)} ${f.type}  ${res}  x${f.count}  ${f.lastSeen}${f.status === 'archived' ? '  [archived]' : ''}\n    ${f.title}`;
+}
+
+export function findingDetail(f: Finding): string {
+  const lines = [
+    `${f.title}`,
+    `  id          ${f.id}`,
+    `  type        ${f.type}`,
+    `  severity    ${f.severity.toFixed(1)} (${f.severityLabel})`,
+    `  resource    ${f.resource.ip}${f.resource.name ? ` (${f.resource.name})` : ''}${f.resource.id ? ` ${f.resource.id}` : ''}`,
+    `  actor       ${f.actor.ip}${f.actor.port !== null ? `:${f.actor.port}` : ''} (our host is the ${f.role})`,
+    `  seen        ${f.count} time(s), ${f.firstSeen} .. ${f.lastSeen}`,
+    `  status      ${f.status}${f.archivedBy ? ` (${f.archivedBy})` : ''}`,
+    ...(f.intelList ? [`  intel list  ${f.intelList}`] : []),
+    '',
+    `  ${f.description}`,
+    '',
+    `  evidence: observed ${f.evidence.observed} against threshold ${f.evidence.threshold} in ${f.evidence.window}`,
+    ...f.evidence.sample.map((s) => `    ${s}`),
+    `  all records: ${f.evidence.query}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function ruleLine(r: SuppressionRule): string {
+  const exp = r.expiresAt === null ? 'never expires' : `expires ${new Date(r.expiresAt).toISOString()}`;
+  return `${r.id}  ${describeFilter(r.filter)}  (${exp})${r.reason ? `  ${r.reason}` : ''}`;
+}
