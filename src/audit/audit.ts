@@ -197,13 +197,15 @@ export async function auditPaths(paths: readonly string[], options: AuditOptions
   }
   for (const r of report.rules)
     r.text = (loadedByFile.get(r.file)?.lines ?? []).slice(r.line - 1, r.endLine).join('\n');
-  report.findings = findings.sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0),
-  );
+  report.findings = findings.sort(compareFindings);
   return report;
+}
+
+/** File, then line, then check id: the order of every output. */
+export function compareFindings(a: AuditFinding, b: AuditFinding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  return a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0;
 }
 
 async function dotEnv(dir: string): Promise<Map<string, string>> {

@@ -91,7 +91,11 @@ export function proposeDiff(
         ? nft(old, cidrs, ports)
         : null;
   if (!next) return null;
-  const body = [...old.map((l) => `-${l}`), ...next.map((l) => `+${l}`)].join('\n');
+  // Same line count (attribute rewrites): unchanged lines are context; otherwise replace the rule.
+  const body =
+    old.length === next.length
+      ? old.flatMap((l, i) => (l === next[i] ? [` ${l}`] : [`-${l}`, `+${next[i]!}`])).join('\n')
+      : [...old.map((l) => `-${l}`), ...next.map((l) => `+${l}`)].join('\n');
   const diff = `--- a/${rule.file}\n+++ b/${rule.file}\n@@ -${rule.line},${old.length} +${rule.line},${next.length} @@\n${body}\n`;
   const what = [cidrs ? `sources ${cidrs.join(', ')}` : null, ports ? `ports ${ports.join(', ')}` : null]
     .filter((x) => x !== null)

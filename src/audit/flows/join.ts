@@ -5,7 +5,7 @@
 // port → ephemeral port) is never evidence for an ingress rule.
 
 import { isPrivateIp, parseIp } from '../../core/ip.ts';
-import type { AuditReport } from '../audit.ts';
+import { type AuditReport, compareFindings } from '../audit.ts';
 import { coversPort, coversProtocol } from '../checks/firewall.ts';
 import { makeFinding } from '../checks/finding.ts';
 import { cidrContains, describeTraffic, parseCidr, servicePort } from '../net.ts';
@@ -165,6 +165,7 @@ export function applyObserved(report: AuditReport, t: ObservedTraffic): void {
   }
   advice.push(...probedWithoutRule(report.rules, requests, windowText));
   report.findings.push(...advice);
+  report.findings.sort(compareFindings);
 }
 
 /** Ports the internet probed (only rejected) that no audited rule opens: the filter works. */

@@ -76,6 +76,7 @@ export function toSarif(report: AuditReport, toolVersion: string): object {
             'security-severity': SECURITY_SEVERITY[f.severity],
             resource: f.resource,
             ...(f.observed ? { observed: f.observed } : {}),
+            ...(f.fix ? { proposedDiff: f.fix.diff } : {}),
           },
           ...(f.suppression
             ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification }] }

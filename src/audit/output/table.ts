@@ -18,6 +18,7 @@ export function toTable(report: AuditReport, options: { showSuppressed?: boolean
       out.push(
         `  ${String(f.line).padStart(5)}  ${sev} ${f.checkId.padEnd(idWidth)}  ${f.message}${obs}${sup}`,
       );
+      if (f.fix) for (const l of f.fix.diff.trimEnd().split('\n')) out.push(`         ${l}`);
     }
     out.push('');
   }
