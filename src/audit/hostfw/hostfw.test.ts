@@ -35,11 +35,11 @@ describe('iptables-save', () => {
       hostFindings(ipt(['-A INPUT -i lo -j ACCEPT', '-A INPUT -j DROP'], 'ACCEPT').ruleset).findings,
     ).toEqual([]);
   });
-  it('a database rule behind an earlier drop of the port, or limited to an interface, passes', () => {
+  it('a database rule behind an earlier drop of the port, or limited to a VPN interface, passes', () => {
     const r = ipt([
       '-A INPUT -p tcp --dport 6379 -j DROP',
       '-A INPUT -p tcp --dport 6379 -j ACCEPT',
-      '-A INPUT -i eth1 -p tcp --dport 5432 -j ACCEPT',
+      '-A INPUT -i wg0 -p tcp --dport 5432 -j ACCEPT',
     ]);
     expect(hostFindings(r.ruleset).findings).toEqual([]);
   });
@@ -94,5 +94,23 @@ describe('nft list ruleset', () => {
     const two =
       'table ip a {\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n\t}\n}\ntable ip b {\n\tchain i {\n\t\ttype filter hook input priority 10; policy drop;\n\t}\n}\n';
     expect(hostFindings(parseNftRuleset('h.nft', two).ruleset).findings).toEqual([]);
+  });
+});
+
+describe('restrictions that do not narrow an exposure', () => {
+  it('state NEW and a public interface still expose; loopback and docker0 do not', () => {
+    const { ruleset } = ipt([
+      '-A INPUT -p tcp -m state --state NEW -m tcp --dport 3306 -j ACCEPT',
+      '-A INPUT -i eth0 -p tcp --dport 6379 -j ACCEPT',
+      '-A INPUT -i lo -p tcp --dport 5432 -j ACCEPT',
+      '-A INPUT -i docker0 -p tcp --dport 27017 -j ACCEPT',
+      '-A INPUT -m conntrack --ctstate ESTABLISHED -p tcp --dport 9200 -j ACCEPT',
+    ]);
+    expect(hostFindings(ruleset).findings.map((f) => f.line)).toEqual([5, 6]);
+  });
+  it('nft: ct state new and iifname "eth0" still expose', () => {
+    const text =
+      'table inet f {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tiifname "eth0" ct state new tcp dport 5432 accept\n\t\tiifname "lo" tcp dport 6379 accept\n\t}\n}\n';
+    expect(hostFindings(parseNftRuleset('h.nft', text).ruleset).findings.map((f) => f.line)).toEqual([4]);
   });
 });

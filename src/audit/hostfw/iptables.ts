@@ -2,7 +2,14 @@
 
 import { parseProtocol } from '../net.ts';
 import type { AuditProblem } from '../types.ts';
-import type { HostChain, HostRule, HostRuleset, Verdict } from './model.ts';
+import {
+  type HostChain,
+  type HostRule,
+  type HostRuleset,
+  type Verdict,
+  isInternalInterface,
+  stateAdmitsNew,
+} from './model.ts';
 
 const HOOKS: Record<string, string> = {
   INPUT: 'input',
@@ -113,8 +120,14 @@ export function parseIptablesRule(line: number, text: string): HostRule | null {
         break;
       case '-i':
       case '--in-interface':
+        take();
+        if (!negated && isInternalInterface(arg)) rule.restrictions.push(`-i ${arg}`);
+        break;
       case '--ctstate':
       case '--state':
+        take();
+        if (negated || !stateAdmitsNew(arg)) rule.restrictions.push(`${negated ? '! ' : ''}${opt} ${arg}`);
+        break;
       case '--match-set':
       case '--src-range':
       case '--uid-owner':

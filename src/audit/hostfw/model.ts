@@ -45,3 +45,18 @@ export function findChain(set: HostRuleset, from: HostChain, name: string): Host
   const table = from.id.slice(0, from.id.lastIndexOf('/'));
   return set.chains.find((c) => c.id === `${table}/${name}`);
 }
+
+/**
+ * Interfaces that carry only local or container/VPN traffic: a rule limited to them is not an
+ * exposure. Any other interface name (eth0, ens3, enp0s3...) may face the internet.
+ */
+export function isInternalInterface(name: string): boolean {
+  return /^(lo|docker|br-|virbr|tun|tap|wg|cni|flannel|cali|veth|tailscale|zt|lxc|lxd|kube|cilium|podman)/.test(
+    name.replace(/^"|"$/g, ''),
+  );
+}
+
+/** A conntrack state match that still admits new connections does not narrow an exposure. */
+export function stateAdmitsNew(states: string): boolean {
+  return /\b(new|untracked)\b/i.test(states);
+}

@@ -2,7 +2,14 @@
 
 import { parseProtocol } from '../net.ts';
 import type { AuditProblem } from '../types.ts';
-import type { HostChain, HostRule, HostRuleset, Verdict } from './model.ts';
+import {
+  type HostChain,
+  type HostRule,
+  type HostRuleset,
+  type Verdict,
+  isInternalInterface,
+  stateAdmitsNew,
+} from './model.ts';
 
 export function looksLikeNftRuleset(text: string): boolean {
   return /^\s*table\s+(ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m.test(text);
@@ -87,6 +94,15 @@ export function parseNftRule(line: number, text: string): HostRule {
     } else if (k === 'meta' && w[i + 1] === 'l4proto') {
       const v = valueAt(w, i + 2);
       rule.protocol = parseProtocol(v.text) ?? 'all';
+      i = v.next;
+    } else if ((k === 'iif' || k === 'iifname') && w[i + 1] !== '!=') {
+      const v = valueAt(w, i + 1);
+      if (v.text.split(/[\s,]+/).every((n) => n === '' || isInternalInterface(n)))
+        rule.restrictions.push(`${k} ${v.text}`);
+      i = v.next;
+    } else if (k === 'ct' && w[i + 1] === 'state' && !negated) {
+      const v = valueAt(w, i + 2);
+      if (!stateAdmitsNew(v.text)) rule.restrictions.push(`ct state ${v.text}`);
       i = v.next;
     } else if (k === 'iif' || k === 'iifname' || k === 'ct' || k === 'mark' || k === 'ether' || k === 'fib') {
       const field = k === 'ct' || k === 'fib' ? `${k} ${w[i + 1] ?? ''}` : k;
