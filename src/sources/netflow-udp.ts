@@ -207,13 +207,13 @@ export function createNetflowUdpSource(options: NetflowUdpOptions, deps: Netflow
     socket.on('error', (e) => deps.onError?.(`netflow socket ${host}:${port}: ${errorMessage(e)}`));
     sockets.push(socket);
     const a = socket.address();
-    let granted = 0;
     try {
       socket.setRecvBufferSize(config.receiveBufferBytes);
-      granted = socket.getRecvBufferSize();
-    } catch {
-      granted = socket.getRecvBufferSize();
+    } catch (e) {
+      // Already applied at creation as far as the kernel allows; report what was granted.
+      deps.onError?.(`netflow socket ${host}:${port}: receive buffer: ${errorMessage(e)}`);
     }
+    const granted = socket.getRecvBufferSize();
     return { address: a.address, port: a.port, family: v6 ? 'IPv6' : 'IPv4', receiveBufferBytes: granted };
   }
 
