@@ -290,7 +290,6 @@ function coldFieldUsed(b: FlowBatch, f: ColdField, offset: number, n: number): b
 }
 
 /** Control characters used as separators cannot occur inside a value; they become U+FFFD. */
-const SEPARATORS = /[\x1e\x1f]/g;
 
 function coldValue(b: FlowBatch, f: ColdField, row: number): string {
   if (f.kind === 'int') {
@@ -300,5 +299,7 @@ function coldValue(b: FlowBatch, f: ColdField, row: number): string {
   const s = b.text[f.name][row];
   if (s == null) return '';
   if (s === '') return COLD_EMPTY;
-  return s.includes(COLD_SEPARATOR) || s.includes(COLD_EMPTY) ? s.replace(SEPARATORS, '\ufffd') : s;
+  return s.includes(COLD_SEPARATOR) || s.includes(COLD_EMPTY)
+    ? s.replaceAll(COLD_SEPARATOR, '\ufffd').replaceAll(COLD_EMPTY, '\ufffd')
+    : s;
 }

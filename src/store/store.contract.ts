@@ -216,7 +216,7 @@ export function runFlowStoreContract(name: string, open: OpenStoreForTest): void
           bytes: i * 1000,
           // uniform in the first 2048 rows, varied after: constant and flat vectors in one column
           resource: i < 2048 ? 'eni-a' : `eni-${i % 7}`,
-          source: i < 4096 ? null : 'vpc',
+          ...(i >= 4096 ? { source: 'vpc' } : {}),
           text: i >= 3000 && i % 2 === 0 ? { subnet_id: `subnet-${i}` } : {},
         });
       }
