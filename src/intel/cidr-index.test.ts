@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIpv6Groups, parseIpv6Groups } from '../core/ip.ts';
-import { buildCidrIndex, v4Mask, type CidrInput } from './cidr-index.ts';
+import { buildCidrIndex, ipv6Hex, v4Mask, type CidrInput } from './cidr-index.ts';
 
 /** A deterministic generator, so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {
@@ -115,5 +115,51 @@ describe('buildCidrIndex against a brute-force reference', () => {
     expect(index.cidrText(index.findV4(0xc63364ff))).toBe('198.51.100.0/24');
     expect(index.cidrText(index.findV6('2001:db8::ffff'))).toBe('2001:db8::/64');
     expect(index.findV6('not an address')).toBe(-1);
+  });
+});
+
+describe('ipv6Hex', () => {
+  const reference = (t: string): string | null => {
+    const g = parseIpv6Groups(t);
+    return g === null ? null : g.map((x) => x.toString(16).padStart(4, '0')).join('');
+  };
+  it('agrees with the general parser on valid and invalid spellings', () => {
+    const r = rng(7);
+    const samples = [
+      '::',
+      '::1',
+      '1::',
+      '1::2',
+      'fe80::1%eth0',
+      '::ffff:192.0.2.1',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7::',
+    ];
+    samples.push(
+      ':',
+      ':::',
+      '1:::2',
+      '1::2::3',
+      '1:2:3:4:5:6:7:8:9',
+      '12345::',
+      'g::1',
+      '1:',
+      ':1',
+      '',
+      '1.2.3.4',
+      '1:2:3:4:5:6:7',
+    );
+    for (let i = 0; i < 3000; i++) {
+      const groups = Array.from({ length: 8 }, () => (r() < 0.4 ? 0 : Math.floor(r() * 65536)));
+      const canonical = formatIpv6Groups(groups);
+      samples.push(canonical, canonical.toUpperCase(), groups.map((g) => g.toString(16)).join(':'));
+      // Random damage: a dropped or doubled character.
+      const at = Math.floor(r() * canonical.length);
+      samples.push(
+        canonical.slice(0, at) + canonical.slice(at + 1),
+        canonical.slice(0, at) + ':' + canonical.slice(at),
+      );
+    }
+    for (const t of samples) expect(ipv6Hex(t), t).toBe(reference(t));
   });
 });

@@ -49,6 +49,68 @@ function hexOf(groups: readonly number[]): string {
   return s;
 }
 
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_DIGIT['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+const ZEROS = '0000';
+
+/**
+ * The 32 hex digits of an IPv6 address, or null. A char loop for the plain spellings flows carry
+ * (no regex, no arrays); embedded IPv4 tails and zones go through the general parser.
+ */
+export function ipv6Hex(text: string): string | null {
+  if (text.indexOf('.') >= 0 || text.indexOf('%') >= 0) {
+    const g = parseIpv6Groups(text);
+    return g === null ? null : hexOf(g);
+  }
+  let head = '';
+  let tail = '';
+  let groupsHead = 0;
+  let groupsTail = 0;
+  let afterGap = false;
+  let start = 0;
+  const n = text.length;
+  if (n < 2 || n > 39) return null;
+  let i = 0;
+  if (text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return null;
+    afterGap = true;
+    i = 2;
+    start = 2;
+    if (n === 2) return '0'.repeat(32);
+  }
+  for (; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 58;
+    if (c !== 58) {
+      if (c >= 128 || HEX_DIGIT[c]! < 0 || i - start >= 4) return null;
+      continue;
+    }
+    const len = i - start;
+    if (len === 0) {
+      // "::" in the middle or at the end; a second one is invalid.
+      if (afterGap || i === n) return null;
+      afterGap = true;
+      start = i + 1;
+      if (i + 1 === n) break;
+      continue;
+    }
+    const group = ZEROS.slice(len) + text.slice(start, i);
+    if (afterGap) {
+      tail += group;
+      groupsTail++;
+    } else {
+      head += group;
+      groupsHead++;
+    }
+    start = i + 1;
+  }
+  const missing = 8 - groupsHead - groupsTail;
+  if (afterGap ? missing < 1 : missing !== 0) return null;
+  return (head + '0000'.repeat(missing) + tail).toLowerCase();
+}
+
 /** The hash key of the first `bits` bits of a 32-nibble hex address. */
 function prefixKey(hex: string, bits: number): string {
   const nibbles = bits >> 2;
@@ -78,16 +140,37 @@ class SetInterner {
   }
 }
 
-export function buildCidrIndex(input: CidrInput): CidrIndex {
-  const interner = new SetInterner();
-  const empty = interner.intern([]);
+interface V4Table {
+  n4: number;
+  uBase: Uint32Array;
+  uBits: Uint8Array;
+  uOwn: Uint32Array;
+  chain4: Uint32Array;
+  sLo: Uint32Array;
+  sHi: Uint32Array;
+  sTop: Int32Array;
+}
 
-  // --- IPv4: sort (base, bits, group) packed into one float64 so the native sort does the work.
-  let maxGroup = 0;
-  for (const e of input.v4) if (e.group > maxGroup) maxGroup = e.group;
-  for (const e of input.v6) if (e.group > maxGroup) maxGroup = e.group;
-  const groupSpan = 2 ** Math.max(1, Math.ceil(Math.log2(maxGroup + 1)));
-  if (2 ** 38 * groupSpan > Number.MAX_SAFE_INTEGER) throw new Error('too many groups for the CIDR index');
+interface V6Table {
+  byLength: Map<number, Map<string, number>>;
+  lengthsDesc: number[];
+  v6Text: string[];
+  v6Own: number[][];
+  v6Chain: number[];
+}
+
+function findHexIn(t: Pick<V6Table, 'byLength' | 'lengthsDesc'>, hex: string, maxBits: number): number {
+  for (const bits of t.lengthsDesc) {
+    if (bits > maxBits) continue;
+    const hit = t.byLength.get(bits)!.get(prefixKey(hex, bits));
+    if (hit !== undefined) return hit;
+  }
+  return -1;
+}
+
+// Built in their own functions so the returned closures do not keep the build inputs alive.
+function buildV4(input: CidrInput, interner: SetInterner, groupSpan: number): V4Table {
+  // Sort (base, bits, group) packed into one float64 so the native sort does the work.
   const keys = new Float64Array(input.v4.length);
   for (let i = 0; i < input.v4.length; i++) {
     const e = input.v4[i]!;
@@ -162,11 +245,20 @@ export function buildCidrIndex(input: CidrInput): CidrIndex {
     emit(cursor, hiOf(top), top);
     cursor = Math.max(cursor, hiOf(top) + 1);
   }
-  const sLo = segLo.slice(0, segs);
-  const sHi = segHi.slice(0, segs);
-  const sTop = segTop.slice(0, segs);
+  return {
+    n4,
+    uBase: uBase.slice(0, n4),
+    uBits: uBits.slice(0, n4),
+    uOwn: uOwn.slice(0, n4),
+    chain4,
+    sLo: segLo.slice(0, segs),
+    sHi: segHi.slice(0, segs),
+    sTop: segTop.slice(0, segs),
+  };
+}
 
-  // --- IPv6: one map per prefix length, longest first; parents before children for chains.
+function buildV6(input: CidrInput, interner: SetInterner, empty: number): V6Table {
+  // One map per prefix length, longest first; parents before children for chains.
   const v6Sorted = [...input.v6].sort((a, b) => a.bits - b.bits);
   const byLength = new Map<number, Map<string, number>>();
   const v6Text: string[] = [];
@@ -213,6 +305,20 @@ export function buildCidrIndex(input: CidrInput): CidrIndex {
     const parentSet = p === -1 ? empty : v6Chain[-1 - p]!;
     v6Chain[i] = interner.intern(interner.union(interner.sets[parentSet]!, v6Own[i]!));
   }
+  return { byLength, lengthsDesc, v6Text, v6Own, v6Chain };
+}
+
+export function buildCidrIndex(input: CidrInput): CidrIndex {
+  const interner = new SetInterner();
+  const empty = interner.intern([]);
+  let maxGroup = 0;
+  for (const e of input.v4) if (e.group > maxGroup) maxGroup = e.group;
+  for (const e of input.v6) if (e.group > maxGroup) maxGroup = e.group;
+  const groupSpan = 2 ** Math.max(1, Math.ceil(Math.log2(maxGroup + 1)));
+  if (2 ** 38 * groupSpan > Number.MAX_SAFE_INTEGER) throw new Error('too many groups for the CIDR index');
+  const { n4, uBase, uBits, uOwn, chain4, sLo, sHi, sTop } = buildV4(input, interner, groupSpan);
+  const v6 = buildV6(input, interner, empty);
+  const { v6Text, v6Own, v6Chain } = v6;
   const n6 = v6Text.length;
 
   const bytes = sLo.byteLength * 3 + (chain4.byteLength + uOwn.byteLength) + n4 * 5 + n6 * 120;
@@ -232,9 +338,9 @@ export function buildCidrIndex(input: CidrInput): CidrIndex {
     },
     findV6(text) {
       if (n6 === 0) return -1;
-      const groups = parseIpv6Groups(text);
-      if (groups === null) return -1;
-      const hit = findHex(hexOf(groups), 128);
+      const hex = ipv6Hex(text);
+      if (hex === null) return -1;
+      const hit = findHexIn(v6, hex, 128);
       return hit < 0 ? -1 : n4 + hit;
     },
     ownGroups(entry) {

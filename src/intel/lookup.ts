@@ -61,12 +61,17 @@ function pushEntry(input: CidrInput, text: string, group: number): boolean {
   return true;
 }
 
-export function buildIntelLookup(lists: readonly IntelListInput[]): IntelIndex {
+/** Builds the index in its own scope, so that the matcher's closures do not keep the input alive. */
+function indexLists(lists: readonly IntelListInput[]): CidrIndex {
   const input: CidrInput = { v4: [], v6: [] };
   lists.forEach((l, group) => {
     for (const e of l.entries) pushEntry(input, e, group);
   });
-  const index: CidrIndex = buildCidrIndex(input);
+  return buildCidrIndex(input);
+}
+
+export function buildIntelLookup(lists: readonly IntelListInput[]): IntelIndex {
+  const index = indexLists(lists);
   const meta = lists.map((l) => ({ name: l.name, kind: l.kind }));
   const infos: (SetInfo | undefined)[] = new Array(index.setCount);
   const infoOf = (set: number): SetInfo => {
