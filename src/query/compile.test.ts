@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureGroups, compilePipeQuery, globToRegex } from './compile.ts';
+import { compilePipeQuery } from './compile.ts';
 import { QueryError } from './query-error.ts';
 
 // Input -> expected SQL and parameters. Every user literal must show up in `params`, never in `sql`.
@@ -241,19 +241,5 @@ describe('compilePipeQuery errors', () => {
     expect(() => compilePipeQuery('stats count(*) as flows by srcAddr | sort flow')).toThrow(
       expect.objectContaining({ hint: expect.stringContaining('flows') as unknown }),
     );
-  });
-});
-
-describe('glob and regex helpers', () => {
-  it('turns a glob into an unanchored regex with escaped literals', () => {
-    expect(globToRegex('* user=*, id=*')).toBe('(.*?) user=(.*?), id=(.*)');
-    expect(globToRegex('[*] (*).')).toBe('\\[(.*?)\\] \\((.*?)\\)\\.');
-  });
-  it('numbers capture groups, skipping non-capturing ones, escapes and classes', () => {
-    const g = captureGroups('(?:x)(?<a>\\()[(](b)(?P<c>.)(?=z)');
-    expect([...g]).toEqual([
-      ['a', 1],
-      ['c', 3],
-    ]);
   });
 });

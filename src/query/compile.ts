@@ -4,7 +4,8 @@
 // stage into a subquery and starts a new stage whose fields are the sealed stage's columns.
 
 import type { Command, ParsePattern, Projection } from './ast.ts';
-import { compileExpr, toRe2, type ExprContext } from './expr-sql.ts';
+import { compileExpr, type ExprContext } from './expr-sql.ts';
+import { captureGroups, globToRegex, toRe2 } from './patterns.ts';
 import {
   allFieldNames,
   lookupField,
@@ -14,6 +15,7 @@ import {
 } from './fields.ts';
 import { parsePipeQuery } from './parser.ts';
 import { QueryError } from './query-error.ts';
+import { dedupSelectSql, quoteIdent, selectSql, type OrderKey, type SelectParts } from './select-sql.ts';
 
 export type SqlValue = string | number | boolean | null;
 
@@ -36,7 +38,7 @@ interface Output extends FieldDef {
 
 interface Dedup {
   keys: string[];
-  order: string[];
+  order: OrderKey[];
 }
 
 interface Stage {
@@ -52,13 +54,9 @@ interface Stage {
   display: Output[] | undefined;
   extracted: Output[];
   stats: { groups: Output[]; aggregates: Output[] } | undefined;
-  orderBy: string[] | undefined;
+  orderBy: OrderKey[] | undefined;
   dedup: Dedup | undefined;
   limit: string | undefined;
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** The columns of a sealed SELECT, as seen from the SELECT around it. */
@@ -225,9 +223,10 @@ class Compiler {
       case 'sort': {
         if (s.limit) this.seal();
         const ctx = this.context('forbidden');
-        this.stage.orderBy = c.keys.map(
-          (k) => `${compileExpr(k.expr, ctx).sql} ${k.descending ? 'DESC' : 'ASC'}`,
-        );
+        this.stage.orderBy = c.keys.map((k) => ({
+          sql: compileExpr(k.expr, ctx).sql,
+          descending: k.descending,
+        }));
         return;
       }
       case 'limit': {
@@ -246,7 +245,7 @@ class Compiler {
         const ctx = this.context('forbidden');
         const keys = c.keys.map((k) => compileExpr(k, ctx).sql);
         let order = this.stage.orderBy;
-        if (order === undefined) order = this.stage.base ? ['time DESC'] : [];
+        if (order === undefined) order = this.stage.base ? [{ sql: 'time', descending: true }] : [];
         this.stage.dedup = { keys, order };
         return;
       }
@@ -266,7 +265,12 @@ class Compiler {
       case 'regex': {
         regex = toRe2(pattern.pattern);
         const index = captureGroups(pattern.pattern);
-        groups = names.map((n) => index.get(n)!);
+        groups = names.map((n) => {
+          const g = index.get(n);
+          if (g === undefined)
+            throw new QueryError(`cannot locate the group "${n}" in the parse regex`, source.start);
+          return g;
+        });
         break;
       }
     }
@@ -310,65 +314,18 @@ class Compiler {
 
   private selectSql(s: Stage, final: boolean): string {
     const outs = this.outputs(s);
-    const list = outs.map((o) => `${o.sql} AS ${quoteIdent(o.name)}`).join(', ');
-    const where = s.where.length > 0 ? ` WHERE ${s.where.join(' AND ')}` : '';
-    const groupBy =
-      s.stats && s.stats.groups.length > 0
-        ? ` GROUP BY ${s.stats.groups.map((_g, i) => i + 1).join(', ')}`
-        : '';
     let order = s.orderBy;
-    if (order === undefined && final && s.base && !s.stats) order = ['time DESC'];
-    const limit = s.limit ?? (final ? this.bind(DEFAULT_LIMIT) : undefined);
-    const tail = (o: string[] | undefined): string =>
-      `${o && o.length > 0 ? ` ORDER BY ${o.join(', ')}` : ''}${limit ? ` LIMIT ${limit}` : ''}`;
-    if (s.dedup === undefined) return `SELECT ${list} FROM ${s.from}${where}${groupBy}${tail(order)}`;
-    // dedup: rank rows per key in the sort order; keep rank 1 and every row with a null key.
-    const d = s.dedup;
-    const keyCols = d.keys.map((_k, i) => quoteIdent(`__dedup_key${i}`));
-    const orderCols = d.order.map((_o, i) => quoteIdent(`__dedup_order${i}`));
-    const orderExprs = d.order.map((o) => o.replace(/ (ASC|DESC)$/, ''));
-    const dirs = d.order.map((o) => (o.endsWith(' DESC') ? ' DESC' : ' ASC'));
-    const hidden = [
-      ...d.keys.map((k, i) => `${k} AS ${keyCols[i]}`),
-      ...orderExprs.map((o, i) => `${o} AS ${orderCols[i]}`),
-      `row_number() OVER (PARTITION BY ${d.keys.join(', ')}${d.order.length > 0 ? ` ORDER BY ${d.order.join(', ')}` : ''}) AS "__dedup_rank"`,
-    ];
-    const inner = `SELECT ${list}, ${hidden.join(', ')} FROM ${s.from}${where}`;
-    const keep = ['"__dedup_rank" = 1', ...keyCols.map((k) => `${k} IS NULL`)].join(' OR ');
-    const outerOrder = orderCols.map((c, i) => `${c}${dirs[i]}`);
-    return `SELECT * EXCLUDE (${[...keyCols, ...orderCols, '"__dedup_rank"'].join(', ')}) FROM (${inner}) AS dedup WHERE ${keep}${tail(outerOrder)}`;
+    if (order === undefined && final && s.base && !s.stats) order = [{ sql: 'time', descending: true }];
+    const parts: SelectParts = {
+      list: outs.map((o) => `${o.sql} AS ${quoteIdent(o.name)}`),
+      from: s.from,
+      where: s.where,
+      groupBy: s.stats?.groups.length ?? 0,
+      order: order ?? [],
+      limit: s.limit ?? (final ? this.bind(DEFAULT_LIMIT) : undefined),
+    };
+    return s.dedup === undefined ? selectSql(parts) : dedupSelectSql(parts, s.dedup.keys, s.dedup.order);
   }
-}
-
-/** Glob with `*` -> unanchored RE2 regex: literal text escaped, `*` lazy, a trailing `*` greedy. */
-export function globToRegex(glob: string): string {
-  const parts = glob.split('*').map((p) => p.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'));
-  return parts
-    .map((p, i) => (i === 0 ? p : `${i === parts.length - 1 && p === '' ? '(.*)' : '(.*?)'}${p}`))
-    .join('');
-}
-
-/** 1-based capture-group index of each named group of a regex. */
-export function captureGroups(pattern: string): Map<string, number> {
-  const index = new Map<string, number>();
-  let n = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-    } else if (c === '[') {
-      inClass = true;
-    } else if (c === '(') {
-      const rest = pattern.slice(i + 1);
-      const named = /^\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
-      if (named) index.set(named[1]!, ++n);
-      else if (!rest.startsWith('?')) n++;
-    }
-  }
-  return index;
 }
 
 /** Compiles a Logs-Insights-style pipe query to DuckDB SQL over `flow_records`. */

@@ -5,6 +5,7 @@
 import type { Expr, Literal } from './ast.ts';
 import type { FieldDef, FieldType, ValueCase } from './fields.ts';
 import { compileCall } from './functions.ts';
+import { toRe2 } from './patterns.ts';
 import type { Bind } from './ip-sql.ts';
 import { QueryError } from './query-error.ts';
 
@@ -31,11 +32,6 @@ function recase(value: string, values: ValueCase | undefined): string {
   if (values === 'lower') return value.toLowerCase();
   if (values === 'upper') return value.toUpperCase();
   return value;
-}
-
-/** RE2 spells named groups `(?P<name>…)`; Logs Insights users write `(?<name>…)`. */
-export function toRe2(pattern: string): string {
-  return pattern.replace(/\(\?<(?=[A-Za-z_])/g, '(?P<');
 }
 
 function literalSql(lit: Literal, ctx: ExprContext, values: ValueCase | undefined, asText: boolean): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr } from './ast.ts';
 import { tokenize } from './lexer.ts';
-import { parsePipeQuery, regexGroupNames } from './parser.ts';
+import { parsePipeQuery } from './parser.ts';
 
 /** A compact rendering of an expression tree, to compare shapes. */
 function show(e: Expr): string {
@@ -97,9 +97,5 @@ describe('parser', () => {
       'duration',
       'eof',
     ]);
-  });
-
-  it('finds the named groups of a regex', () => {
-    expect(regexGroupNames('(?<a>x)(y)(?P<b_2>z)(?<=w)')).toEqual(['a', 'b_2']);
   });
 });
