@@ -64,7 +64,16 @@ export interface AuditFinding {
 }
 
 export type ObservedVerdict =
-  | { kind: 'reached'; acceptedFromPublic: number; distinctSources: number; window: string }
+  | {
+      kind: 'reached';
+      acceptedFromPublic: number;
+      distinctSources: number;
+      /** Our addresses the accepted flows went to (at most 20), for joining with runtime findings. */
+      resources: string[];
+      /** The public source with the most accepted flows. */
+      topSource: string;
+      window: string;
+    }
   | { kind: 'probed-closed'; rejected: number; window: string }
   | { kind: 'unused'; window: string; confidence: string }
   | { kind: 'no-data'; window: string };

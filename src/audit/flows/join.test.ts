@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditPaths } from '../audit.ts';
 import { joinFlows } from './join.ts';
+import { POSTURE_SIGNAL_TYPE, postureSignals } from './signals.ts';
 
 const TESTDATA = path.join(import.meta.dirname, '..', 'testdata');
 const DAY = 86400;
@@ -125,5 +126,20 @@ describe('POSTURE.md acceptance cases: traffic', () => {
     const open = r.findings.find((f) => f.checkId === 'NET-PORT-OPEN');
     expect(open?.observed).toBeUndefined();
     expect(open?.severity).toBe('medium');
+  });
+});
+
+describe('posture signals for the findings stage', () => {
+  it('a reached SSH exposure becomes Policy:Host/ExposedSensitivePort for the host the flows went to', async () => {
+    const flows: F[] = [
+      ...daily({ src: '203.0.113.7', dst: '10.0.1.9', sport: 51000, dport: 22, action: 'ACCEPT' }),
+      { t: END, src: '198.51.100.3', sport: 40000, dport: 443, action: 'ACCEPT' },
+    ];
+    const r = await run('case26', flows);
+    const signals = postureSignals(r);
+    expect(signals.map((s) => [s.type, s.resource.ip, s.actor.ip, s.observed, s.severity])).toEqual([
+      [POSTURE_SIGNAL_TYPE, '10.0.1.9', '203.0.113.7', 30, 9],
+    ]);
+    expect(signals[0]?.query).toContain("dst_ip = '10.0.1.9' AND dst_port IN (22)");
   });
 });

@@ -20,6 +20,15 @@ export const NARROW_MAX_SOURCES = 5;
 /** A rule spanning ports is proposed narrowed when at most this many ports were used. */
 export const NARROW_MAX_PORTS = 5;
 
+/** Resource addresses kept per reached exposure. */
+export const MAX_RESOURCES = 20;
+
+function topSource(groups: FlowGroup[]): string {
+  const by = new Map<string, number>();
+  for (const g of groups) by.set(g.srcIp, (by.get(g.srcIp) ?? 0) + g.count);
+  return [...by].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? '';
+}
+
 export interface TrafficSummary {
   source: string;
   window: ObservedTraffic['window'];
@@ -100,6 +109,10 @@ export function applyObserved(report: AuditReport, t: ObservedTraffic): void {
         kind: 'reached',
         acceptedFromPublic: accepted.reduce((n, g) => n + g.count, 0),
         distinctSources: new Set(accepted.map((g) => g.srcIp)).size,
+        resources: [...new Set(accepted.map((g) => g.dstIp).filter((ip) => ip !== ''))]
+          .sort()
+          .slice(0, MAX_RESOURCES),
+        topSource: topSource(accepted),
         window: windowText,
       };
       if (!isWebOnly(e)) f.severity = escalate(f.severity);

@@ -7,6 +7,8 @@ export interface FlowGroup {
   proto: number;
   dstPort: number;
   srcIp: string;
+  /** The address the flow went to (our host); '' when the source did not record it. */
+  dstIp: string;
   action: 'accept' | 'reject' | 'unknown';
   /** A response leaving a service port towards an ephemeral port: never evidence for an ingress rule. */
   reply: boolean;
@@ -53,13 +55,14 @@ export class FlowGrouper {
   add(f: {
     time: number;
     srcIp: string;
+    dstIp: string;
     srcPort: number;
     dstPort: number;
     proto: number;
     action: FlowGroup['action'];
   }): void {
     const reply = isReply(f.srcPort, f.dstPort);
-    const key = `${f.proto}|${f.dstPort}|${f.srcIp}|${f.action}|${reply ? 1 : 0}`;
+    const key = `${f.proto}|${f.dstPort}|${f.srcIp}|${f.dstIp}|${f.action}|${reply ? 1 : 0}`;
     const g = this.map.get(key);
     if (g) g.count++;
     else
@@ -67,6 +70,7 @@ export class FlowGrouper {
         proto: f.proto,
         dstPort: f.dstPort,
         srcIp: f.srcIp,
+        dstIp: f.dstIp,
         action: f.action,
         reply,
         count: 1,

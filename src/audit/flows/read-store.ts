@@ -48,7 +48,7 @@ export async function readStoreTraffic(
     };
     const groupsRows = (
       await conn.runAndReadAll(
-        `SELECT proto, dst_port, src_ip, action, ${replySql()} AS reply, count(*) AS n
+        `SELECT proto, dst_port, src_ip, coalesce(dst_ip, '') AS dst_ip, action, ${replySql()} AS reply, count(*) AS n
            FROM flows
           WHERE epoch("time") >= $1 AND epoch("time") <= $2 AND coalesce(direction, 'unknown') <> 'egress'
                 AND src_ip IS NOT NULL AND proto IS NOT NULL
@@ -61,6 +61,7 @@ export async function readStoreTraffic(
       proto: num(r.proto),
       dstPort: r.dst_port === null ? -1 : num(r.dst_port),
       srcIp: String(r.src_ip),
+      dstIp: String(r.dst_ip ?? ''),
       action: r.action === 'accept' || r.action === 'reject' ? r.action : 'unknown',
       reply: r.reply === true,
       count: num(r.n),

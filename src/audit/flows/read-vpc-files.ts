@@ -34,6 +34,7 @@ async function listFiles(p: string): Promise<string[]> {
 interface RawFlow {
   time: number;
   srcIp: string;
+  dstIp: string;
   srcPort: number;
   dstPort: number;
   proto: number;
@@ -95,6 +96,7 @@ export async function readVpcFlowFiles(
         flows.push({
           time: start,
           srcIp,
+          dstIp: get('dstaddr') ?? '',
           srcPort: Number(get('srcport') ?? -1),
           dstPort: Number(get('dstport') ?? -1),
           proto,
