@@ -5,6 +5,7 @@
 // what absorbs a burst: a collector here lost ~30 % of one with the default buffer.
 
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
@@ -50,6 +51,11 @@ export interface NetflowUdpCounters {
   sequenceGaps: number;
   /** onOutput threw or rejected; the output was lost and the stage went on. */
   outputErrors: number;
+  /**
+   * Datagrams the kernel dropped because the socket buffer was full (Linux /proc/net/udp*
+   * `drops` for the bound ports), or null where that is not readable.
+   */
+  kernelDrops: number | null;
 }
 
 export interface BoundSocket {
@@ -75,6 +81,31 @@ export interface NetflowUdpSource {
   drain(): Promise<void>;
   counters(): NetflowUdpCounters;
   decoderStats(): NetflowDecoderStats;
+}
+
+/** Sum of the kernel's per-socket `drops` for UDP sockets bound to `ports` (Linux only). */
+function readKernelDrops(ports: readonly number[]): number | null {
+  if (ports.length === 0) return null;
+  const wanted = new Set(ports.map((p) => p.toString(16).toUpperCase().padStart(4, '0')));
+  let total = 0;
+  let readable = false;
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    readable = true;
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      const local = cols[1];
+      const drops = Number(cols[cols.length - 1]);
+      if (local === undefined || cols.length < 13 || !Number.isFinite(drops)) continue;
+      if (wanted.has(local.slice(local.lastIndexOf(':') + 1))) total += drops;
+    }
+  }
+  return readable ? total : null;
 }
 
 /** `::ffff:192.0.2.1` (IPv4 on a dual-stack socket) is the exporter 192.0.2.1. */
@@ -112,8 +143,10 @@ export function createNetflowUdpSource(options: NetflowUdpOptions, deps: Netflow
     rejected: 0,
     sequenceGaps: 0,
     outputErrors: 0,
+    kernelDrops: null,
   };
   let sockets: Socket[] = [];
+  let boundPorts: number[] = [];
   let scheduled = false;
   let running = false;
   let idleWaiters: (() => void)[] = [];
@@ -207,6 +240,7 @@ export function createNetflowUdpSource(options: NetflowUdpOptions, deps: Netflow
     socket.on('error', (e) => deps.onError?.(`netflow socket ${host}:${port}: ${errorMessage(e)}`));
     sockets.push(socket);
     const a = socket.address();
+    boundPorts.push(a.port);
     try {
       socket.setRecvBufferSize(config.receiveBufferBytes);
     } catch (e) {
@@ -231,6 +265,7 @@ export function createNetflowUdpSource(options: NetflowUdpOptions, deps: Netflow
     async stop() {
       const closing = sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       sockets = [];
+      boundPorts = [];
       await Promise.all(closing);
       await this.drain();
     },
@@ -242,7 +277,7 @@ export function createNetflowUdpSource(options: NetflowUdpOptions, deps: Netflow
       });
     },
     counters() {
-      return { ...c, queuedPackets: size };
+      return { ...c, queuedPackets: size, kernelDrops: readKernelDrops(boundPorts) };
     },
     decoderStats: () => decoder.stats(),
   };
