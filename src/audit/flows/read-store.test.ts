@@ -1,10 +1,18 @@
-// The data-directory reader against a DuckDB file with the documented `flows` and `gaps` columns.
+// The data-directory reader against a real store written by src/store.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ACTION_ACCEPT,
+  ACTION_REJECT,
+  DIRECTION_EGRESS,
+  DIRECTION_INGRESS,
+  createFlowBatch,
+} from '../../core/flow.ts';
+import { parseIpv4 } from '../../core/ip.ts';
+import { openDuckDbStore } from '../../store/duckdb.ts';
 import { STORE_FILE, isDataDir, readStoreTraffic } from './read-store.ts';
 
 let dir = '';
@@ -15,25 +23,42 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const T = (iso: string): number => Date.parse(`${iso}Z`) / 1000;
+
 async function makeStore(): Promise<void> {
-  const db = await DuckDBInstance.create(path.join(dir, STORE_FILE));
-  const c = await db.connect();
-  await c.run(`CREATE TABLE flows ("time" TIMESTAMP, "end" TIMESTAMP, src_ip VARCHAR, src_port INTEGER, dst_ip VARCHAR,
-    dst_port INTEGER, proto INTEGER, packets BIGINT, bytes BIGINT, action VARCHAR, direction VARCHAR, resource VARCHAR, source VARCHAR)`);
-  await c.run(
-    `CREATE TABLE gaps (kind VARCHAR, start TIMESTAMP, "end" TIMESTAMP, resource VARCHAR, source VARCHAR)`,
-  );
-  await c.run(`INSERT INTO flows VALUES
-    ('2026-11-19 10:00:00', NULL, '203.0.113.7', 51000, '10.0.1.5', 22, 6, 10, 800, 'accept', 'ingress', 'eni-1', 'vpc'),
-    ('2026-11-19 11:00:00', NULL, '203.0.113.7', 51001, '10.0.1.5', 22, 6, 10, 800, 'accept', 'ingress', 'eni-1', 'vpc'),
-    ('2026-11-20 10:00:00', NULL, '198.51.100.1', 443, '10.0.1.5', 50000, 6, 10, 800, 'accept', 'ingress', 'eni-1', 'vpc'),
-    ('2026-11-20 10:00:00', NULL, '10.0.1.5', 50000, '198.51.100.1', 443, 6, 10, 800, 'accept', 'egress', 'eni-1', 'vpc'),
-    ('2026-09-01 10:00:00', NULL, '192.0.2.1', 40000, '10.0.1.5', 5432, 6, 1, 60, 'reject', 'ingress', 'eni-1', 'vpc')`);
-  await c.run(
-    `INSERT INTO gaps VALUES ('skipdata', '2026-11-18 00:00:00', '2026-11-18 01:00:00', 'eni-1', 'vpc')`,
-  );
-  c.closeSync();
-  db.closeSync();
+  const rows: [string, string, number, string, number, number, number][] = [
+    ['2026-11-19T10:00:00', '203.0.113.7', 51000, '10.0.1.5', 22, ACTION_ACCEPT, DIRECTION_INGRESS],
+    ['2026-11-19T11:00:00', '203.0.113.7', 51001, '10.0.1.5', 22, ACTION_ACCEPT, DIRECTION_INGRESS],
+    ['2026-11-20T10:00:00', '198.51.100.1', 443, '10.0.1.5', 50000, ACTION_ACCEPT, DIRECTION_INGRESS],
+    ['2026-11-20T10:00:00', '10.0.1.5', 50000, '198.51.100.1', 443, ACTION_ACCEPT, DIRECTION_EGRESS],
+    ['2026-09-01T10:00:00', '192.0.2.1', 40000, '10.0.1.5', 5432, ACTION_REJECT, DIRECTION_INGRESS],
+  ];
+  const b = createFlowBatch(16);
+  for (const [i, [time, src, sport, dst, dport, action, direction]] of rows.entries()) {
+    b.start[i] = T(time);
+    b.srcIp4[i] = parseIpv4(src);
+    b.dstIp4[i] = parseIpv4(dst);
+    b.srcPort[i] = sport;
+    b.dstPort[i] = dport;
+    b.proto[i] = 6;
+    b.action[i] = action;
+    b.direction[i] = direction;
+    b.source[i] = 'vpc:test';
+  }
+  b.length = rows.length;
+  const store = await openDuckDbStore(dir);
+  await store.appendFlows(b);
+  await store.appendGaps([
+    {
+      kind: 'skipdata',
+      start: T('2026-11-18T00:00:00'),
+      end: T('2026-11-18T01:00:00'),
+      resource: 'eni-1',
+      source: 'vpc:test',
+      detail: {},
+    },
+  ]);
+  await store.close();
 }
 
 describe('readStoreTraffic', () => {
@@ -41,18 +66,17 @@ describe('readStoreTraffic', () => {
     await makeStore();
     expect(isDataDir(dir)).toBe(true);
     const t = await readStoreTraffic(dir, 30);
-    expect(t.window.end).toBe(Date.UTC(2026, 10, 20, 10) / 1000);
-    const groups = t.groups.map((g) => [g.srcIp, g.dstPort, g.action, g.reply, g.count]).sort();
+    expect(t.window.end).toBe(T('2026-11-20T10:00:00'));
+    const groups = t.groups.map((g) => [g.srcIp, g.dstIp, g.dstPort, g.action, g.reply, g.count]).sort();
     expect(groups).toEqual([
-      ['198.51.100.1', 50000, 'accept', true, 1],
-      ['203.0.113.7', 22, 'accept', false, 2],
+      ['198.51.100.1', '10.0.1.5', 50000, 'accept', true, 1],
+      ['203.0.113.7', '10.0.1.5', 22, 'accept', false, 2],
     ]);
-    expect(t.gaps.map((g) => g.kind)).toEqual(['skipdata']);
+    expect(t.gaps.map((g) => [g.kind, g.end - g.start])).toEqual([['skipdata', 3600]]);
     expect(t.daysWithData).toBe(2);
   });
   it('fails with a store error when the file is not a database', async () => {
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(dir, STORE_FILE), 'not a database');
-    await expect(readStoreTraffic(dir, 30)).rejects.toThrow(/cannot open .* read-only/);
+    await expect(readStoreTraffic(dir, 30)).rejects.toThrow(/cannot open the store/);
   });
 });

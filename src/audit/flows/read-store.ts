@@ -1,93 +1,69 @@
-// Reads observed traffic from a Sakura Guard data directory: the DuckDB file opened read-only,
-// only the documented `flows` and `gaps` columns, values bound as parameters, grouped in SQL so
-// memory does not grow with the number of flows.
+// Reads observed traffic from a Sakura Guard data directory through the store opened read-only
+// (src/store): only the documented `flows` view and `gaps` table columns, values bound as
+// parameters, grouped in SQL so memory does not grow with the number of flows.
 
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { EXIT_STORE, UserError, errorMessage } from '../../core/errors.ts';
+import { DATABASE_FILE, databasePath, openDuckDbStore } from '../../store/duckdb.ts';
 import { type FlowGroup, type ObservedTraffic, replySql } from './observed.ts';
 
-export const STORE_FILE = 'sakura-guard.duckdb';
-/** Cap on distinct (protocol, port, source, action) groups read; a scan can create millions. */
+export const STORE_FILE = DATABASE_FILE;
+/** Cap on distinct (protocol, port, source, destination, action) groups read; a scan can make millions. */
 export const MAX_GROUPS = 2_000_000;
 
 export function isDataDir(dir: string): boolean {
-  return existsSync(path.join(dir, STORE_FILE));
+  return existsSync(databasePath(dir));
 }
 
 const num = (v: unknown): number =>
-  typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : Number(v ?? NaN);
+  typeof v === 'bigint'
+    ? Number(v)
+    : typeof v === 'number'
+      ? v
+      : v instanceof Date
+        ? v.getTime() / 1000
+        : Number(v ?? NaN);
 
 export async function readStoreTraffic(
   dir: string,
   windowDays: number,
   now?: number,
 ): Promise<ObservedTraffic> {
-  const file = path.join(dir, STORE_FILE);
-  let instance: DuckDBInstance;
+  const store = await openDuckDbStore(dir, { readOnly: true });
   try {
-    instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
-  } catch (e: unknown) {
-    throw new UserError(`cannot open ${file} read-only: ${errorMessage(e)}`, {
-      hint: 'stop a running `sakura-guard serve`/`ingest` that holds the write lock, or pass flow files instead',
-      exitCode: EXIT_STORE,
-      cause: e,
-    });
-  }
-  const conn = await instance.connect();
-  try {
-    const endRow = (
-      await conn.runAndReadAll('SELECT epoch(max("time")) AS t, count(*) AS n FROM flows')
-    ).getRowObjects()[0];
-    const end = now ?? num(endRow?.t);
-    const window = {
-      start: (Number.isFinite(end) ? end : 0) - windowDays * 86400,
-      end: Number.isFinite(end) ? end : 0,
-      days: windowDays,
-    };
-    const groupsRows = (
-      await conn.runAndReadAll(
-        `SELECT proto, dst_port, src_ip, coalesce(dst_ip, '') AS dst_ip, action, ${replySql()} AS reply, count(*) AS n
-           FROM flows
-          WHERE epoch("time") >= $1 AND epoch("time") <= $2 AND coalesce(direction, 'unknown') <> 'egress'
-                AND src_ip IS NOT NULL AND proto IS NOT NULL
-          GROUP BY ALL
-          LIMIT ${MAX_GROUPS}`,
-        [window.start, window.end],
-      )
-    ).getRowObjects();
-    const groups: FlowGroup[] = groupsRows.map((r) => ({
+    const [last] = await store.all('SELECT epoch(max("time")) AS t FROM flows');
+    const newest = num(last?.t);
+    const end = now ?? (Number.isFinite(newest) ? newest : 0);
+    const window = { start: end - windowDays * 86400, end, days: windowDays };
+    const rows = await store.all(
+      `SELECT proto, dst_port, src_ip, coalesce(dst_ip, '') AS dst_ip, action, ${replySql()} AS reply, count(*) AS n
+         FROM flows
+        WHERE epoch("time") >= $1 AND epoch("time") <= $2 AND coalesce(direction, 'unknown') <> 'egress'
+              AND src_ip IS NOT NULL AND proto IS NOT NULL
+        GROUP BY ALL
+        LIMIT ${MAX_GROUPS}`,
+      [window.start, window.end],
+    );
+    const groups: FlowGroup[] = rows.map((r) => ({
       proto: num(r.proto),
-      dstPort: r.dst_port === null ? -1 : num(r.dst_port),
+      dstPort: r.dst_port === null || r.dst_port === undefined ? -1 : num(r.dst_port),
       srcIp: String(r.src_ip),
       dstIp: String(r.dst_ip ?? ''),
       action: r.action === 'accept' || r.action === 'reject' ? r.action : 'unknown',
       reply: r.reply === true,
       count: num(r.n),
     }));
-    const stats = (
-      await conn.runAndReadAll(
-        'SELECT count(DISTINCT CAST("time" AS DATE)) AS d, count(*) AS n FROM flows WHERE epoch("time") >= $1 AND epoch("time") <= $2',
+    const [stats] = await store.all(
+      'SELECT count(DISTINCT CAST("time" AS DATE)) AS d, count(*) AS n FROM flows WHERE epoch("time") >= $1 AND epoch("time") <= $2',
+      [window.start, window.end],
+    );
+    const gaps = (
+      await store.all(
+        'SELECT kind, epoch(start) AS s, epoch(coalesce("end", start)) AS e FROM gaps WHERE epoch(coalesce("end", start)) >= $1 AND epoch(start) <= $2',
         [window.start, window.end],
       )
-    ).getRowObjects()[0];
-    let gaps: ObservedTraffic['gaps'] = [];
-    try {
-      gaps = (
-        await conn.runAndReadAll(
-          'SELECT kind, epoch(start) AS s, epoch("end") AS e FROM gaps WHERE epoch("end") >= $1 AND epoch(start) <= $2',
-          [window.start, window.end],
-        )
-      )
-        .getRowObjects()
-        .map((r) => ({ kind: String(r.kind), start: num(r.s), end: num(r.e) }));
-    } catch {
-      gaps = []; // an older store without the gaps table
-    }
+    ).map((r) => ({ kind: String(r.kind), start: num(r.s), end: num(r.e) }));
     return { source: dir, window, groups, gaps, daysWithData: num(stats?.d), flows: num(stats?.n) };
   } finally {
-    conn.closeSync();
-    instance.closeSync();
+    await store.close();
   }
 }
