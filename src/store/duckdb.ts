@@ -61,7 +61,8 @@ export async function openInstance(file: string, options: Record<string, string>
   } catch (e) {
     const message = errorMessage(e);
     if (/lock/i.test(message)) {
-      throw new UserError(`the store ${file} is in use by another process`, {
+      const pid = /PID (\d+)/.exec(message)?.[1];
+      throw new UserError(`the store ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}`, {
         hint: 'another sakura-guard command (for example `sakura-guard serve` or an `ingest`) holds it; stop it or wait for it to finish, then retry',
         exitCode: EXIT_STORE,
         cause: e,
