@@ -16,10 +16,18 @@ export interface TfScope {
   tfvars: Map<string, HclExpr>;
   /** Iterators of `dynamic` blocks being expanded: name → `{ key, value }`. */
   iterators: Map<string, TfValue>;
+  /** Resource bodies by address (`aws_vpc.main`), so `aws_vpc.main.cidr_block` resolves to its literal. */
+  resources: Map<string, HclBody>;
 }
 
 export function emptyScope(): TfScope {
-  return { variables: new Map(), locals: new Map(), tfvars: new Map(), iterators: new Map() };
+  return {
+    variables: new Map(),
+    locals: new Map(),
+    tfvars: new Map(),
+    iterators: new Map(),
+    resources: new Map(),
+  };
 }
 
 /** Adds a file's `variable` defaults and `locals` to the module scope. */
@@ -77,11 +85,19 @@ function resolveRef(path: string, scope: TfScope, depth: number): TfValue {
   const iter = root ? scope.iterators.get(root[1]!) : undefined;
   if (iter !== undefined) return walk(iter, root![2]!);
   const m = /^(var|local)\.([A-Za-z0-9_-]+)(.*)$/.exec(path);
-  if (!m) return UNKNOWN;
+  if (!m) return resourceAttribute(path, scope, depth);
   const [, ns, name, rest] = m as unknown as [string, string, string, string];
   const expr = ns === 'var' ? (scope.tfvars.get(name) ?? scope.variables.get(name)) : scope.locals.get(name);
   if (!expr) return UNKNOWN;
   return walk(evaluate(expr, scope, depth + 1), rest);
+}
+
+/** `type.name.attr` of a resource in the module, when that attribute is written as a resolvable value. */
+function resourceAttribute(path: string, scope: TfScope, depth: number): TfValue {
+  const m = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)$/.exec(path);
+  const body = m ? scope.resources.get(`${m[1]}.${m[2]}`) : undefined;
+  const a = body?.attributes.find((x) => x.name === m![3]);
+  return a ? evaluate(a.value, scope, depth + 1) : UNKNOWN;
 }
 
 function walk(start: TfValue, rest: string): TfValue {

@@ -58,6 +58,7 @@ export function buildModules(files: TfParsedFile[]): TfModule[] {
             endLine: b.endLine,
             body: b.body,
           });
+          scope.resources.set(address, b.body);
           for (const ref of bodyRefs(b.body)) mod.references.push({ from: address, fromType: type, ref });
         } else if (b.type === 'output' || b.type === 'module' || b.type === 'data') {
           const from = `${b.type}.${b.labels.join('.')}`;

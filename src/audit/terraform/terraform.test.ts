@@ -151,3 +151,13 @@ describe('public resources', () => {
     expect(r.findings.map((f) => f.checkId)).toEqual(['NET-ADMIN-PORT-OPEN']);
   });
 });
+
+describe('resource attributes', () => {
+  it('resolves a literal attribute of another resource (aws_vpc.main.cidr_block)', () => {
+    const r = tf(
+      'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/8"\n}\nresource "aws_flow_log" "f" {\n  vpc_id = aws_vpc.main.id\n}\nresource "aws_security_group" "s" {\n  ingress {\n    from_port = 5432\n    to_port = 5432\n    protocol = "tcp"\n    cidr_blocks = [aws_vpc.main.cidr_block]\n  }\n}\noutput "o" { value = aws_security_group.s.id }\n',
+    );
+    expect(r.findings.map((f) => [f.checkId, f.line])).toEqual([['NET-WIDE-PRIVATE-SOURCE', 8]]);
+    expect(r.rules.map((x) => x.exposure.cidrs)).toEqual([['10.0.0.0/8']]);
+  });
+});
