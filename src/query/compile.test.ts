@@ -81,7 +81,7 @@ const CASES: { q: string; sql: string; params: unknown[] }[] = [
     q: 'fields startTime, endTime, @logStream | filter startTime >= 1700000000',
     sql:
       'SELECT CAST(floor(epoch(time)) AS BIGINT) AS "startTime", CAST(floor(epoch("end")) AS BIGINT) AS "endTime", ' +
-      'interface_id AS "@logStream" FROM flow_records WHERE (CAST(floor(epoch(time)) AS BIGINT) >= $1) ORDER BY time DESC LIMIT $2',
+      'coalesce(interface_id, resource) AS "@logStream" FROM flow_records WHERE (CAST(floor(epoch(time)) AS BIGINT) >= $1) ORDER BY time DESC LIMIT $2',
     params: [1700000000, 10000],
   },
   {
@@ -115,9 +115,22 @@ const CASES: { q: string; sql: string; params: unknown[] }[] = [
     params: [5],
   },
   {
-    q: 'filter isIpv4InSubnet(srcAddr, "192.0.2.9/24")',
+    q: 'filter isIpv4InSubnet(srcAddr, "192.0.2.9/24") and isIpv6InSubnet(dstAddr, "2001:db8::/32")',
     sql:
-      'SELECT time AS "@timestamp", MSG AS "@message" FROM flow_records WHERE (IPV4(src_ip) AND NUM(src_ip) BETWEEN $1 AND $2) ' +
+      'SELECT time AS "@timestamp", MSG AS "@message" FROM flow_records WHERE ((src_ip4 BETWEEN $1 AND $2) AND ' +
+      "(strpos(dst_ip6, '.') = 0 AND V6VALID(dst_ip6) AND V6HEX(dst_ip6) BETWEEN $3 AND $4)) ORDER BY time DESC LIMIT $5",
+    params: [
+      3221225984,
+      3221226239,
+      '20010db8000000000000000000000000',
+      '20010db8ffffffffffffffffffffffff',
+      10000,
+    ],
+  },
+  {
+    q: 'filter isIpv4InSubnet(pktSrcAddr, "192.0.2.9/24")',
+    sql:
+      'SELECT time AS "@timestamp", MSG AS "@message" FROM flow_records WHERE (IPV4(pkt_src_ip) AND NUM(pkt_src_ip) BETWEEN $1 AND $2) ' +
       'ORDER BY time DESC LIMIT $3',
     params: [3221225984, 3221226239, 10000],
   },
@@ -132,13 +145,20 @@ const CASES: { q: string; sql: string; params: unknown[] }[] = [
 
 describe('compilePipeQuery', () => {
   const message = compilePipeQuery('fields @message').sql.match(/^SELECT (.*) AS "@message"/)![1]!;
-  const v4 = /regexp_full_match\(src_ip, '[^']*'\)/;
-  const num = /\(TRY_CAST\(split_part\(src_ip, '\.', 1\) AS BIGINT\) \* 16777216 \+ .*? \* 1\)/;
+  const v4 = /regexp_full_match\(pkt_src_ip, '[^']*'\)/;
+  const num = /\(TRY_CAST\(split_part\(pkt_src_ip, '\.', 1\) AS BIGINT\) \* 16777216 \+ .*? \* 1\)/;
+  const v6valid = /\(regexp_full_match\(dst_ip6, .*?<= 7\)\)/;
+  const v6hex = /array_to_string\(list_transform\(string_split\(trim\(replace\(lower\(dst_ip6\).*?, ''\)/;
 
   for (const c of CASES) {
     it(c.q, () => {
       const out = compilePipeQuery(c.q);
-      const sql = out.sql.replace(message, 'MSG').replace(v4, 'IPV4(src_ip)').replace(num, 'NUM(src_ip)');
+      const sql = out.sql
+        .replace(message, 'MSG')
+        .replace(v4, 'IPV4(pkt_src_ip)')
+        .replace(num, 'NUM(pkt_src_ip)')
+        .replace(v6valid, 'V6VALID(dst_ip6)')
+        .replace(v6hex, 'V6HEX(dst_ip6)');
       expect(sql).toBe(c.sql);
       expect(out.params).toEqual(c.params);
     });

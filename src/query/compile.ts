@@ -159,6 +159,7 @@ class Compiler {
       sql: c.sql,
       type: c.type,
       ...(c.values ? { values: c.values } : {}),
+      ...(c.ip ? { ip: c.ip } : {}),
     };
   }
 

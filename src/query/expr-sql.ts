@@ -3,7 +3,7 @@
 // or names defined earlier in the query).
 
 import type { Expr, Literal } from './ast.ts';
-import type { FieldDef, FieldType, ValueCase } from './fields.ts';
+import type { FieldDef, FieldType, IpColumns, ValueCase } from './fields.ts';
 import { compileCall } from './functions.ts';
 import { toRe2 } from './patterns.ts';
 import type { Bind } from './ip-sql.ts';
@@ -14,6 +14,8 @@ export interface Compiled {
   type: FieldType;
   /** Set when the expression is a plain field whose stored values have a fixed case. */
   values?: ValueCase;
+  /** Fast address columns, when the expression is a plain address field that has them. */
+  ip?: IpColumns;
   /** True when the expression contains an aggregate function. */
   aggregate: boolean;
 }
@@ -51,6 +53,7 @@ export function compileExpr(e: Expr, ctx: ExprContext): Compiled {
         sql: def.sql,
         type: def.type,
         ...(def.values ? { values: def.values } : {}),
+        ...(def.ip ? { ip: def.ip } : {}),
         aggregate: false,
       };
     }

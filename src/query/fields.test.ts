@@ -33,7 +33,7 @@ describe('alias table', () => {
       ['ecsClusterArn', 'ecs_cluster_arn'],
       ['ecs-task-id', 'ecs_task_id'],
       ['rejectReason', 'reject_reason'],
-      ['@logStream', 'interface_id'],
+      ['@logStream', 'coalesce(interface_id, resource)'],
       ['@timestamp', 'time'],
     ];
     for (const [name, sql] of spellings) expect({ name, sql: lookupField(name)?.sql }).toEqual({ name, sql });

@@ -15,6 +15,16 @@ export interface FieldDef {
   type: FieldType;
   /** `action="REJECT"` matches the stored `reject`: literals compared by = != in are re-cased. */
   values?: ValueCase;
+  /**
+   * Fast columns of the same address, when the store has them: `v4` UINTEGER (NULL on IPv6
+   * rows), `v6` canonical text (NULL on IPv4 rows). Subnet tests use these instead of parsing text.
+   */
+  ip?: IpColumns;
+}
+
+export interface IpColumns {
+  v4: string;
+  v6: string;
 }
 
 export interface FieldAlias extends FieldDef {
@@ -23,11 +33,14 @@ export interface FieldAlias extends FieldDef {
   description: string;
 }
 
+/** The interface, or for gap rows and non-VPC sources the resource that observed the flow. */
+const STREAM_SQL = 'coalesce(interface_id, resource)';
+
 /** AWS default-format line rebuilt from columns, `-` for missing values (VPC `@message`). */
 const MESSAGE_SQL = `concat_ws(' ', ${[
   'CAST(version AS VARCHAR)',
   'account_id',
-  'interface_id',
+  STREAM_SQL,
   'src_ip',
   'dst_ip',
   'CAST(src_port AS VARCHAR)',
@@ -101,15 +114,16 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   },
   {
     names: ['@logStream'],
-    sql: 'interface_id',
+    sql: STREAM_SQL,
     type: 'text',
-    description: 'CloudWatch puts one interface per log stream',
+    description:
+      'the interface (VPC: one log stream per ENI), else the observing resource; set on gap rows too',
   },
   num('version', 'version', 'VPC record version'),
   text('account-id', 'account_id', 'AWS account owning the interface'),
   text('interface-id', 'interface_id', 'ENI id'),
-  text('srcaddr', 'src_ip', 'source address', 'srcIp'),
-  text('dstaddr', 'dst_ip', 'destination address', 'dstIp'),
+  { ...text('srcaddr', 'src_ip', 'source address', 'srcIp'), ip: { v4: 'src_ip4', v6: 'src_ip6' } },
+  { ...text('dstaddr', 'dst_ip', 'destination address', 'dstIp'), ip: { v4: 'dst_ip4', v6: 'dst_ip6' } },
   num('srcport', 'src_port', 'source port (NULL when not applicable)'),
   num('dstport', 'dst_port', 'destination port (NULL when not applicable)'),
   num('protocol', 'proto', 'IANA protocol number'),
@@ -180,7 +194,12 @@ for (const alias of FIELD_ALIASES) {
   for (const name of alias.names) {
     const key = name.toLowerCase();
     if (BY_NAME.has(key)) throw new Error(`duplicate field alias ${name}`);
-    BY_NAME.set(key, { sql: alias.sql, type: alias.type, ...(alias.values ? { values: alias.values } : {}) });
+    BY_NAME.set(key, {
+      sql: alias.sql,
+      type: alias.type,
+      ...(alias.values ? { values: alias.values } : {}),
+      ...(alias.ip ? { ip: alias.ip } : {}),
+    });
   }
 }
 

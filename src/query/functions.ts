@@ -5,7 +5,14 @@
 import type { Expr } from './ast.ts';
 import { compileExpr, type Compiled, type ExprContext } from './expr-sql.ts';
 import { nearFieldNames } from './fields.ts';
-import { inSubnetSql, ipv4ValidSql, ipv6ValidSql, ipValidSql, parseCidr } from './ip-sql.ts';
+import {
+  inSubnetColumnsSql,
+  inSubnetSql,
+  ipv4ValidSql,
+  ipv6ValidSql,
+  ipValidSql,
+  parseCidr,
+} from './ip-sql.ts';
 import type { DurationUnit } from './lexer.ts';
 import { QueryError } from './query-error.ts';
 
@@ -95,7 +102,11 @@ function subnet(family: 4 | 6 | undefined): FunctionSpec {
           'use isIpInSubnet() for either family',
         );
       }
-      return { sql: inSubnetSql(asText(b.arg(0)), cidr, b.ctx.bind), type: 'boolean' };
+      const address = b.arg(0);
+      const sql = address.ip
+        ? inSubnetColumnsSql(address.ip, cidr, b.ctx.bind)
+        : inSubnetSql(asText(address), cidr, b.ctx.bind);
+      return { sql, type: 'boolean' };
     },
   };
 }

@@ -1,7 +1,8 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIpv4, parseIpv6Groups } from '../core/ip.ts';
+import { parseIp, parseIpv4, parseIpv6Groups } from '../core/ip.ts';
 import {
+  inSubnetColumnsSql,
   inSubnetSql,
   ipv4ValidSql,
   ipv6HexSql,
@@ -104,9 +105,14 @@ async function scalar(sql: string, params: (string | number)[] = []): Promise<un
 beforeAll(async () => {
   db = await DuckDBInstance.create(':memory:');
   conn = await db.connect();
-  await conn.run('CREATE TABLE addresses (i INTEGER, a VARCHAR)');
-  for (const [i, a] of ADDRESSES.entries()) await conn.run('INSERT INTO addresses VALUES ($1, $2)', [i, a]);
-  await conn.run('INSERT INTO addresses VALUES ($1, NULL)', [ADDRESSES.length]);
+  // v4/v6: the store's fast columns (UINTEGER, canonical IPv6 text), NULL for the other family.
+  await conn.run('CREATE TABLE addresses (i INTEGER, a VARCHAR, v4 UINTEGER, v6 VARCHAR)');
+  for (const [i, a] of ADDRESSES.entries()) {
+    const ip = parseIp(a);
+    const v4 = ip && ip.v6 === null ? ip.v4 : null;
+    await conn.run('INSERT INTO addresses VALUES ($1, $2, $3, $4)', [i, a, v4, ip?.v6 ?? null]);
+  }
+  await conn.run('INSERT INTO addresses VALUES ($1, NULL, NULL, NULL)', [ADDRESSES.length]);
 });
 afterAll(() => {
   conn.closeSync();
@@ -127,6 +133,23 @@ describe('CIDR membership in SQL', () => {
       const want = [...ADDRESSES.map((a) => oracleInSubnet(a, cidrText)), false];
       expect(got).toEqual(want);
       expect(want.some(Boolean) || cidrText === '::1/128').toBe(true); // each CIDR matches something
+    });
+  }
+
+  for (const cidrText of CIDRS) {
+    it(`matches ${cidrText} on the fast columns like the oracle`, async () => {
+      const params: (string | number)[] = [];
+      const sql = inSubnetColumnsSql({ v4: 'v4', v6: 'v6' }, parseCidr(cidrText)!, (v) => {
+        params.push(v);
+        return `$${params.length}`;
+      });
+      const got = (await scalar(`coalesce(${sql}, false)`, params)) as boolean[];
+      // The store keeps canonical text, so an embedded-IPv4 spelling is stored in hex and matches.
+      const stored = ADDRESSES.map((a) => {
+        const ip = parseIp(a);
+        return ip === null ? '' : (ip.v6 ?? a);
+      });
+      expect(got).toEqual([...stored.map((a) => oracleInSubnet(a, cidrText)), false]);
     });
   }
 

@@ -10,6 +10,7 @@
 // The CIDR is a literal known at compile time; its bounds become bound parameters.
 
 import { parseIpv4, parseIpv6Groups } from '../core/ip.ts';
+import type { IpColumns } from './fields.ts';
 
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const IPV4_RE = `${OCTET}(\\.${OCTET}){3}`;
@@ -88,6 +89,19 @@ export function parseCidr(text: string): Cidr | null {
   return { family: 6, first: toHex(bits.padEnd(128, '0')), last: toHex(bits.padEnd(128, '1')) };
 }
 
+/**
+ * The same test on the store's fast columns (`src_ip4` UINTEGER / `src_ip6` canonical text):
+ * an integer range for IPv4, no text parsing at all.
+ */
+export function inSubnetColumnsSql(columns: IpColumns, cidr: Cidr, bind: Bind): string {
+  switch (cidr.family) {
+    case 4:
+      return `(${columns.v4} BETWEEN ${bind(cidr.first)} AND ${bind(cidr.last)})`;
+    case 6:
+      return inSubnetSql(columns.v6, cidr, bind);
+  }
+}
+
 /** SQL that is true when the address text `s` lies in `cidr`. */
 export function inSubnetSql(s: string, cidr: Cidr, bind: Bind): string {
   switch (cidr.family) {
@@ -95,7 +109,7 @@ export function inSubnetSql(s: string, cidr: Cidr, bind: Bind): string {
       return `(${ipv4ValidSql(s)} AND ${ipv4NumberSql(s)} BETWEEN ${bind(cidr.first)} AND ${bind(cidr.last)})`;
     case 6:
       return (
-        `(strpos(${s}, '.') = 0 AND ${ipv6ValidSql(s)} AND ` +
+        `(strpos(${s}, '.') = 0 AND ${hexOnlyIpv6ValidSql(s)} AND ` +
         `${ipv6HexSql(s)} BETWEEN ${bind(cidr.first)} AND ${bind(cidr.last)})`
       );
   }

@@ -1,10 +1,13 @@
 // Test support: an in-memory DuckDB with stand-ins for the store's relations (`flows`, `gaps`,
-// `flow_records`, `vpc_flow_logs`, columns as in docs/data-model.md) filled with hand-written
+// `flow_records`, `vpc_flow_logs`, columns as in docs/data-model.md, plus the store's fast address
+// columns src_ip4/dst_ip4/src_ip6/dst_ip6; gap rows carry only time, end, resource, source and
+// account_id, as in src/store/schema.ts) filled with hand-written
 // rows: IPv4 and IPv6, ingress and egress, rejects, NULL ports (ICMP), coverage-gap rows, and a
 // few old rows for the date filters of the Athena examples.
 
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { FLOW_TEXT_EXTRAS } from '../core/flow.ts';
+import { parseIp } from '../core/ip.ts';
 import { ATHENA_COMPAT_SQL } from './athena-compat.ts';
 import type { SqlValue } from './compile.ts';
 
@@ -136,16 +139,19 @@ export async function openFixtureStore(): Promise<FixtureStore> {
     `CREATE TABLE flows (time TIMESTAMP, "end" TIMESTAMP, src_ip VARCHAR, dst_ip VARCHAR, src_port INTEGER,
       dst_port INTEGER, proto INTEGER, packets BIGINT, bytes BIGINT, action VARCHAR, tcp_flags INTEGER,
       direction VARCHAR, resource VARCHAR, source VARCHAR, version INTEGER, traffic_path INTEGER,
-      encryption_status INTEGER, ${textColumns})`,
+      encryption_status INTEGER, ${textColumns},
+      src_ip4 UINTEGER, dst_ip4 UINTEGER, src_ip6 VARCHAR, dst_ip6 VARCHAR)`,
   );
   for (const r of FIXTURE_FLOWS) {
     const t = flowEpoch(r, dayStart);
-    const v6 = r.src.includes(':');
+    const src = parseIp(r.src)!;
+    const dst = parseIp(r.dst)!;
     await connection.run(
       `INSERT INTO flows (time, "end", src_ip, dst_ip, src_port, dst_port, proto, packets, bytes, action, tcp_flags,
-        direction, resource, source, version, account_id, interface_id, vpc_id, ip_type, region)
+        direction, resource, source, version, account_id, interface_id, vpc_id, ip_type, region,
+        src_ip4, dst_ip4, src_ip6, dst_ip6)
        VALUES (${TS('$1')}, ${TS('$2')}, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'vpc', 5, '123456789012', $13,
-        'vpc-1', $14, 'ap-northeast-1')`,
+        'vpc-1', $14, 'ap-northeast-1', $15, $16, $17, $18)`,
       [
         t,
         t + 50,
@@ -160,7 +166,11 @@ export async function openFixtureStore(): Promise<FixtureStore> {
         r.proto === 6 ? 2 : null,
         r.direction,
         r.eni,
-        v6 ? 'IPv6' : 'IPv4',
+        src.v6 === null ? 'IPv4' : 'IPv6',
+        src.v6 === null ? src.v4 : null,
+        dst.v6 === null ? dst.v4 : null,
+        src.v6,
+        dst.v6,
       ] as DuckDBValue[],
     );
   }
@@ -177,12 +187,13 @@ export async function openFixtureStore(): Promise<FixtureStore> {
     `CREATE VIEW flow_records AS
        SELECT *, 'OK' AS log_status FROM flows
        UNION ALL BY NAME
-       SELECT start AS time, "end", resource, source, account_id, resource AS interface_id, upper(kind) AS log_status
+       SELECT start AS time, "end", resource, source, account_id, upper(kind) AS log_status
        FROM gaps WHERE kind IN ('nodata', 'skipdata')`,
   );
   const ecs = FLOW_TEXT_EXTRAS.filter((c) => c.startsWith('ecs_')).join(', ');
   await connection.run(
-    `CREATE VIEW vpc_flow_logs AS SELECT version, account_id, interface_id, src_ip AS srcaddr, dst_ip AS dstaddr,
+    `CREATE VIEW vpc_flow_logs AS SELECT version, account_id,
+       coalesce(interface_id, CASE WHEN log_status <> 'OK' THEN resource END) AS interface_id, src_ip AS srcaddr, dst_ip AS dstaddr,
        src_port AS srcport, dst_port AS dstport, proto AS protocol, packets, bytes,
        CAST(floor(epoch(time)) AS BIGINT) AS start, CAST(floor(epoch("end")) AS BIGINT) AS "end",
        CASE action WHEN 'accept' THEN 'ACCEPT' WHEN 'reject' THEN 'REJECT' END AS action, log_status, vpc_id,
