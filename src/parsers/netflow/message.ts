@@ -46,6 +46,8 @@ export interface MessageResult {
   exportMs: number;
   /** Data records (data and options) in this message, or -1 if some could not be counted. */
   dataRecords: number;
+  /** Template and options template records in this message. */
+  templateRecords: number;
   /** Problems found: each becomes one Rejection. Good sets before and after are still decoded. */
   problems: string[];
 }
@@ -91,6 +93,7 @@ export function decodeMessage(
     domainKey: dKey,
     exportMs: ctx.exportMs,
     dataRecords: 0,
+    templateRecords: 0,
     problems: [],
   };
 
@@ -269,6 +272,7 @@ function readTemplates(
     const key = templateKey(dKey, id);
     deps.templates.set(key, t);
     deps.counters.templatesDefined++;
+    result.templateRecords++;
     decodePending(key, t, deps, state, result);
     // v9 options template FlowSets are padded to 4 bytes after the record.
     if (!ipfix && kind === 'options-template' && end - off < 10) return null;

@@ -218,6 +218,44 @@ describe('NetFlow v9 payloads', () => {
     expect(decoder.stats()).toMatchObject({ pendingSets: 0, pendingDecoded: 1 });
   });
 
+  it('reads a v9 variable-length field (H3C NetStream, length 65535 in the template)', () => {
+    const { flows, rejections } = replay([
+      'netflow9_test_h3c_netstream_varstring_tpl3281.dat',
+      'netflow9_test_h3c_netstream_varstring_data3281.dat',
+    ]);
+    expect(rejections).toEqual([]);
+    expect(flows.map(core)).toEqual([
+      {
+        ...base,
+        direction: 'ingress',
+        time: 1531877673.274,
+        end: 1531877702.969,
+        src_ip: '20.20.20.20',
+        src_port: 137,
+        dst_ip: '20.20.255.255',
+        dst_port: 137,
+        proto: 17,
+        packets: 9,
+        bytes: 702,
+        tcp_flags: 0,
+      },
+    ]);
+  });
+
+  it('decodes netflow9_test_invalid01 (softflowd): its anomalies are ones real exporters also show', () => {
+    // The header count says 2 records where the packet holds 6, and the options template FlowSet
+    // is 22 bytes (unpadded). Fortigate, Streamcore and Cisco WLC payloads above have wrong counts
+    // too, and Cisco NBAR sends unpadded FlowSets, so neither is grounds to drop the flows. The
+    // options record (SAMPLING_INTERVAL 100) scales the two flows.
+    const { flows, rejections, stats } = replay(['netflow9_test_invalid01.dat']);
+    expect(rejections).toEqual([]);
+    expect(stats.optionsRecords).toBe(1);
+    expect(flows.map((f) => [f.src_ip, f.dst_ip, f.packets, f.bytes])).toEqual([
+      ['2001:44b8:1118:7200::10', '2001:44b8:4030:cd91:8075:bae:d39d:2621', 100, 9600],
+      ['192.168.0.1', '192.168.0.105', 100, 9800],
+    ]);
+  });
+
   it('reads options data records (Cisco ASR9k sampler table) without emitting flows for them', () => {
     const { flows, stats, rejections } = replay([
       'netflow9_test_cisco_asr9k_opttpl256.dat',
@@ -330,7 +368,7 @@ describe('every stored payload', () => {
     expect(files).toHaveLength(92);
   });
 
-  it('decodes without throwing; only the invalid files are rejected', () => {
+  it('decodes without throwing; only the two invalid v5 files are rejected', () => {
     // Per exporter, templates first (the naming convention of the upstream test suite).
     const isData = (f: string): number => (/_data/.test(f) ? 1 : 0);
     const decoder = createNetflowDecoder();
