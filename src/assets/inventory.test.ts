@@ -59,7 +59,7 @@ describe('asset inventory', () => {
     });
     const messages = (p: string): string[] => problems.filter((x) => x.path === p).map((x) => x.message);
     expect(messages('assets[2]')).toContain('Unrecognized key: "colour"');
-    expect(problems.find((x) => x.path === 'assets[2]')!.line).toBe(6);
+    expect(problems.find((x) => x.path === 'assets[2]')!.line).toBe(7);
     expect(messages('assets[3]')).toEqual(['an asset needs at least one address or interface']);
     expect(messages('assets[4]')).toEqual([]);
   });
@@ -88,5 +88,16 @@ describe('asset inventory', () => {
       expect((e as UserError).message).toContain('inv.yaml:3: assets[0].addresses[0]:');
       expect((e as UserError).hint).toContain('docs/assets.md');
     }
+  });
+});
+
+describe('the example in docs/assets.md', () => {
+  it('is a valid inventory', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/assets.md', import.meta.url), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    const inv = parseInventory(example, 'docs/assets.md');
+    expect(inv.assets.map((a) => a.name)).toEqual(['vpc-prod', 'app-subnet', 'web-1', 'nat-gateway', 'db-1']);
+    expect(inv.assets[4]!.interfaces).toEqual(['113600012345']);
   });
 });

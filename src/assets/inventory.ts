@@ -89,7 +89,10 @@ export function checkInventory(text: string): { inventory: Inventory | null; pro
       inventory: null,
       problems: r.error.issues.map((i) => ({
         path: pathText(i.path),
-        line: lineOf(i.path),
+        // An unknown key is reported on its own line, not on the line where its map starts.
+        line: lineOf(
+          i.code === 'unrecognized_keys' && i.keys[0] !== undefined ? [...i.path, i.keys[0]] : i.path,
+        ),
         message: i.message,
       })),
     };
