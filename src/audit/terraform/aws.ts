@@ -16,6 +16,7 @@ import {
   stringList,
   value,
 } from './evaluate.ts';
+import { securityGroupModuleRules } from './aws-sg-module.ts';
 import { collectRefs } from './hcl.ts';
 import { type TfModule, type TfResource, refTarget } from './module.ts';
 
@@ -146,6 +147,10 @@ export function auditAws(mod: TfModule): AwsResult {
       }
       if (r) emit([r], sg);
     }
+  }
+  for (const call of mod.moduleCalls) {
+    const rules = securityGroupModuleRules(call.block, call.file, mod.scope);
+    if (rules.length > 0) emit(rules, `module.${call.block.labels[0] ?? ''}`);
   }
   findings.push(...naclFindings(mod), ...unattached(mod), ...flowLogs(mod));
   return { findings, rules: rulesOut };

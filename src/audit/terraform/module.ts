@@ -2,7 +2,7 @@
 // variables and locals resolved across those files.
 
 import path from 'node:path';
-import { type HclBody, type HclFile, collectRefs } from './hcl.ts';
+import { type HclBlock, type HclBody, type HclFile, collectRefs } from './hcl.ts';
 import { type TfScope, addTfvars, addToScope, emptyScope } from './evaluate.ts';
 
 export interface TfResource {
@@ -20,6 +20,8 @@ export interface TfModule {
   dir: string;
   scope: TfScope;
   resources: TfResource[];
+  /** `module` blocks, for community modules the checks understand. */
+  moduleCalls: { file: string; block: HclBlock }[];
   /** References made by each resource and by outputs/modules, keyed by the referring address. */
   references: { from: string; fromType: string; ref: string }[];
 }
@@ -38,7 +40,7 @@ export function buildModules(files: TfParsedFile[]): TfModule[] {
   const modules: TfModule[] = [];
   for (const [dir, list] of byDir) {
     const scope = emptyScope();
-    const mod: TfModule = { dir, scope, resources: [], references: [] };
+    const mod: TfModule = { dir, scope, resources: [], moduleCalls: [], references: [] };
     for (const f of list) {
       if (f.file.endsWith('.tfvars')) {
         addTfvars(scope, f.hcl.body);
@@ -61,6 +63,7 @@ export function buildModules(files: TfParsedFile[]): TfModule[] {
           scope.resources.set(address, b.body);
           for (const ref of bodyRefs(b.body)) mod.references.push({ from: address, fromType: type, ref });
         } else if (b.type === 'output' || b.type === 'module' || b.type === 'data') {
+          if (b.type === 'module') mod.moduleCalls.push({ file: f.file, block: b });
           const from = `${b.type}.${b.labels.join('.')}`;
           for (const ref of bodyRefs(b.body)) mod.references.push({ from, fromType: b.type, ref });
         }

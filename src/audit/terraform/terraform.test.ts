@@ -161,3 +161,40 @@ describe('resource attributes', () => {
     expect(r.rules.map((x) => x.exposure.cidrs)).toEqual([['10.0.0.0/8']]);
   });
 });
+
+describe('terraform-aws-modules/security-group', () => {
+  it('reads named rules, ingress_with_cidr_blocks objects and preset submodules', () => {
+    const r = tf(
+      [
+        'module "web_sg" {',
+        '  source  = "terraform-aws-modules/security-group/aws"',
+        '  version = "~> 5.0"',
+        '  name    = "web"',
+        '  ingress_cidr_blocks = ["0.0.0.0/0"]',
+        '  ingress_rules       = ["https-443-tcp", "ssh-tcp"]',
+        '  ingress_with_cidr_blocks = [',
+        '    {',
+        '      from_port   = 8080',
+        '      to_port     = 8090',
+        '      protocol    = "tcp"',
+        '      cidr_blocks = "10.10.0.0/16"',
+        '    },',
+        '    { rule = "postgresql-tcp", cidr_blocks = "0.0.0.0/0" },',
+        '  ]',
+        '  egress_rules = ["all-all"]',
+        '}',
+        'module "rdp" {',
+        '  source              = "terraform-aws-modules/security-group/aws//modules/rdp"',
+        '  ingress_cidr_blocks = ["0.0.0.0/0"]',
+        '}',
+      ].join('\n'),
+    );
+    expect(r.findings.map((f) => [f.checkId, f.line, f.resource])).toEqual([
+      ['NET-PORT-OPEN', 6, 'module.web_sg'],
+      ['NET-SSH-OPEN', 6, 'module.web_sg'],
+      ['NET-DATABASE-PORT-OPEN', 14, 'module.web_sg'],
+      ['NET-EGRESS-ALL', 16, 'module.web_sg'],
+      ['NET-RDP-OPEN', 20, 'module.rdp'],
+    ]);
+  });
+});
