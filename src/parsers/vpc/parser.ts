@@ -171,6 +171,16 @@ export class VpcParser {
     return this.drain();
   }
 
+  /**
+   * Ends after a read error: returns what is held like end() but drops a partial last line, which is
+   * an artifact of the broken input, not a malformed record (the caller reports the error itself).
+   */
+  abort(): ParseOutput {
+    this.carry = null;
+    this.overlong = false;
+    return this.end();
+  }
+
   /** Parses one record that arrived on its own (a CloudWatch Logs event); collect with drain(). */
   pushLine(text: string, context: VpcLineContext = {}): void {
     const saved = this.fallbackStart;
