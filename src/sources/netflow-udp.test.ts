@@ -49,6 +49,26 @@ describe('NetFlow UDP collector', () => {
     expect(c.decoder.templateTtlSeconds).toBe(1800);
   });
 
+  it('round-trips the example configuration of docs/netflow.md', () => {
+    const example = {
+      listen: [{ host: '0.0.0.0', port: 2055 }],
+      receiveBufferBytes: 33554432,
+      queuePackets: 65536,
+      decodeBatchPackets: 256,
+      decoder: {
+        templateTtlSeconds: 1800,
+        maxTemplates: 10000,
+        maxPendingSets: 512,
+        maxPendingBytes: 4194304,
+        pendingTtlSeconds: 900,
+        maxStreams: 10000,
+        batchCapacity: 4096,
+      },
+    };
+    expect(netflowUdpConfigSchema.parse(example)).toEqual(example);
+    expect(netflowUdpConfigSchema.parse({})).toEqual(example); // the example is the defaults
+  });
+
   it('rejects a bad configuration with a UserError and a hint', () => {
     expect(() => createNetflowUdpSource({ listen: [] }, { clock: systemClock, onOutput: () => {} })).toThrow(
       UserError,

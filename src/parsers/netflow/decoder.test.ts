@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { flowAt, type FlowRecord } from '../../core/flow.ts';
 import type { ParseOutput } from '../../core/records.ts';
+import { UserError } from '../../core/errors.ts';
 import { createNetflowDecoder } from './decoder.ts';
 import {
   ipfixMessage,
@@ -436,6 +437,6 @@ describe('sequence tracking', () => {
 describe('configuration', () => {
   it('has defaults that validate and rejects nonsense', () => {
     expect(() => createNetflowDecoder()).not.toThrow();
-    expect(() => createNetflowDecoder({ templateTtlSeconds: -1 })).toThrow();
+    expect(() => createNetflowDecoder({ templateTtlSeconds: -1 })).toThrow(UserError);
   });
 });

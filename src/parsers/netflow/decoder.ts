@@ -3,6 +3,7 @@
 // sequence streams, domains). See docs/netflow.md.
 
 import { z } from 'zod';
+import { UserError } from '../../core/errors.ts';
 import type { CoverageGap } from '../../core/flow.ts';
 import type { ParseOutput, Rejection } from '../../core/records.ts';
 import { MAX_REJECTED_TEXT } from '../../core/records.ts';
@@ -67,7 +68,13 @@ export interface NetflowDecoder {
 }
 
 export function createNetflowDecoder(options: NetflowDecoderOptions = {}): NetflowDecoder {
-  const config = netflowDecoderConfigSchema.parse(options);
+  const parsed = netflowDecoderConfigSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new UserError(`invalid NetFlow decoder configuration: ${z.prettifyError(parsed.error)}`, {
+      hint: 'see docs/netflow.md, "Configuration", for the decoder settings and their defaults',
+    });
+  }
+  const config = parsed.data;
   const templates = createTemplateCache({
     ttlMs: config.templateTtlSeconds * 1000,
     maxTemplates: config.maxTemplates,
