@@ -158,6 +158,22 @@ export async function auditPaths(paths: readonly string[], options: AuditOptions
     findings.push(...r.findings);
     report.problems.push(...r.problems);
     for (const p of r.published) published.push({ ...p, file: f.file, dir: path.dirname(f.abs) });
+    // Published ports with a fixed host port are rules the traffic join can find unused.
+    for (const p of r.published)
+      if (p.port.published)
+        report.rules.push({
+          file: f.file,
+          line: p.line,
+          endLine: p.line,
+          resource: `service ${p.service}`,
+          text: '',
+          exposure: {
+            direction: 'ingress',
+            protocol: p.port.protocol === 'udp' ? 17 : p.port.protocol === 'sctp' ? 132 : 6,
+            ports: p.port.published,
+            cidrs: ['0.0.0.0/0', '::/0'],
+          },
+        });
   }
 
   const hosts: { set: HostRuleset; dir: string }[] = [];

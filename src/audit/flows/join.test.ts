@@ -143,3 +143,28 @@ describe('posture signals for the findings stage', () => {
     expect(signals[0]?.query).toContain("dst_ip = '10.0.1.9' AND dst_port IN (22)");
   });
 });
+
+describe('compose published ports and traffic', () => {
+  it('a published port no request reached is offered for removal; a used one is not narrowed', async () => {
+    const file = path.join(dir, 'flows.log');
+    const flows = daily({ src: '203.0.113.9', sport: 40000, dport: 8080, action: 'ACCEPT' });
+    await writeFile(
+      file,
+      [
+        'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+        ...flows.map(line),
+      ].join('\n'),
+    );
+    const report = await auditPaths([path.join(TESTDATA, 'compose/case16.yml')], { baseDir: TESTDATA });
+    await joinFlows(report, { from: [file], windowDays: 30 });
+    expect(
+      report.findings.filter((f) => f.checkId.startsWith('FLOW-')).map((f) => [f.checkId, f.line]),
+    ).toEqual([
+      ['FLOW-RULE-UNUSED', 6],
+      ['FLOW-RULE-UNUSED', 7],
+    ]);
+    expect(
+      report.findings.find((f) => f.checkId === 'COMPOSE-PORT-PUBLISHED' && f.line === 13)?.observed,
+    ).toMatchObject({ kind: 'reached' });
+  });
+});

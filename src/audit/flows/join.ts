@@ -152,6 +152,8 @@ export function applyObserved(report: AuditReport, t: ObservedTraffic): void {
         parseCidr(c).scope === 'public-wide' ||
         parseCidr(c).scope === 'private-wide',
     );
+    // A compose publish cannot say who may connect; only its removal is advised.
+    if (/\.ya?ml$/i.test(rule.file)) continue;
     const narrowSources = wideSource && sources.length <= NARROW_MAX_SOURCES;
     const span =
       rule.exposure.ports === null ? Infinity : rule.exposure.ports.to - rule.exposure.ports.from + 1;
