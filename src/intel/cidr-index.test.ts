@@ -80,6 +80,8 @@ describe('buildCidrIndex against a brute-force reference', () => {
         const bits = [30, 33, 47, 48, 63, 64, 126, 128][Math.floor(r() * 8)]!;
         input.v6.push({ groups: randomAddr(), bits, group: Math.floor(r() * 4) });
       }
+      // One wide entry alone in its group, so every chain must reach it.
+      input.v6.push({ groups: [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], bits: 29, group: 9 });
       const index = buildCidrIndex(input);
       for (let i = 0; i < 2000; i++) {
         const a = randomAddr();
@@ -100,6 +102,20 @@ describe('buildCidrIndex against a brute-force reference', () => {
       }
     });
   }
+
+  it('carries the groups of every enclosing IPv6 prefix', () => {
+    const index = buildCidrIndex({
+      v4: [],
+      v6: [
+        { groups: parseIpv6Groups('2001:db8::')!, bits: 32, group: 0 },
+        { groups: parseIpv6Groups('2001:db8:1::')!, bits: 48, group: 1 },
+        { groups: parseIpv6Groups('2001:db8:1:2::')!, bits: 64, group: 2 },
+      ],
+    });
+    const e = index.findV6('2001:db8:1:2::5');
+    expect(index.cidrText(e)).toBe('2001:db8:1:2::/64');
+    expect(index.setGroups(index.chainSet(e))).toEqual([0, 1, 2]);
+  });
 
   it('is empty when built from nothing', () => {
     const index = buildCidrIndex({ v4: [], v6: [] });

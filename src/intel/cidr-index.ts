@@ -263,6 +263,7 @@ function buildV6(input: CidrInput, interner: SetInterner, empty: number): V6Tabl
   const byLength = new Map<number, Map<string, number>>();
   const v6Text: string[] = [];
   const v6Own: number[][] = [];
+  const v6Parent: number[] = [];
   const v6Chain: number[] = [];
   let lengthsDesc: number[] = [];
   const findHex = (hex: string, maxBits: number): number => {
@@ -297,13 +298,13 @@ function buildV6(input: CidrInput, interner: SetInterner, empty: number): V6Tabl
     const full = (key + '0'.repeat(32 - key.length)).match(/.{4}/g)!.map((g) => parseInt(g, 16));
     v6Text.push(`${formatIpv6Groups(full)}/${e.bits}`);
     v6Own.push([e.group]);
-    v6Chain.push(parent >= 0 ? -1 - parent : -1); // resolved below, once own groups are complete
+    v6Parent.push(parent);
   }
-  // Own groups are complete only now (duplicates may come later), so resolve chains in order.
-  for (let i = 0; i < v6Chain.length; i++) {
-    const p = v6Chain[i]!;
-    const parentSet = p === -1 ? empty : v6Chain[-1 - p]!;
-    v6Chain[i] = interner.intern(interner.union(interner.sets[parentSet]!, v6Own[i]!));
+  // Own groups are complete only now (duplicates may come later); parents precede children.
+  for (let i = 0; i < v6Parent.length; i++) {
+    const p = v6Parent[i]!;
+    const parentSet = p < 0 ? empty : v6Chain[p]!;
+    v6Chain.push(interner.intern(interner.union(interner.sets[parentSet]!, v6Own[i]!)));
   }
   return { byLength, lengthsDesc, v6Text, v6Own, v6Chain };
 }
