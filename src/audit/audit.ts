@@ -191,7 +191,16 @@ export async function auditPaths(paths: readonly string[], options: AuditOptions
 
   const k8s: K8sObjects = { workloads: [], policies: [], namespaces: [] };
   for (const f of byKind.get('kubernetes') ?? []) {
-    const objs = readKubernetes(f.file, parseYaml(f.text));
+    const yaml = parseYaml(f.text);
+    for (const d of yaml.docs)
+      for (const err of d.errors)
+        report.problems.push({
+          file: f.file,
+          line: yaml.lines.linePos(err.pos[0]).line,
+          reason: `yaml: ${err.code}`,
+          text: err.message.split('\n')[0] ?? '',
+        });
+    const objs = readKubernetes(f.file, yaml);
     k8s.workloads.push(...objs.workloads);
     k8s.policies.push(...objs.policies);
     k8s.namespaces.push(...objs.namespaces);

@@ -86,3 +86,15 @@ describe('Kubernetes checks', () => {
     ]);
   });
 });
+
+describe('broken manifests', () => {
+  it('a YAML error becomes a problem with its line; the good documents are still audited', async () => {
+    const { auditPaths } = await import('../audit.ts');
+    const testdata = new URL('../testdata/', import.meta.url).pathname;
+    const r = await auditPaths([`${testdata}k8s-broken`], { baseDir: testdata });
+    expect(r.problems.map((p) => [p.file, p.line, p.reason])).toEqual([
+      ['k8s-broken/mixed.yaml', 14, 'yaml: BAD_INDENT'],
+    ]);
+    expect(r.findings.map((f) => f.checkId)).toContain('K8S-HOST-NETWORK');
+  });
+});
