@@ -128,9 +128,9 @@ describe('template cache', () => {
     const d = createNetflowDecoder();
     d.decode(ipfix(0, 1, [set(2, templateRecord(256, BASIC, true))]), EXPORTER, 0);
     const withdrawal = Buffer.concat([uint(256, 2), uint(0, 2)]);
-    const out = d.decode(ipfix(0, 1, [set(2, withdrawal)]), EXPORTER, 0);
+    const out = d.decode(ipfix(0, 1, [set(2, withdrawal), set(3, withdrawal)]), EXPORTER, 0);
     expect(out.rejections).toEqual([]);
-    expect(d.stats()).toMatchObject({ templateWithdrawalsIgnored: 1, templates: 1 });
+    expect(d.stats()).toMatchObject({ templateWithdrawalsIgnored: 2, templates: 1 });
   });
 });
 

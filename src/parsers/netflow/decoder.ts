@@ -7,7 +7,7 @@ import { UserError } from '../../core/errors.ts';
 import type { CoverageGap } from '../../core/flow.ts';
 import type { ParseOutput, Rejection } from '../../core/records.ts';
 import { MAX_REJECTED_TEXT } from '../../core/records.ts';
-import { decodeMessage, type MessageCounters } from './message.ts';
+import { allZero, decodeMessage, type MessageCounters } from './message.ts';
 import { createPendingBuffer } from './pending.ts';
 import type { DomainState } from './record.ts';
 import { createRowWriter, takeBatches } from './rows.ts';
@@ -172,10 +172,8 @@ export function createNetflowDecoder(options: NetflowDecoderOptions = {}): Netfl
           }
           break;
         }
-        case 9:
-        case 10: {
-          if (version === 9) s.v9++;
-          else s.ipfix++;
+        case 9: {
+          s.v9++;
           const r = decodeMessage(packet, exporter, receivedAtMs, deps);
           if (!r.ok) {
             reject(r.reason);
@@ -183,10 +181,30 @@ export function createNetflowDecoder(options: NetflowDecoderOptions = {}): Netfl
           }
           const m = r.result;
           for (const p of m.problems) reject(p);
-          if (version === 9)
-            track(m.domainKey, 'packets', m.sequence, 1, m.exportMs, `v9 source id ${m.domain}`);
-          else
+          track(m.domainKey, 'packets', m.sequence, 1, m.exportMs, `v9 source id ${m.domain}`);
+          break;
+        }
+        case 10: {
+          // A datagram holds one message; an IPFIX file (RFC 5655) or a capture of a stream holds
+          // several back to back, each with its own length.
+          let off = 0;
+          while (off < packet.length) {
+            const rest = packet.subarray(off);
+            if (off > 0 && (rest.length < 4 || rest.readUInt16BE(0) !== 10)) {
+              if (!allZero(rest, 0, rest.length)) reject('trailing-bytes');
+              break;
+            }
+            s.ipfix++;
+            const r = decodeMessage(rest, exporter, receivedAtMs, deps);
+            if (!r.ok) {
+              reject(r.reason);
+              break;
+            }
+            const m = r.result;
+            for (const p of m.problems) reject(p);
             track(m.domainKey, 'records', m.sequence, m.dataRecords, m.exportMs, `ipfix domain ${m.domain}`);
+            off += m.length;
+          }
           break;
         }
         default:

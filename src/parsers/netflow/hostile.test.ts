@@ -126,6 +126,29 @@ describe('hostile input', () => {
     expect(decoder.decode(m, EXPORTER, 0).rejections.map((r) => r.reason)).toEqual(['ipfix-length']);
   });
 
+  it('decodes an IPFIX message followed by stray bytes, and reports the bytes', () => {
+    const decoder = createNetflowDecoder();
+    const tpl = set(
+      2,
+      templateRecord(
+        256,
+        [
+          { ie: 8, length: 4 },
+          { ie: 12, length: 4 },
+        ],
+        true,
+      ),
+    );
+    const data = set(256, Buffer.concat([uint(0x0a000001, 4), uint(0x0a000002, 4)]));
+    const m = Buffer.concat([
+      ipfixMessage({ exportSecs: 1, sequence: 0, domain: 1 }, [tpl, data]),
+      Buffer.from([1, 2, 3]),
+    ]);
+    const out = decoder.decode(m, EXPORTER, 0);
+    expect(out.rejections.map((r) => r.reason)).toEqual(['trailing-bytes']);
+    expect(out.batches[0]?.length).toBe(1);
+  });
+
   it('refuses templates whose records would be zero bytes long (a data-walk loop)', () => {
     const decoder = createNetflowDecoder();
     const header = { uptimeMs: 1000, unixSecs: 1_700_000_000, sequence: 1, sourceId: 0 };

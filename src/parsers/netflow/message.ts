@@ -46,6 +46,8 @@ export interface MessageResult {
   exportMs: number;
   /** Data records (data and options) in this message, or -1 if some could not be counted. */
   dataRecords: number;
+  /** Bytes the message occupies (IPFIX: its length field; v9: the whole datagram). */
+  length: number;
   /** Template and options template records in this message. */
   templateRecords: number;
   /** Problems found: each becomes one Rejection. Good sets before and after are still decoded. */
@@ -93,6 +95,7 @@ export function decodeMessage(
     domainKey: dKey,
     exportMs: ctx.exportMs,
     dataRecords: 0,
+    length: end,
     templateRecords: 0,
     problems: [],
   };
@@ -172,7 +175,7 @@ function setKind(id: number, ipfix: boolean): SetKind {
   return id === 0 ? 'template' : id === 1 ? 'options-template' : 'reserved';
 }
 
-function allZero(buf: Buffer, from: number, to: number): boolean {
+export function allZero(buf: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
   return true;
 }
@@ -224,14 +227,16 @@ function readTemplates(
         continue;
       }
     } else if (ipfix) {
-      if (end - off < 6) return 'template-truncated';
       fieldCount = buf.readUInt16BE(off + 2);
-      scopeCount = buf.readUInt16BE(off + 4);
-      off += 6;
       if (fieldCount === 0) {
+        // A withdrawal is 4 bytes even in an options template set (RFC 7011 §8.1).
+        off += 4;
         deps.counters.templateWithdrawalsIgnored++;
         continue;
       }
+      if (end - off < 6) return 'template-truncated';
+      scopeCount = buf.readUInt16BE(off + 4);
+      off += 6;
       if (scopeCount === 0 || scopeCount > fieldCount) return 'options-scope-count';
     } else {
       // v9 options templates give the scope and option lengths in bytes, 4 bytes per field.

@@ -280,10 +280,13 @@ describe('NetFlow v9 payloads', () => {
 
 describe('IPFIX payloads', () => {
   it('places flowStart/EndSysUpTime with systemInitTimeMilliseconds from an options record (softflowd)', () => {
+    // The file is a netcat capture: three IPFIX messages back to back (484 + 64 + 240 bytes).
     const { flows, rejections, stats } = replay(['ipfix.dat']);
     expect(rejections).toEqual([]);
+    expect(stats.packetsByVersion.ipfix).toBe(3);
     expect(stats.optionsRecords).toBe(1);
-    expect(flows).toHaveLength(6);
+    expect(stats.sequenceGaps).toBe(0);
+    expect(flows).toHaveLength(6 + 1 + 5);
     const init = 1431516013506;
     expect(core(flows[0]!)).toEqual({
       ...base,
