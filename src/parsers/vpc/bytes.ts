@@ -28,23 +28,21 @@ export function skipToken(buf: Buffer, start: number, end: number): number {
 export function readUint(buf: Buffer, start: number, end: number): number {
   let v = 0;
   let i = start;
+  // one unsigned compare per digit: (c - 48) >>> 0 > 9 for every non-digit
   for (; i < end; i++) {
-    const c = buf[i]!;
-    if (c === SPACE) break;
-    const d = c - 48;
-    if (d < 0 || d > 9) {
-      if (c === DASH && i === start && (i + 1 === end || buf[i + 1] === SPACE)) {
-        tokenEnd = i + 1;
-        return MISSING;
-      }
-      tokenEnd = skipToken(buf, i, end);
-      return BAD;
-    }
+    const d = buf[i]! - 48;
+    if (d >>> 0 > 9) break;
     v = v * 10 + d;
   }
   tokenEnd = i;
   const n = i - start;
-  return n === 0 || n > 15 ? BAD : v;
+  if (i === end || buf[i] === SPACE) return n === 0 || n > 15 ? BAD : v;
+  if (n === 0 && buf[i] === DASH && (i + 1 === end || buf[i + 1] === SPACE)) {
+    tokenEnd = i + 1;
+    return MISSING;
+  }
+  tokenEnd = skipToken(buf, i, end);
+  return BAD;
 }
 
 /** Dotted-quad IPv4 as an unsigned 32-bit integer; MISSING for `-`, MAYBE_V6, or BAD. */
@@ -56,28 +54,30 @@ export function readIpv4(buf: Buffer, start: number, end: number): number {
   let i = start;
   for (; i < end; i++) {
     const c = buf[i]!;
-    if (c >= 48 && c <= 57) {
+    const d = c - 48;
+    if (d >>> 0 <= 9) {
       if (digits > 0 && part === 0) return badToken(buf, start, end); // "01": octal in some tools
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return badToken(buf, start, end);
+      part = part * 10 + d;
+      digits++;
     } else if (c === 46) {
-      if (digits === 0 || dots === 3) return badToken(buf, start, end);
+      if (digits === 0 || digits > 3 || part > 255 || dots === 3) return badToken(buf, start, end);
       value = value * 256 + part;
       part = 0;
       digits = 0;
       dots++;
-    } else if (c === SPACE) {
-      break;
     } else {
-      if (c === DASH && i === start && (i + 1 === end || buf[i + 1] === SPACE)) {
-        tokenEnd = i + 1;
-        return MISSING;
-      }
-      return badToken(buf, start, end);
+      break;
     }
   }
   tokenEnd = i;
-  if (digits === 0 || dots !== 3) return BAD;
+  if (i < end && buf[i] !== SPACE) {
+    if (i === start && buf[i] === DASH && (i + 1 === end || buf[i + 1] === SPACE)) {
+      tokenEnd = i + 1;
+      return MISSING;
+    }
+    return badToken(buf, start, end);
+  }
+  if (digits === 0 || digits > 3 || part > 255 || dots !== 3) return BAD;
   return value * 256 + part;
 }
 
