@@ -47,6 +47,10 @@ describe('proposeDiff', () => {
     expect(d?.diff).toContain('-  to_port = 65535\n+  to_port = 8443');
     expect(d?.diff).toContain('+  cidr_ipv4 = "10.1.2.3/32"');
   });
+  it("splits a multi-port rule so only this rule's port is narrowed", () => {
+    const d = proposeDiff(rule('h.nft', '\t\ttcp dport { 22, 80 } accept'), ['192.0.2.1/32'], null);
+    expect(d?.diff).toContain('+\t\ttcp dport 80 accept\n+\t\tip saddr 192.0.2.1/32 tcp dport 22 accept');
+  });
   it('returns null when it cannot rewrite the text safely', () => {
     expect(proposeDiff(rule('c.yml', '      - "5432:5432"'), ['10.0.0.1/32'], null)).toBeNull();
   });

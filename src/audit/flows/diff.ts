@@ -42,20 +42,60 @@ function terraform(lines: string[], cidrs: string[] | null, ports: number[] | nu
   return changed ? out : null;
 }
 
-function iptables(lines: string[], cidrs: string[] | null, ports: number[] | null): string[] | null {
-  const [line] = lines;
-  if (!line || lines.length !== 1) return null;
-  let base = line;
-  if (ports?.length === 1) base = base.replace(/--dports? \S+/, `--dport ${ports[0]}`);
-  if (!cidrs) return base === line ? null : [base];
-  base = base.replace(/\s(-s|--source)\s\S+/, '');
-  return cidrs.map((c) => base.replace(/^(-A\s+\S+)/, `$1 -s ${c}`));
+type Range = { from: number; to: number } | null;
+
+/**
+ * A rule listing several ports (`--dports 22,80`, `dport { 22, 80 }`) is split: the other ports
+ * keep the original rule, only this rule's port is narrowed.
+ */
+function splitPorts(
+  line: string,
+  own: Range,
+  re: RegExp,
+  sep: string,
+  rangeSep: string,
+  render: (xs: string[]) => string,
+): { keep: string | null; mine: string } {
+  const m = re.exec(line);
+  if (!m || !own) return { keep: null, mine: line };
+  const items = m[2]!
+    .split(sep)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  const ownText = own.from === own.to ? `${own.from}` : `${own.from}${rangeSep}${own.to}`;
+  const others = items.filter((x) => x !== ownText);
+  if (items.length < 2 || others.length === items.length) return { keep: null, mine: line };
+  return {
+    keep: line.replace(m[0], `${m[1]}${render(others)}`),
+    mine: line.replace(m[0], `${m[1]}${render([ownText])}`),
+  };
 }
 
-function nft(lines: string[], cidrs: string[] | null, ports: number[] | null): string[] | null {
+function iptables(
+  lines: string[],
+  cidrs: string[] | null,
+  ports: number[] | null,
+  own: Range,
+): string[] | null {
   const [line] = lines;
   if (!line || lines.length !== 1) return null;
-  let out = line;
+  const { keep, mine } = splitPorts(line, own, /(--dports\s+|--destination-ports\s+)(\S+)/, ',', ':', (xs) =>
+    xs.join(','),
+  );
+  let base = mine;
+  if (ports?.length === 1) base = base.replace(/--dports? \S+/, `--dport ${ports[0]}`);
+  if (!cidrs) return base === line ? null : [...(keep ? [keep] : []), base];
+  base = base.replace(/\s(-s|--source)\s\S+/, '');
+  return [...(keep ? [keep] : []), ...cidrs.map((c) => base.replace(/^(-A\s+\S+)/, `$1 -s ${c}`))];
+}
+
+function nft(lines: string[], cidrs: string[] | null, ports: number[] | null, own: Range): string[] | null {
+  const [line] = lines;
+  if (!line || lines.length !== 1) return null;
+  const { keep, mine } = splitPorts(line, own, /(dport\s+)\{([^}]*)\}/, ',', '-', (xs) =>
+    xs.length === 1 ? xs[0]! : `{ ${xs.join(', ')} }`,
+  );
+  let out = mine;
   if (ports && ports.length > 0)
     out = out.replace(
       /dport\s+(\{[^}]*\}|\S+)/,
@@ -72,9 +112,9 @@ function nft(lines: string[], cidrs: string[] | null, ports: number[] | null): s
       ...(v4.length ? [`${indent}ip saddr ${set(v4)} ${rest}`] : []),
       ...(v6.length ? [`${indent}ip6 saddr ${set(v6)} ${rest}`] : []),
     ];
-    return rules;
+    return [...(keep ? [keep] : []), ...rules];
   }
-  return out === line ? null : [out];
+  return out === line ? null : [...(keep ? [keep] : []), out];
 }
 
 export function proposeDiff(
@@ -86,9 +126,9 @@ export function proposeDiff(
   const next = rule.file.endsWith('.tf')
     ? terraform(old, cidrs, ports)
     : /^\s*-A\s/.test(old[0] ?? '')
-      ? iptables(old, cidrs, ports)
+      ? iptables(old, cidrs, ports, rule.exposure.ports)
       : /\b(accept|dport)\b/.test(old[0] ?? '')
-        ? nft(old, cidrs, ports)
+        ? nft(old, cidrs, ports, rule.exposure.ports)
         : null;
   if (!next) return null;
   // Same line count (attribute rewrites): unchanged lines are context; otherwise replace the rule.
