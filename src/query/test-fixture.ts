@@ -5,8 +5,21 @@
 // rows: IPv4 and IPv6, ingress and egress, rejects, NULL ports (ICMP), coverage-gap rows, and a
 // few old rows for the date filters of the Athena examples.
 
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { FLOW_TEXT_EXTRAS } from '../core/flow.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  ACTION_ACCEPT,
+  ACTION_REJECT,
+  createFlowBatch,
+  DIRECTION_EGRESS,
+  DIRECTION_INGRESS,
+  FLOW_TEXT_EXTRAS,
+  type CoverageGap,
+  type FlowBatch,
+} from '../core/flow.ts';
+import { openDuckDbStore } from '../store/duckdb.ts';
 import { parseIp } from '../core/ip.ts';
 import { ATHENA_COMPAT_SQL } from './athena-compat.ts';
 import type { SqlValue } from './compile.ts';
@@ -124,10 +137,9 @@ export function flowEpoch(row: FixtureFlow, dayStart: number): number {
 const TS = (p: string): string => `make_timestamp(CAST(${p} AS BIGINT) * 1000000)`;
 
 export interface FixtureStore {
-  connection: DuckDBConnection;
   dayStart: number;
   rows(sql: string, params?: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export async function openFixtureStore(): Promise<FixtureStore> {
@@ -205,7 +217,6 @@ export async function openFixtureStore(): Promise<FixtureStore> {
   );
   for (const sql of ATHENA_COMPAT_SQL) await connection.run(sql);
   return {
-    connection,
     dayStart,
     async rows(sql, params = []) {
       const reader = await connection.runAndReadAll(sql, params as DuckDBValue[]);
@@ -214,6 +225,77 @@ export async function openFixtureStore(): Promise<FixtureStore> {
     close() {
       connection.closeSync();
       instance.closeSync();
+      return Promise.resolve();
     },
   };
 }
+
+/** The fixture rows as one FlowBatch, the way a parser hands them to the store. */
+export function fixtureBatch(dayStart: number): FlowBatch {
+  const b = createFlowBatch(FIXTURE_FLOWS.length);
+  FIXTURE_FLOWS.forEach((r, i) => {
+    const t = flowEpoch(r, dayStart);
+    const src = parseIp(r.src)!;
+    const dst = parseIp(r.dst)!;
+    b.start[i] = t;
+    b.end[i] = t + 50;
+    b.srcIp4[i] = src.v4;
+    b.srcIp6[i] = src.v6;
+    b.dstIp4[i] = dst.v4;
+    b.dstIp6[i] = dst.v6;
+    b.srcPort[i] = r.sport ?? -1;
+    b.dstPort[i] = r.dport ?? -1;
+    b.proto[i] = r.proto;
+    b.packets[i] = r.packets;
+    b.bytes[i] = r.bytes;
+    b.action[i] = r.action === 'accept' ? ACTION_ACCEPT : ACTION_REJECT;
+    b.tcpFlags[i] = r.proto === 6 ? 2 : -1;
+    b.direction[i] = r.direction === 'ingress' ? DIRECTION_INGRESS : DIRECTION_EGRESS;
+    b.resource[i] = r.eni;
+    b.source[i] = 'vpc';
+    b.ints.version[i] = 5;
+    b.text.account_id[i] = '123456789012';
+    b.text.interface_id[i] = r.eni;
+    b.text.vpc_id[i] = 'vpc-1';
+    b.text.ip_type[i] = src.v6 === null ? 'IPv4' : 'IPv6';
+    b.text.region[i] = 'ap-northeast-1';
+  });
+  b.length = FIXTURE_FLOWS.length;
+  return b;
+}
+
+export function fixtureGaps(dayStart: number): CoverageGap[] {
+  return FIXTURE_GAPS.map((g) => ({
+    kind: g.kind,
+    start: dayStart + g.at,
+    end: dayStart + g.at + 60,
+    resource: g.eni,
+    source: 'vpc',
+    detail: { account_id: '123456789012' },
+  }));
+}
+
+/** The same rows written through the real DuckDB flow store (src/store) into a temporary data dir. */
+export async function openRealFixtureStore(): Promise<FixtureStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'sakura-query-'));
+  const dayStart = fixtureDayStart();
+  const store = await openDuckDbStore(dir);
+  await store.appendFlows(fixtureBatch(dayStart));
+  await store.appendGaps(fixtureGaps(dayStart));
+  await store.flush();
+  for (const sql of ATHENA_COMPAT_SQL) await store.all(sql);
+  return {
+    dayStart,
+    rows: (sql, params = []) => store.all(sql, params),
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every place the fixture can live; shared tests run against each (contract-suite style). */
+export const FIXTURE_BACKENDS: readonly { name: string; open: () => Promise<FixtureStore> }[] = [
+  { name: 'stand-in views', open: openFixtureStore },
+  { name: 'the DuckDB flow store (src/store)', open: openRealFixtureStore },
+];
