@@ -4,7 +4,14 @@
 import { makeFinding } from '../checks/finding.ts';
 import { PROTO_TCP, parseCidr, servicesIn } from '../net.ts';
 import type { AuditFinding, AuditRule } from '../types.ts';
-import { type HostChain, type HostRule, type HostRuleset, findChain, isUnconditional } from './model.ts';
+import {
+  type HostChain,
+  type HostRule,
+  type HostRuleset,
+  anySources,
+  findChain,
+  isUnconditional,
+} from './model.ts';
 
 const MAX_JUMP_DEPTH = 8;
 
@@ -118,7 +125,7 @@ export function hostFindings(set: HostRuleset): { findings: AuditFinding[]; rule
             direction: 'ingress',
             protocol: rule.protocol,
             ports: rule.dports ? p : null,
-            cidrs: ['0.0.0.0/0', '::/0'],
+            cidrs: anySources(set),
           },
         });
     }

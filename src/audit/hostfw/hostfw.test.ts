@@ -114,3 +114,20 @@ describe('restrictions that do not narrow an exposure', () => {
     expect(hostFindings(parseNftRuleset('h.nft', text).ruleset).findings.map((f) => f.line)).toEqual([4]);
   });
 });
+
+describe('address families', () => {
+  it('an -s-less rule covers 0.0.0.0/0 in iptables-save, ::/0 in ip6tables-save, both in an inet table', () => {
+    const v4 = hostFindings(ipt(['-A INPUT -p tcp --dport 80 -j ACCEPT']).ruleset).rules;
+    expect(v4.map((r) => r.exposure.cidrs)).toEqual([['0.0.0.0/0']]);
+    const v6 = parseIptablesSave(
+      'h6.rules',
+      '*filter\n:INPUT DROP [0:0]\n-A INPUT -s fe80::/10 -p ipv6-icmp -j ACCEPT\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\n',
+    );
+    expect(hostFindings(v6.ruleset).rules.map((r) => r.exposure.cidrs)).toEqual([['fe80::/10'], ['::/0']]);
+    const inet = parseNftRuleset(
+      'h.nft',
+      'table inet f {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t\ttcp dport 80 accept\n\t}\n}\n',
+    );
+    expect(hostFindings(inet.ruleset).rules.map((r) => r.exposure.cidrs)).toEqual([['0.0.0.0/0', '::/0']]);
+  });
+});

@@ -199,7 +199,13 @@ export function parseIptablesSave(
     problems.push({ file, line, reason: 'iptables: unexpected line', text: t.slice(0, 4096) });
   });
   return {
-    ruleset: { file, format: 'iptables', chains: chains.filter((c) => c.id.startsWith('filter/')) },
+    ruleset: {
+      file,
+      format: 'iptables',
+      // ip6tables-save prints IPv6 addresses and icmpv6 matches; plain iptables-save never does.
+      families: /\s-[sd]\s+[0-9a-f]*:[0-9a-f:]*\/|icmpv6|ipv6-icmp/i.test(text) ? ['ipv6'] : ['ipv4'],
+      chains: chains.filter((c) => c.id.startsWith('filter/')),
+    },
     problems,
   };
 }

@@ -33,6 +33,8 @@ export interface HostChain {
 export interface HostRuleset {
   file: string;
   format: 'iptables' | 'nft';
+  /** Address families the rules filter: an `-s`-less rule covers `0.0.0.0/0`, `::/0` or both. */
+  families: ('ipv4' | 'ipv6')[];
   chains: HostChain[];
 }
 
@@ -59,4 +61,9 @@ export function isInternalInterface(name: string): boolean {
 /** A conntrack state match that still admits new connections does not narrow an exposure. */
 export function stateAdmitsNew(states: string): boolean {
   return /\b(new|untracked)\b/i.test(states);
+}
+
+/** The "any source" CIDRs of a ruleset's families. */
+export function anySources(set: HostRuleset): string[] {
+  return set.families.map((f) => (f === 'ipv4' ? '0.0.0.0/0' : '::/0'));
 }

@@ -185,5 +185,12 @@ export function parseNftRuleset(
     }
     current.rules.push(parseNftRule(line, t));
   });
-  return { ruleset: { file, format: 'nft', chains }, problems };
+  const fams = new Set(chains.map((c) => c.id.split(' ')[0]));
+  const families: ('ipv4' | 'ipv6')[] =
+    fams.has('inet') || (fams.has('ip') && fams.has('ip6'))
+      ? ['ipv4', 'ipv6']
+      : fams.has('ip6')
+        ? ['ipv6']
+        : ['ipv4'];
+  return { ruleset: { file, format: 'nft', families, chains }, problems };
 }
