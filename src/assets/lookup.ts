@@ -3,7 +3,7 @@
 
 import { parseIpv4, parseIpv6Groups } from '../core/ip.ts';
 import type { AssetLookup as EngineAssetLookup } from '../engine/lookups.ts';
-import { buildCidrIndex, type CidrIndex, type CidrInput } from '../intel/cidr-index.ts';
+import { buildCidrIndex, CidrInput, type CidrIndex } from '../intel/cidr-index.ts';
 import { normaliseEntry } from '../intel/entry.ts';
 import { toAsset, type Asset, type Inventory } from './inventory.ts';
 
@@ -19,14 +19,14 @@ export interface AssetLookup extends EngineAssetLookup {
 }
 
 function indexAddresses(inventory: Inventory): CidrIndex {
-  const input: CidrInput = { v4: [], v6: [] };
+  const input = new CidrInput();
   inventory.assets.forEach((a, group) => {
     for (const text of a.addresses) {
       const r = normaliseEntry(text);
       if (!r.ok) continue; // the schema has already refused these
       const [addr, bits] = r.cidr.split('/') as [string, string];
-      if (r.family === 4) input.v4.push({ base: parseIpv4(addr), bits: Number(bits), group });
-      else input.v6.push({ groups: parseIpv6Groups(addr)!, bits: Number(bits), group });
+      if (r.family === 4) input.addV4(parseIpv4(addr), Number(bits), group);
+      else input.addV6(parseIpv6Groups(addr)!, Number(bits), group);
     }
   });
   return buildCidrIndex(input);

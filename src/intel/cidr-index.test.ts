@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { formatIpv6Groups, parseIpv6Groups } from '../core/ip.ts';
-import { buildCidrIndex, ipv6Hex, v4Mask, type CidrInput } from './cidr-index.ts';
+import { buildCidrIndex, CidrInput, ipv6Hex, v4Mask } from './cidr-index.ts';
+
+interface Plain {
+  v4: { base: number; bits: number; group: number }[];
+  v6: { groups: number[]; bits: number; group: number }[];
+}
+
+function inputOf(plain: Plain): CidrInput {
+  const input = new CidrInput();
+  for (const e of plain.v4) input.addV4(e.base, e.bits, e.group);
+  for (const e of plain.v6) input.addV6(e.groups, e.bits, e.group);
+  return input;
+}
 
 /** A deterministic generator, so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {
@@ -31,7 +43,7 @@ describe('buildCidrIndex against a brute-force reference', () => {
       const r = rng(seed);
       // A narrow address space so that nesting, duplicates and adjacency are frequent.
       const space = 0x0a000000;
-      const input: CidrInput = { v4: [], v6: [] };
+      const input: Plain = { v4: [], v6: [] };
       for (let i = 0; i < 400; i++) {
         const bits = 20 + Math.floor(r() * 13);
         const base = (space + Math.floor(r() * 0x4000)) >>> 0;
@@ -39,7 +51,7 @@ describe('buildCidrIndex against a brute-force reference', () => {
       }
       input.v4.push({ base: 0xffffff00, bits: 24, group: 1 }); // the top of the space
       input.v4.push({ base: 0, bits: 32, group: 2 });
-      const index = buildCidrIndex(input);
+      const index = buildCidrIndex(inputOf(input));
       const probes = [0, 1, 0xffffffff, 0xfffffeff, space - 1, space + 0x4000 + 4096];
       for (let i = 0; i < 4000; i++) probes.push((space + Math.floor(r() * 0x5000)) >>> 0);
       for (const a of probes) {
@@ -65,7 +77,7 @@ describe('buildCidrIndex against a brute-force reference', () => {
 
     it(`IPv6, seed ${seed}`, () => {
       const r = rng(seed + 100);
-      const input: CidrInput = { v4: [], v6: [] };
+      const input: Plain = { v4: [], v6: [] };
       const randomAddr = (): number[] => [
         0x2001,
         0xdb8,
@@ -82,7 +94,7 @@ describe('buildCidrIndex against a brute-force reference', () => {
       }
       // One wide entry alone in its group, so every chain must reach it.
       input.v6.push({ groups: [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], bits: 29, group: 9 });
-      const index = buildCidrIndex(input);
+      const index = buildCidrIndex(inputOf(input));
       for (let i = 0; i < 2000; i++) {
         const a = randomAddr();
         const text = formatIpv6Groups(a);
@@ -104,30 +116,47 @@ describe('buildCidrIndex against a brute-force reference', () => {
   }
 
   it('carries the groups of every enclosing IPv6 prefix', () => {
-    const index = buildCidrIndex({
-      v4: [],
-      v6: [
-        { groups: parseIpv6Groups('2001:db8::')!, bits: 32, group: 0 },
-        { groups: parseIpv6Groups('2001:db8:1::')!, bits: 48, group: 1 },
-        { groups: parseIpv6Groups('2001:db8:1:2::')!, bits: 64, group: 2 },
-      ],
-    });
+    const index = buildCidrIndex(
+      inputOf({
+        v4: [],
+        v6: [
+          { groups: parseIpv6Groups('2001:db8::')!, bits: 32, group: 0 },
+          { groups: parseIpv6Groups('2001:db8:1::')!, bits: 48, group: 1 },
+          { groups: parseIpv6Groups('2001:db8:1:2::')!, bits: 64, group: 2 },
+        ],
+      }),
+    );
     const e = index.findV6('2001:db8:1:2::5');
     expect(index.cidrText(e)).toBe('2001:db8:1:2::/64');
     expect(index.setGroups(index.chainSet(e))).toEqual([0, 1, 2]);
   });
 
+  it('handles more groups than fit in the packed sort key', () => {
+    const plain: Plain = { v4: [], v6: [] };
+    for (let g = 0; g < 40_000; g++) plain.v4.push({ base: (0x0a000000 + g * 4) >>> 0, bits: 30, group: g });
+    plain.v4.push({ base: 0x0a000000, bits: 8, group: 39_999 });
+    plain.v4.push({ base: 0x0a000008, bits: 30, group: 7 });
+    const index = buildCidrIndex(inputOf(plain));
+    const e = index.findV4(0x0a000009);
+    expect(index.cidrText(e)).toBe('10.0.0.8/30');
+    expect(index.ownGroups(e)).toEqual([2, 7]);
+    expect(index.setGroups(index.chainSet(e))).toEqual([2, 7, 39_999]);
+    expect(index.ownGroups(index.findV4(0x0a0f0000))).toEqual([39_999]);
+  });
+
   it('is empty when built from nothing', () => {
-    const index = buildCidrIndex({ v4: [], v6: [] });
+    const index = buildCidrIndex(inputOf({ v4: [], v6: [] }));
     expect(index.findV4(0x01020304)).toBe(-1);
     expect(index.findV6('2001:db8::1')).toBe(-1);
   });
 
   it('masks host bits and formats entries canonically', () => {
-    const index = buildCidrIndex({
-      v4: [{ base: 0xc6336405, bits: 24, group: 0 }],
-      v6: [{ groups: parseIpv6Groups('2001:db8:0:0:1::5')!, bits: 64, group: 0 }],
-    });
+    const index = buildCidrIndex(
+      inputOf({
+        v4: [{ base: 0xc6336405, bits: 24, group: 0 }],
+        v6: [{ groups: parseIpv6Groups('2001:db8:0:0:1::5')!, bits: 64, group: 0 }],
+      }),
+    );
     expect(index.cidrText(index.findV4(0xc63364ff))).toBe('198.51.100.0/24');
     expect(index.cidrText(index.findV6('2001:db8::ffff'))).toBe('2001:db8::/64');
     expect(index.findV6('not an address')).toBe(-1);

@@ -10,10 +10,40 @@
 
 import { formatIpv4, formatIpv6Groups, parseIpv6Groups } from '../core/ip.ts';
 
-/** Input entries in a columnar form: IPv4 as network integer + prefix bits, IPv6 as 8 groups. */
-export interface CidrInput {
-  v4: { base: number; bits: number; group: number }[];
-  v6: { groups: readonly number[]; bits: number; group: number }[];
+/**
+ * Entries to index, each tagged with a group (0..n). IPv4 is held in growable typed arrays (9
+ * bytes an entry, so 1.5 M entries build without a large transient heap); IPv6 as objects.
+ */
+export class CidrInput {
+  v4Base = new Uint32Array(1024);
+  v4Bits = new Uint8Array(1024);
+  v4Group = new Uint32Array(1024);
+  v4Count = 0;
+  readonly v6: { groups: readonly number[]; bits: number; group: number }[] = [];
+  maxGroup = 0;
+
+  addV4(base: number, bits: number, group: number): void {
+    if (this.v4Count === this.v4Base.length) {
+      const grow = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.v4Base = grow(this.v4Base, (n) => new Uint32Array(n));
+      this.v4Bits = grow(this.v4Bits, (n) => new Uint8Array(n));
+      this.v4Group = grow(this.v4Group, (n) => new Uint32Array(n));
+    }
+    this.v4Base[this.v4Count] = (base & v4Mask(bits)) >>> 0;
+    this.v4Bits[this.v4Count] = bits;
+    this.v4Group[this.v4Count] = group;
+    this.v4Count++;
+    if (group > this.maxGroup) this.maxGroup = group;
+  }
+
+  addV6(groups: readonly number[], bits: number, group: number): void {
+    this.v6.push({ groups, bits, group });
+    if (group > this.maxGroup) this.maxGroup = group;
+  }
 }
 
 export interface CidrIndex {
@@ -170,27 +200,47 @@ function findHexIn(t: Pick<V6Table, 'byLength' | 'lengthsDesc'>, hex: string, ma
 
 // Built in their own functions so the returned closures do not keep the build inputs alive.
 function buildV4(input: CidrInput, interner: SetInterner, groupSpan: number): V4Table {
-  // Sort (base, bits, group) packed into one float64 so the native sort does the work.
-  const keys = new Float64Array(input.v4.length);
-  for (let i = 0; i < input.v4.length; i++) {
-    const e = input.v4[i]!;
-    const base = (e.base & v4Mask(e.bits)) >>> 0;
-    keys[i] = (base * 64 + e.bits) * groupSpan + e.group;
+  // Sort by (base, bits, group). When the group fits, all three are packed into one float64 so
+  // the native numeric sort does the work; otherwise an index permutation is sorted.
+  const n = input.v4Count;
+  const sBase = new Uint32Array(n);
+  const sBits = new Uint8Array(n);
+  const sGroup = new Uint32Array(n);
+  if (groupSpan <= 2 ** 15) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+      keys[i] = (input.v4Base[i]! * 64 + input.v4Bits[i]!) * groupSpan + input.v4Group[i]!;
+    keys.sort();
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const group = k % groupSpan;
+      const cidr = (k - group) / groupSpan;
+      sGroup[i] = group;
+      sBits[i] = cidr % 64;
+      sBase[i] = (cidr - (cidr % 64)) / 64;
+    }
+  } else {
+    const order = new Uint32Array(n).map((_, i) => i);
+    const { v4Base: b, v4Bits: w, v4Group: g } = input;
+    order.sort((x, y) => b[x]! - b[y]! || w[x]! - w[y]! || g[x]! - g[y]!);
+    for (let i = 0; i < n; i++) {
+      const j = order[i]!;
+      sBase[i] = b[j]!;
+      sBits[i] = w[j]!;
+      sGroup[i] = g[j]!;
+    }
   }
-  keys.sort();
 
   // Distinct CIDRs, each with the set of groups that list it.
-  const uBase = new Uint32Array(keys.length);
-  const uBits = new Uint8Array(keys.length);
-  const uOwn = new Uint32Array(keys.length);
+  const uBase = new Uint32Array(n);
+  const uBits = new Uint8Array(n);
+  const uOwn = new Uint32Array(n);
   let n4 = 0;
   let pending: number[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const group = k % groupSpan;
-    const cidr = (k - group) / groupSpan;
-    const bits = cidr % 64;
-    const base = (cidr - bits) / 64;
+  for (let i = 0; i < n; i++) {
+    const group = sGroup[i]!;
+    const bits = sBits[i]!;
+    const base = sBase[i]!;
     if (n4 > 0 && uBase[n4 - 1] === base && uBits[n4 - 1] === bits) {
       if (pending[pending.length - 1] !== group) pending.push(group);
       continue;
@@ -312,11 +362,7 @@ function buildV6(input: CidrInput, interner: SetInterner, empty: number): V6Tabl
 export function buildCidrIndex(input: CidrInput): CidrIndex {
   const interner = new SetInterner();
   const empty = interner.intern([]);
-  let maxGroup = 0;
-  for (const e of input.v4) if (e.group > maxGroup) maxGroup = e.group;
-  for (const e of input.v6) if (e.group > maxGroup) maxGroup = e.group;
-  const groupSpan = 2 ** Math.max(1, Math.ceil(Math.log2(maxGroup + 1)));
-  if (2 ** 38 * groupSpan > Number.MAX_SAFE_INTEGER) throw new Error('too many groups for the CIDR index');
+  const groupSpan = 2 ** Math.max(1, Math.ceil(Math.log2(input.maxGroup + 1)));
   const { n4, uBase, uBits, uOwn, chain4, sLo, sHi, sTop } = buildV4(input, interner, groupSpan);
   const v6 = buildV6(input, interner, empty);
   const { v6Text, v6Own, v6Chain } = v6;

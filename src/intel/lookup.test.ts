@@ -79,7 +79,7 @@ describe('buildIntelLookup', () => {
       return { name, kind: name === 'trust' ? 'trusted' : 'threat', entries };
     });
     // normalise like the parsers do (host bits masked)
-    const cidrs = random.map((l) => ({ ...l, parsed: l.entries.map((e) => parseCidr(e)!) }));
+    const cidrs = random.map((l) => ({ ...l, parsed: [...l.entries].map((e) => parseCidr(e)!) }));
     const index = buildIntelLookup(random);
     for (let i = 0; i < 3000; i++) {
       const addr = formatIpv4((0xc0a00000 + Math.floor(r() * 0x100000)) >>> 0);

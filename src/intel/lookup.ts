@@ -5,7 +5,7 @@
 
 import { parseIpv4, parseIpv6Groups } from '../core/ip.ts';
 import type { IntelKind, IntelLookup, IntelMatch } from '../engine/lookups.ts';
-import { buildCidrIndex, type CidrIndex, type CidrInput } from './cidr-index.ts';
+import { buildCidrIndex, CidrInput, type CidrIndex } from './cidr-index.ts';
 
 /** What a list is for: a threat/Tor/mining kind the detectors match, or `trusted`. */
 export type ListKind = IntelKind | 'trusted';
@@ -14,8 +14,8 @@ export const LIST_KINDS: readonly ListKind[] = ['threat', 'trusted', 'tor-exit',
 export interface IntelListInput {
   name: string;
   kind: ListKind;
-  /** Normalised CIDR text (see entry.ts); other spellings are accepted but slower to load. */
-  entries: readonly string[];
+  /** IPs or CIDRs as text (see entry.ts for the canonical form); any iterable, so a loader can stream lines. */
+  entries: Iterable<string>;
 }
 
 /** A match: the list of the most specific matching entry, that entry, and every list holding the address. */
@@ -50,20 +50,20 @@ function pushEntry(input: CidrInput, text: string, group: number): boolean {
   if (v4 >= 0) {
     const bits = slash < 0 ? 32 : Number(text.slice(slash + 1));
     if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-    input.v4.push({ base: v4, bits, group });
+    input.addV4(v4, bits, group);
     return true;
   }
   const groups = parseIpv6Groups(addr);
   if (groups === null) return false;
   const bits = slash < 0 ? 128 : Number(text.slice(slash + 1));
   if (!Number.isInteger(bits) || bits < 0 || bits > 128) return false;
-  input.v6.push({ groups, bits, group });
+  input.addV6(groups, bits, group);
   return true;
 }
 
 /** Builds the index in its own scope, so that the matcher's closures do not keep the input alive. */
 function indexLists(lists: readonly IntelListInput[]): CidrIndex {
-  const input: CidrInput = { v4: [], v6: [] };
+  const input = new CidrInput();
   lists.forEach((l, group) => {
     for (const e of l.entries) pushEntry(input, e, group);
   });

@@ -11,7 +11,13 @@ import type { Clock } from '../core/clock.ts';
 import { EXIT_INPUT, EXIT_STORE, EXIT_USAGE, UserError, errorMessage } from '../core/errors.ts';
 import { LIST_FORMATS, type ParsedList } from './entry.ts';
 import { parseList, type FormatChoice } from './formats/index.ts';
-import { buildIntelLookup, LIST_KINDS, type IntelIndex, type ListKind } from './lookup.ts';
+import {
+  buildIntelLookup,
+  LIST_KINDS,
+  type IntelIndex,
+  type IntelListInput,
+  type ListKind,
+} from './lookup.ts';
 
 /** Larger files are refused before reading (GuardDuty's own limit is 35 MB). */
 export const MAX_LIST_FILE_BYTES = 64 * 1024 * 1024;
@@ -210,7 +216,7 @@ export async function removeIntelList(dataDir: string, name: string): Promise<In
 /** Builds the matcher from every list in DATA_DIR/intel (an empty one when there are none). */
 export async function loadIntel(dataDir: string): Promise<IntelIndex> {
   const manifests = await listIntelLists(dataDir);
-  const lists: { name: string; kind: ListKind; entries: string[] }[] = [];
+  const lists: IntelListInput[] = [];
   for (const m of manifests) {
     const file = path.join(intelDir(dataDir), `${m.name}.txt`);
     let text: string;
@@ -222,8 +228,7 @@ export async function loadIntel(dataDir: string): Promise<IntelIndex> {
         hint: `remove it with 'intel remove ${m.name}' and add it again`,
       });
     }
-    const entries = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    lists.push({ name: m.name, kind: m.kind, entries });
+    lists.push({ name: m.name, kind: m.kind, entries: dataLines(text) });
   }
   return buildIntelLookup(lists);
 }
@@ -237,6 +242,17 @@ export function summariseReasons(parsed: ParsedList): string {
     .map(([k, v]) => `${v} ${k}`)
     .join(', ');
   return [rejected && `rejected ${rejected}`, skipped && `skipped ${skipped}`].filter(Boolean).join('; ');
+}
+
+/** The entry lines of a normalised copy, without building an array of 250 000 strings. */
+function* dataLines(text: string): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end > start && text.charCodeAt(start) !== 35) yield text.slice(start, end);
+    start = end + 1;
+  }
 }
 
 async function writeAtomic(file: string, body: string): Promise<void> {
