@@ -12,6 +12,7 @@ import { toSarif } from '../../audit/output/sarif.ts';
 import { toTable, worstSeverity } from '../../audit/output/table.ts';
 import { SEVERITIES, type Severity, severityRank } from '../../audit/types.ts';
 import { VERSION } from '../main.ts';
+import { writeLine } from '../context.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface AuditCliOptions {
@@ -56,6 +57,11 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
         failOn = s as Severity;
       }
       const report = await auditPaths(paths);
+      if (report.files.length === 0)
+        writeLine(
+          ctx.stderr,
+          `sakura-guard: no docker-compose, Terraform, iptables-save, nft or Kubernetes file found in ${paths.join(', ')}`,
+        );
       if (opts.flowsFrom && opts.flowsFrom.length > 0) {
         const days = opts.window === undefined ? 30 : Number(opts.window);
         if (!Number.isFinite(days) || days <= 0)
