@@ -176,6 +176,18 @@ describe('compilePipeQuery', () => {
     expect(out.sql).toContain('((NOT (src_port = $1)) OR ((dst_port = $2) AND (proto = $3)))');
   });
 
+  it('sorts and filters by a stats column named after its function call', () => {
+    expect(compilePipeQuery('stats count(*) by srcAddr | sort count(*) desc').sql).toBe(
+      'SELECT src_ip AS "srcAddr", count(*) AS "count(*)" FROM flow_records GROUP BY 1 ORDER BY "count(*)" DESC LIMIT $1',
+    );
+    expect(compilePipeQuery('stats sum(bytes) by srcAddr | filter sum(bytes) > 10').sql).toContain(
+      'WHERE ("sum(bytes)" > $1)',
+    );
+    expect(() => compilePipeQuery('stats sum(bytes) by srcAddr | sort max(bytes)')).toThrow(
+      /is an aggregate/,
+    );
+  });
+
   it('reports result columns', () => {
     expect(compilePipeQuery('stats count(*) as n by srcAddr').columns).toEqual(['srcAddr', 'n']);
     expect(compilePipeQuery('filter bytes > 0').columns).toEqual(['@timestamp', '@message']);

@@ -101,6 +101,7 @@ class Compiler {
   private stage: Stage = newStage(PIPE_SOURCE, true, []);
   private sealed = 0;
   private parses = 0;
+  private text = '';
 
   readonly bind = (value: string | number): string => {
     this.params.push(value);
@@ -108,6 +109,7 @@ class Compiler {
   };
 
   compile(text: string): CompiledQuery {
+    this.text = text;
     const { commands } = parsePipeQuery(text);
     commands.forEach((c, i) => {
       const after = commands.slice(i + 1).find((n) => c.kind === 'dedup' && n.kind !== 'limit');
@@ -129,6 +131,8 @@ class Compiler {
     return {
       bind: this.bind,
       aggregates,
+      columnNamed: (call) =>
+        stage.base ? undefined : stage.scope.get(this.text.slice(call.start, call.end).trim().toLowerCase()),
       resolve: (name, offset) => {
         const local = stage.scope.get(name.toLowerCase());
         if (local) return local;

@@ -26,6 +26,11 @@ export interface ExprContext {
   bind: Bind;
   /** Where aggregate functions may appear (`stats`), and whether we are inside one already. */
   aggregates: 'allowed' | 'forbidden' | 'inside';
+  /**
+   * A result column named after this call's text (`count(*)` after `stats count(*)`), if any:
+   * then `sort count(*) desc` sorts by that column instead of aggregating again.
+   */
+  columnNamed?(call: Expr): FieldDef | undefined;
 }
 
 const COMPARE_SQL = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
@@ -67,8 +72,11 @@ export function compileExpr(e: Expr, ctx: ExprContext): Compiled {
         e.start,
         'e.g. stats count(*) by bin(5m)',
       );
-    case 'call':
+    case 'call': {
+      const column = ctx.columnNamed?.(e);
+      if (column) return { sql: column.sql, type: column.type, aggregate: false };
       return compileCall(e, ctx);
+    }
     case 'not': {
       const operand = compileExpr(e.operand, ctx);
       return { sql: `(NOT ${operand.sql})`, type: 'boolean', aggregate: operand.aggregate };
