@@ -49,7 +49,7 @@ export interface NetflowUdpCounters {
   /** Rejections (malformed packets or parts of packets) reported by the decoder. */
   rejected: number;
   sequenceGaps: number;
-  /** onOutput threw or rejected; the output was lost and the stage went on. */
+  /** onOutput threw or rejected; that output (one decode turn) was lost and the stage went on. */
   outputErrors: number;
   /**
    * Datagrams the kernel dropped because the socket buffer was full (Linux /proc/net/udp*
@@ -68,7 +68,10 @@ export interface BoundSocket {
 
 export interface NetflowUdpDeps {
   clock: Clock;
-  /** Receives each decoded packet's flows, gaps and rejections; a returned promise is awaited. */
+  /**
+   * Receives the flows, gaps and rejections of each decode turn (up to `decodeBatchPackets`
+   * datagrams); a returned promise is awaited before the next turn.
+   */
   onOutput: (output: ParseOutput) => void | Promise<void>;
   onError?: (message: string) => void;
 }
@@ -177,9 +180,14 @@ export function createNetflowUdpSource(options: NetflowUdpOptions, deps: Netflow
     });
   }
 
+  /**
+   * Decodes up to `decodeBatchPackets` datagrams into shared batches (many small packets fill one
+   * batch) and hands them on as one output per turn.
+   */
   async function decodeTurn(): Promise<void> {
     running = true;
     try {
+      const out: ParseOutput = { batches: [], gaps: [], rejections: [] };
       for (let n = 0; n < config.decodeBatchPackets && size > 0; n++) {
         const msg = qData[head]!;
         const exporter = { address: exporterAddress(qAddress[head]!), port: qPort[head]! };
@@ -187,11 +195,17 @@ export function createNetflowUdpSource(options: NetflowUdpOptions, deps: Netflow
         qData[head] = null;
         head = (head + 1) % cap;
         size--;
-        const out = decoder.decode(msg, exporter, receivedAtMs);
+        const o = decoder.decode(msg, exporter, receivedAtMs, { hold: true });
         c.decodedPackets++;
-        for (const b of out.batches) c.decodedFlows += b.length;
-        c.rejected += out.rejections.length;
-        c.sequenceGaps += out.gaps.length;
+        out.batches.push(...o.batches);
+        out.gaps.push(...o.gaps);
+        out.rejections.push(...o.rejections);
+      }
+      out.batches.push(...decoder.flush());
+      for (const b of out.batches) c.decodedFlows += b.length;
+      c.rejected += out.rejections.length;
+      c.sequenceGaps += out.gaps.length;
+      if (out.batches.length + out.gaps.length + out.rejections.length > 0) {
         try {
           const pending = deps.onOutput(out);
           if (pending !== undefined) await pending;

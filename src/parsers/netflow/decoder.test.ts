@@ -434,6 +434,23 @@ describe('sequence tracking', () => {
   });
 });
 
+describe('holding rows across packets', () => {
+  it('fills one batch from many packets with hold, hands it out on flush, and splits at capacity', () => {
+    const d = createNetflowDecoder({ batchCapacity: 5 });
+    d.decode(ipfix(0, 1, [set(2, templateRecord(256, BASIC, true))]), EXPORTER, 0);
+    const two = set(
+      256,
+      Buffer.concat([basicRecord('10.0.0.1', '10.0.0.2', 1, 1), basicRecord('10.0.0.3', '10.0.0.4', 1, 1)]),
+    );
+    const returned = [0, 1, 2, 3].map((i) => d.decode(ipfix(i * 2, 1, [two]), EXPORTER, 0, { hold: true }));
+    // 8 rows: the first 5 fill a batch that is handed out as soon as it is full.
+    expect(returned.map((o) => o.batches.map((b) => b.length))).toEqual([[], [], [5], []]);
+    expect(d.flush().map((b) => b.length)).toEqual([3]);
+    expect(d.flush()).toEqual([]);
+    expect(d.stats().flows).toBe(8);
+  });
+});
+
 describe('configuration', () => {
   it('has defaults that validate and rejects nonsense', () => {
     expect(() => createNetflowDecoder()).not.toThrow();

@@ -4,13 +4,13 @@
 
 import { z } from 'zod';
 import { UserError } from '../../core/errors.ts';
-import type { CoverageGap } from '../../core/flow.ts';
+import type { CoverageGap, FlowBatch } from '../../core/flow.ts';
 import type { ParseOutput, Rejection } from '../../core/records.ts';
 import { MAX_REJECTED_TEXT } from '../../core/records.ts';
 import { allZero, decodeMessage, type MessageCounters } from './message.ts';
 import { createPendingBuffer } from './pending.ts';
 import type { DomainState } from './record.ts';
-import { createRowWriter, takeBatches } from './rows.ts';
+import { createRowWriter, takeBatches, takeFullBatches } from './rows.ts';
 import { createSequenceTracker, type SequenceUnit } from './sequence.ts';
 import { createTemplateCache, type ExporterAddress } from './templates.ts';
 import { decodeV5 } from './v5.ts';
@@ -62,8 +62,23 @@ export interface NetflowDecoderStats {
   missed: { flows: number; packets: number; records: number };
 }
 
+export interface DecodeOptions {
+  /**
+   * Keep this packet's rows in the decoder's batch instead of returning them, so that many small
+   * packets fill one large batch; only batches that filled up are returned. Call `flush()` after.
+   */
+  hold?: boolean;
+}
+
 export interface NetflowDecoder {
-  decode(packet: Buffer, exporter: ExporterAddress, receivedAtMs: number): ParseOutput;
+  decode(
+    packet: Buffer,
+    exporter: ExporterAddress,
+    receivedAtMs: number,
+    options?: DecodeOptions,
+  ): ParseOutput;
+  /** Returns the rows held by `decode(..., { hold: true })`. */
+  flush(): FlowBatch[];
   stats(): NetflowDecoderStats;
 }
 
@@ -110,7 +125,17 @@ export function createNetflowDecoder(options: NetflowDecoderOptions = {}): Netfl
     missed: { flows: 0, packets: 0, records: 0 },
   };
 
-  function decode(packet: Buffer, exporter: ExporterAddress, receivedAtMs: number): ParseOutput {
+  function handOut(batches: FlowBatch[]): FlowBatch[] {
+    for (const b of batches) s.flows += b.length;
+    return batches;
+  }
+
+  function decode(
+    packet: Buffer,
+    exporter: ExporterAddress,
+    receivedAtMs: number,
+    options: DecodeOptions = {},
+  ): ParseOutput {
     s.packets++;
     const ordinal = s.packets;
     const gaps: CoverageGap[] = [];
@@ -212,8 +237,7 @@ export function createNetflowDecoder(options: NetflowDecoderOptions = {}): Netfl
       }
     }
     if (rejections.length > before) s.rejectedPackets++;
-    const batches = takeBatches(rows);
-    for (const b of batches) s.flows += b.length;
+    const batches = handOut(options.hold === true ? takeFullBatches(rows) : takeBatches(rows));
     return { batches, gaps, rejections };
   }
 
@@ -245,5 +269,5 @@ export function createNetflowDecoder(options: NetflowDecoderOptions = {}): Netfl
     };
   }
 
-  return { decode, stats };
+  return { decode, flush: () => handOut(takeBatches(rows)), stats };
 }

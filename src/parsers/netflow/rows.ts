@@ -29,6 +29,12 @@ export function flushRows(w: RowWriter): void {
   const src = w.scratch;
   const n = src.length;
   if (n === 0) return;
+  if (n === src.capacity) {
+    // A full batch is handed out as it is; a fresh one takes its place.
+    w.batches.push(src);
+    w.scratch = createFlowBatch(src.capacity);
+    return;
+  }
   const dst = createFlowBatch(n);
   dst.start.set(src.start.subarray(0, n));
   dst.end.set(src.end.subarray(0, n));
@@ -53,7 +59,15 @@ export function flushRows(w: RowWriter): void {
   clearFlowBatch(src);
 }
 
-/** Hands out the batches of the current call and starts a new one. */
+/** Hands out only the batches that filled up; the scratch keeps its rows. */
+export function takeFullBatches(w: RowWriter): FlowBatch[] {
+  if (w.batches.length === 0) return [];
+  const out = w.batches;
+  w.batches = [];
+  return out;
+}
+
+/** Hands out every row decoded so far and starts a new batch. */
 export function takeBatches(w: RowWriter): FlowBatch[] {
   flushRows(w);
   const out = w.batches;
