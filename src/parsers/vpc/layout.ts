@@ -33,6 +33,8 @@ export interface CompiledLayout {
   readonly hasInterfaceId: boolean;
   /** Column of `tgw-attachment-id` (the observer of transit gateway rows), or -1. */
   readonly tgwAttachmentColumn: number;
+  /** Text extras this layout may write: its text columns, `extra`, and `interface_id` (CloudWatch). */
+  readonly textWrites: ReadonlySet<FlowTextExtra>;
 }
 
 export function compileLayout(layout: VpcLayout): CompiledLayout {
@@ -97,6 +99,11 @@ export function compileLayout(layout: VpcLayout): CompiledLayout {
     extraKeys: layout.map((c) => `${JSON.stringify(c.name)}:`),
     hasInterfaceId: layout.some((c) => c.name === 'interface-id'),
     tgwAttachmentColumn: layout.findIndex((c) => c.name === 'tgw-attachment-id'),
+    textWrites: new Set<FlowTextExtra>([
+      'interface_id',
+      ...textColumns.filter((c) => c !== null),
+      ...(ops.includes(OP_EXTRA) ? (['extra'] as const) : []),
+    ]),
   };
 }
 

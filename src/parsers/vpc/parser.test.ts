@@ -431,6 +431,22 @@ describe('VPC parser on hand-made input', () => {
     expect(rows(out).map((x) => x.resource)).toEqual(['eni-a', 'eni-b']);
   });
 
+  it('switches layout at a second, different header in the middle of a batch', () => {
+    const v3 = 'version vpc-id srcaddr dstaddr start tcp-flags';
+    const text = [
+      HEADER,
+      '2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 4 100 160 ACCEPT OK',
+      v3,
+      '3 vpc-9 10.0.0.3 10.0.0.4 200 18',
+    ];
+    const out = parse(text.join('\n'));
+    expect(out.rejections).toEqual([]);
+    expect(rows(out)).toMatchObject([
+      { resource: 'eni-a', text: { account_id: '1', interface_id: 'eni-a' }, ints: { version: 2 } },
+      { resource: null, tcp_flags: 18, text: { vpc_id: 'vpc-9' }, ints: { version: 3 } },
+    ]);
+  });
+
   it('passes unknown fields into extra by name and fills the newer fields', () => {
     const out = parse(
       [

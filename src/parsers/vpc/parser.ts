@@ -29,7 +29,7 @@ import {
   tokenEnd,
 } from './bytes.ts';
 import { DEFAULT_VPC_FORMAT, headerLayout, layoutOf, parseVpcFormat, type VpcLayout } from './fields.ts';
-import { emptyBatchFactory } from './empty-batch.ts';
+import { batchFactory, type BatchFactory } from './empty-batch.ts';
 import { Interner } from './intern.ts';
 import * as layouts from './layout.ts';
 import { compileLayout, sameLayout, type CompiledLayout } from './layout.ts';
@@ -94,7 +94,7 @@ const W_EGRESS = ascii('egress');
 export class VpcParser {
   private readonly file: string;
   private readonly source: string;
-  private readonly newBatch: () => FlowBatch;
+  private readonly batches: BatchFactory;
   private readonly detectHeader: boolean;
   private layout: CompiledLayout;
   private batch: FlowBatch;
@@ -113,14 +113,14 @@ export class VpcParser {
   constructor(options: VpcParserOptions = {}) {
     this.file = options.file ?? '<input>';
     this.source = options.source ?? 'vpc';
-    this.newBatch = emptyBatchFactory(options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+    this.batches = batchFactory(options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
     this.detectHeader = options.detectHeader ?? true;
     this.fallbackStart = options.fallbackStart;
     const layout =
       options.layout ??
       (options.format !== undefined ? parseVpcFormat(options.format) : layoutOf(DEFAULT_VPC_FORMAT));
     this.layout = compileLayout(layout);
-    this.batch = this.newBatch();
+    this.batch = this.batches.create(this.layout.textWrites);
     this.bindColumns();
   }
 
@@ -165,7 +165,7 @@ export class VpcParser {
     if (this.carry !== null || this.overlong) this.finishCarry();
     if (this.batch.length > 0) {
       this.out.batches.push(this.batch);
-      this.batch = this.newBatch();
+      this.batch = this.batches.create(this.layout.textWrites);
       this.bindColumns();
     }
     return this.drain();
@@ -251,6 +251,7 @@ export class VpcParser {
 
   private bindColumns(): void {
     const b = this.batch;
+    for (const name of this.layout.textWrites) this.batches.ensureWritable(b, name);
     this.textArrays = this.layout.textColumns.map((c) => (c === null ? null : b.text[c]));
     this.intArrays = this.layout.intColumns.map((c) => (c === null ? null : b.ints[c]));
   }
@@ -421,7 +422,7 @@ export class VpcParser {
     b.length = r + 1;
     if (b.length === b.capacity) {
       this.out.batches.push(b);
-      this.batch = this.newBatch();
+      this.batch = this.batches.create(this.layout.textWrites);
       this.bindColumns();
     }
   }
@@ -487,7 +488,10 @@ function clearRow(b: FlowBatch, r: number): void {
   b.direction[r] = 0;
   b.resource[r] = null;
   b.source[r] = null;
-  for (const name of FLOW_TEXT_EXTRAS) b.text[name][r] = null;
+  for (const name of FLOW_TEXT_EXTRAS) {
+    const col = b.text[name];
+    if (col[r] !== null) col[r] = null; // columns the layout never fills are shared and frozen
+  }
   for (const name of FLOW_INT_EXTRAS) b.ints[name][r] = -1;
 }
 
