@@ -359,6 +359,22 @@ function buildV6(input: CidrInput, interner: SetInterner, empty: number): V6Tabl
   return { byLength, lengthsDesc, v6Text, v6Own, v6Chain };
 }
 
+/**
+ * For each /16 block b (and b = 65536 as the end), the last segment starting at or before the
+ * block's first address, or -1. The segment holding any address of block b is between the
+ * entries for b and b + 1.
+ */
+function blockTable(sLo: Uint32Array): Int32Array {
+  const first = new Int32Array(65537);
+  let j = -1;
+  for (let block = 0; block <= 65536; block++) {
+    const start = block * 65536;
+    while (j + 1 < sLo.length && sLo[j + 1]! <= start) j++;
+    first[block] = j;
+  }
+  return first;
+}
+
 export function buildCidrIndex(input: CidrInput): CidrIndex {
   const interner = new SetInterner();
   const empty = interner.intern([]);
@@ -368,14 +384,18 @@ export function buildCidrIndex(input: CidrInput): CidrIndex {
   const { v6Text, v6Own, v6Chain } = v6;
   const n6 = v6Text.length;
 
-  const bytes = sLo.byteLength * 3 + (chain4.byteLength + uOwn.byteLength) + n4 * 5 + n6 * 120;
+  const blockFirst = blockTable(sLo);
+  const bytes =
+    sLo.byteLength * 3 + blockFirst.byteLength + (chain4.byteLength + uOwn.byteLength) + n4 * 5 + n6 * 120;
 
   return {
     sizeV4: n4,
     sizeV6: n6,
     findV4(v4) {
-      let lo = 0;
-      let hi = sLo.length - 1;
+      // The /16 table narrows the binary search to the segments around the address's block.
+      const block = v4 >>> 16;
+      let lo = Math.max(0, blockFirst[block]!);
+      let hi = blockFirst[block + 1]!;
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1;
         if (sLo[mid]! <= v4) lo = mid + 1;

@@ -87,7 +87,17 @@ export function buildIntelLookup(lists: readonly IntelListInput[]): IntelIndex {
     }
     return info;
   };
-  const find = (v4: number, v6: string | null): number => (v6 === null ? index.findV4(v4) : index.findV6(v6));
+  // Callers often ask isTrusted then match for the same address: remember the last answer.
+  let lastV4 = -1;
+  let lastV6: string | null = null;
+  let lastEntry = -1;
+  const find = (v4: number, v6: string | null): number => {
+    if (v4 === lastV4 && v6 === lastV6) return lastEntry;
+    lastV4 = v4;
+    lastV6 = v6;
+    lastEntry = v6 === null ? index.findV4(v4) : index.findV6(v6);
+    return lastEntry;
+  };
 
   return {
     match(v4, v6) {
