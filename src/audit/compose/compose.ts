@@ -54,10 +54,10 @@ const SOCKET = /(^|:)\/(var\/)?run\/docker\.sock(:|$)/;
 
 export function auditCompose(
   file: string,
-  text: string,
+  input: string | YamlSource,
   env: ReadonlyMap<string, string> = new Map(),
 ): ComposeResult {
-  const src = parseYaml(text);
+  const src = typeof input === 'string' ? parseYaml(input) : input;
   const out: ComposeResult = { findings: [], problems: [], published: [] };
   const doc = src.docs[0];
   if (!doc) return out;
