@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compilePipeQuery } from './compile.ts';
 import { QueryError } from './query-error.ts';
 
+const EPOCH = "TIMESTAMP '1970-01-01 00:00:00'";
+
 // Input -> expected SQL and parameters. Every user literal must show up in `params`, never in `sql`.
 const CASES: { q: string; sql: string; params: unknown[] }[] = [
   {
@@ -52,7 +54,7 @@ const CASES: { q: string; sql: string; params: unknown[] }[] = [
   {
     q: 'stats count(*) as n, sum(bytes), count_distinct(dstAddr) as peers by srcAddr, bin(5m) | sort n desc, srcAddr',
     sql:
-      'SELECT src_ip AS "srcAddr", time_bucket(to_minutes($1), time) AS "bin(5m)", count(*) AS "n", sum(bytes) AS "sum(bytes)", ' +
+      `SELECT src_ip AS "srcAddr", time_bucket(to_minutes($1), time, ${EPOCH}) AS "bin(5m)", count(*) AS "n", sum(bytes) AS "sum(bytes)", ` +
       'count(DISTINCT dst_ip) AS "peers" FROM flow_records GROUP BY 1, 2 ORDER BY "n" DESC, "srcAddr" ASC LIMIT $2',
     params: [5, 10000],
   },
@@ -66,7 +68,7 @@ const CASES: { q: string; sql: string; params: unknown[] }[] = [
   {
     q: 'filter logStatus = "SKIPDATA" | stats count(*) by bin(1h) as t | sort t',
     sql:
-      'SELECT time_bucket(to_hours($2), time) AS "t", count(*) AS "count(*)" FROM flow_records WHERE (log_status = $1) ' +
+      `SELECT time_bucket(to_hours($2), time, ${EPOCH}) AS "t", count(*) AS "count(*)" FROM flow_records WHERE (log_status = $1) ` +
       'GROUP BY 1 ORDER BY "t" ASC LIMIT $3',
     params: ['SKIPDATA', 1, 10000],
   },
@@ -137,7 +139,7 @@ const CASES: { q: string; sql: string; params: unknown[] }[] = [
   {
     q: 'fields fromMillis(toMillis(@timestamp)) as t, datefloor(@timestamp, 1d) as d | limit 1',
     sql:
-      'SELECT make_timestamp(CAST(epoch_ms(time) AS BIGINT) * 1000) AS "t", time_bucket(to_days($1), time) AS "d" FROM flow_records ' +
+      `SELECT make_timestamp(CAST(epoch_ms(time) AS BIGINT) * 1000) AS "t", time_bucket(to_days($1), time, ${EPOCH}) AS "d" FROM flow_records ` +
       'ORDER BY time DESC LIMIT $2',
     params: [1, 1],
   },

@@ -30,6 +30,11 @@ for (const backend of FIXTURE_BACKENDS) {
       return rows[0]!['n'] as number;
     }
 
+    /** Midnight UTC of the Monday on or before Unix time `t`. */
+    const mondayOf = (t: number): Date => {
+      const d = new Date(Math.floor(t / 86400) * 86400 * 1000);
+      return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86400 * 1000);
+    };
     const flowsWhere = (p: (r: (typeof FIXTURE_FLOWS)[number]) => boolean): number =>
       FIXTURE_FLOWS.filter(p).length;
     const gapsOn = (eni: string): number => FIXTURE_GAPS.filter((g) => g.eni === eni).length;
@@ -110,7 +115,9 @@ for (const backend of FIXTURE_BACKENDS) {
         const t = flowEpoch(FIXTURE_FLOWS[3]!, store.dayStart); // 00:30:00
         const rows = await pipe(
           `filter startTime = ${t} | fields bin(1h) as b, datefloor(@timestamp, 15m) as f, dateceil(@timestamp, 1h) as c, ` +
-            `dateceil(@timestamp, 30m) as same, toMillis(@timestamp) as ms, fromMillis(toMillis(@timestamp) + 1500) as later`,
+            `dateceil(@timestamp, 30m) as same, toMillis(@timestamp) as ms, fromMillis(toMillis(@timestamp) + 1500) as later, ` +
+            `datefloor(@timestamp, 0.75h) as q45, datefloor(@timestamp, 90s) as s90, datefloor(@timestamp, 7m) as m7, ` +
+            `datefloor(@timestamp, 1w) as w, datefloor(@timestamp, 1mo) as mo`,
         );
         expect(rows).toEqual([
           {
@@ -120,6 +127,11 @@ for (const backend of FIXTURE_BACKENDS) {
             same: new Date(t * 1000),
             ms: t * 1000,
             later: new Date(t * 1000 + 1500),
+            q45: new Date(Math.floor(t / 2700) * 2700 * 1000),
+            s90: new Date(Math.floor(t / 90) * 90 * 1000),
+            m7: new Date(Math.floor(t / 420) * 420 * 1000),
+            w: mondayOf(t),
+            mo: new Date(Date.UTC(new Date(t * 1000).getUTCFullYear(), new Date(t * 1000).getUTCMonth(), 1)),
           },
         ]);
       });

@@ -64,6 +64,20 @@ const INTERVAL_FUNCTIONS: Record<DurationUnit, string> = {
   y: 'to_years',
 };
 
+/**
+ * `time_bucket` of `t` by the period in argument `i`. Periods shorter than a week are counted
+ * from the Unix epoch (DuckDB's default origin, 2000-01-03, does not divide e.g. 7m); weeks start
+ * on Monday and months, quarters and years on calendar boundaries (DuckDB's defaults).
+ */
+function bucket(b: Builder, i: number, t: string): string {
+  const a = b.call.args[i];
+  const calendar =
+    a?.kind === 'duration' && (a.unit === 'w' || a.unit === 'mo' || a.unit === 'q' || a.unit === 'y');
+  return `time_bucket(${interval(b, i)}, ${t}${calendar ? '' : `, ${EPOCH}`})`;
+}
+
+const EPOCH = "TIMESTAMP '1970-01-01 00:00:00'";
+
 /** `5m` -> `to_minutes($n)`; the period must be a literal duration. */
 function interval(b: Builder, i: number): string {
   const a = b.call.args[i]!;
@@ -78,6 +92,10 @@ function interval(b: Builder, i: number): string {
   const whole = a.unit === 'mo' || a.unit === 'q' || a.unit === 'y' || a.unit === 'd' || a.unit === 'w';
   if (whole && !Number.isInteger(amount))
     throw new QueryError(`the period ${a.amount}${a.unit} must be a whole number`, a.start);
+  // to_minutes/to_hours take integers only: a fractional 1.5h becomes to_seconds(5400).
+  if (!Number.isInteger(amount) && (a.unit === 'm' || a.unit === 'h')) {
+    return `to_seconds(${b.ctx.bind(amount * (a.unit === 'm' ? 60 : 3600))})`;
+  }
   return `${INTERVAL_FUNCTIONS[a.unit]}(${b.ctx.bind(amount)})`;
 }
 
@@ -169,20 +187,20 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
   bin: {
     min: 1,
     max: 1,
-    build: (b) => ({ sql: `time_bucket(${interval(b, 0)}, ${b.timestamp()})`, type: 'timestamp' }),
+    build: (b) => ({ sql: bucket(b, 0, b.timestamp()), type: 'timestamp' }),
   },
   datefloor: {
     min: 2,
     max: 2,
-    build: (b) => ({ sql: `time_bucket(${interval(b, 1)}, ${b.arg(0).sql})`, type: 'timestamp' }),
+    build: (b) => ({ sql: bucket(b, 1, b.arg(0).sql), type: 'timestamp' }),
   },
   dateceil: {
     min: 2,
     max: 2,
     build: (b) => {
-      const period = interval(b, 1);
       const t = b.arg(0).sql;
-      const floor = `time_bucket(${period}, ${t})`;
+      const floor = bucket(b, 1, t);
+      const period = interval(b, 1);
       return {
         sql: `(CASE WHEN ${floor} = ${t} THEN ${t} ELSE ${floor} + ${period} END)`,
         type: 'timestamp',
