@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { formatIpv4 } from '../../core/ip.ts';
-import { createNetflowDecoder } from './decoder.ts';
+import { createNetflowDecoder, type NetflowDecoder } from './decoder.ts';
 import { readUdpFromPcap, SOFTFLOWD_CAPTURE } from './testdata/read-pcap.ts';
 
 const datagrams = readUdpFromPcap(SOFTFLOWD_CAPTURE);
@@ -18,8 +18,12 @@ interface Summary {
   firstStart: number;
 }
 
-function decodePort(port: number): Summary {
+function decodePort(
+  port: number,
+  skip = -1,
+): Summary & { missed: ReturnType<NetflowDecoder['stats']>['missed'] } {
   const decoder = createNetflowDecoder();
+  let index = -1;
   const s: Summary = {
     flows: 0,
     gaps: 0,
@@ -30,6 +34,7 @@ function decodePort(port: number): Summary {
   };
   for (const d of datagrams) {
     if (d.dstPort !== port) continue;
+    if (++index === skip) continue; // a datagram lost on the way
     const out = decoder.decode(d.payload, { address: '127.0.0.1', port: 34567 }, d.timeMs);
     s.gaps += out.gaps.length;
     s.rejections += out.rejections.length;
@@ -47,7 +52,7 @@ function decodePort(port: number): Summary {
       }
     }
   }
-  return s;
+  return { ...s, missed: decoder.stats().missed };
 }
 
 describe('softflowd exports of the lab capture', () => {
@@ -88,4 +93,25 @@ describe('softflowd exports of the lab capture', () => {
     expect(early).toBeGreaterThanOrEqual(0);
     expect(early).toBeLessThan(1.3);
   });
+
+  it.each([
+    ['v9', 9995, 'packets'],
+    ['v5', 9996, 'flows'],
+    ['IPFIX', 9997, 'records'],
+  ] as const)(
+    '%s: a lost datagram becomes one sequence gap of exactly what it carried',
+    (_name, port, unit) => {
+      const lost = decodePort(port, 100);
+      expect(lost.gaps).toBe(1);
+      const missingFlows = 13_207 - lost.flows;
+      expect(missingFlows).toBeGreaterThan(0);
+      // v5 counts flows and IPFIX data records (the lost message held flow records only); v9 counts
+      // export packets.
+      expect(lost.missed).toEqual({
+        flows: unit === 'flows' ? missingFlows : 0,
+        packets: unit === 'packets' ? 1 : 0,
+        records: unit === 'records' ? missingFlows : 0,
+      });
+    },
+  );
 });
