@@ -4,7 +4,7 @@
 import { benchIntelLookup } from '../src/intel/bench.ts';
 
 const [lists, perList, lookups] = process.argv.slice(2).map(Number);
-const r = benchIntelLookup({ lists, entriesPerList: perList, lookups });
+const r = await benchIntelLookup({ lists, entriesPerList: perList, lookups });
 const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
 console.log(`lists: ${r.lists} x ${r.entries / r.lists} = ${r.entries} entries`);
 console.log(

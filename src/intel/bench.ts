@@ -46,17 +46,21 @@ const used = (): number => {
 
 const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 
-const gc = (): void => {
+/** A full collection, then a pause so that freed array buffers are swept before measuring. */
+const gc = async (): Promise<void> => {
   const g = (globalThis as { gc?: () => void }).gc;
-  if (g) g();
+  if (!g) return;
+  g();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  g();
 };
 
-export function benchIntelLookup(opts: IntelBenchOptions = {}): IntelBenchResult {
+export async function benchIntelLookup(opts: IntelBenchOptions = {}): Promise<IntelBenchResult> {
   const nLists = opts.lists ?? 6;
   const perList = opts.entriesPerList ?? 250_000;
   const nLookups = opts.lookups ?? 5_000_000;
   const r = rng(opts.seed ?? 42);
-  gc();
+  await gc();
   const baseline = used();
   const lists: IntelListInput[] = [];
   for (let l = 0; l < nLists; l++) {
@@ -74,7 +78,7 @@ export function benchIntelLookup(opts: IntelBenchOptions = {}): IntelBenchResult
   const index = buildIntelLookup(lists);
   const buildMs = performance.now() - t0;
   lists.length = 0; // so that only the index stays reachable for the memory figure
-  gc();
+  await gc();
   const memoryBytes = used() - baseline;
 
   const probes = new Uint32Array(1 << 16);
