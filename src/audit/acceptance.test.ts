@@ -160,3 +160,11 @@ describe('cross-file: compose published ports against the host firewall', () => 
     ]);
   });
 });
+
+describe('recognition by content', () => {
+  it('a Helm values file with a services key is not a compose file', async () => {
+    const r = await auditPaths([path.join(TESTDATA, 'not-compose')], { baseDir: TESTDATA });
+    expect(r.files).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+});

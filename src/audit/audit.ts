@@ -19,7 +19,7 @@ import type { TrafficSummary } from './flows/join.ts';
 import { applySuppressions } from './suppress.ts';
 import { auditTerraform } from './terraform/terraform.ts';
 import type { AuditFinding, AuditProblem, AuditRule, CheckDefinition, InputKind } from './types.ts';
-import { type YamlSource, child, parseYaml } from './yaml-nodes.ts';
+import { type YamlSource, child, keyText, mapPairs, parseYaml } from './yaml-nodes.ts';
 
 export interface AuditOptions {
   /** Paths in the report are relative to this directory (default: the current directory). */
@@ -102,13 +102,40 @@ interface Loaded {
   yaml?: YamlSource;
 }
 
+const COMPOSE_KEYS = new Set([
+  'image',
+  'build',
+  'ports',
+  'volumes',
+  'environment',
+  'command',
+  'networks',
+  'network_mode',
+  'depends_on',
+  'restart',
+  'container_name',
+  'deploy',
+  'expose',
+  'privileged',
+  'entrypoint',
+  'healthcheck',
+]);
+
+/** A top-level `services` map whose entries look like services (a Helm values file may have one too). */
+function looksLikeCompose(services: unknown): boolean {
+  const entries = mapPairs(services);
+  return (
+    entries.length > 0 && entries.some((p) => mapPairs(p.value).some((x) => COMPOSE_KEYS.has(keyText(x))))
+  );
+}
+
 function sniff(f: Loaded): InputKind | null {
   if (/\.tf$|\.tfvars$/i.test(f.file)) return 'terraform';
   if (/\.ya?ml$/i.test(f.file)) {
     const y = parseYaml(f.text);
     f.yaml = y; // parsed once: the compose and Kubernetes readers reuse it
     if (looksLikeKubernetes(y)) return 'kubernetes';
-    if (y.docs.some((d) => child(d.contents, 'services') !== undefined)) return 'compose';
+    if (y.docs.some((d) => looksLikeCompose(child(d.contents, 'services')))) return 'compose';
     return null;
   }
   if (looksLikeIptablesSave(f.text)) return 'iptables';
