@@ -3,10 +3,25 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAudit } from './audit.ts';
+import { registerExport } from './export.ts';
 import { registerFindings } from './findings.ts';
+import { registerIngest } from './ingest.ts';
 import { registerIntel } from './intel.ts';
+import { registerQuery } from './query.ts';
+import { registerDemo } from './demo.ts';
+import { registerStats } from './stats.ts';
 import { registerSuppress } from './suppress.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const commands: RegisterCommand[] = [registerAudit, registerIntel, registerFindings, registerSuppress];
+export const commands: RegisterCommand[] = [
+  registerIngest,
+  registerQuery,
+  registerFindings,
+  registerSuppress,
+  registerIntel,
+  registerStats,
+  registerExport,
+  registerAudit,
+  registerDemo,
+];

@@ -1,0 +1,234 @@
+// `sakura-guard ingest PATH...`: import flow logs into the store, detecting as it goes.
+
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import YAML from 'yaml';
+import { loadAssets } from '../../assets/load.ts';
+import { systemClock } from '../../core/clock.ts';
+import { EXIT_INPUT, UserError, errorMessage } from '../../core/errors.ts';
+import { openQuarantine, type QuarantineSummary } from '../../core/quarantine.ts';
+import { createDetectionPipeline, type DetectionPipeline } from '../../engine/pipeline.ts';
+import { createDuckDbFindingStore } from '../../findings/duckdb-store.ts';
+import { type IngestCounts, runIngest } from '../../ingest/ingest.ts';
+import { loadIntel } from '../../intel/store.ts';
+import { openFlowInputs } from '../../sources/files.ts';
+import { expandInputPaths } from '../../sources/paths.ts';
+import { openDuckDbStore } from '../../store/duckdb.ts';
+import { type CliContext, writeLine } from '../context.ts';
+import { createProgress, formatBytes, formatCount } from '../progress.ts';
+
+/** Formats `--format` accepts; only the VPC family is implemented so far. */
+export const INGEST_FORMATS = [
+  'auto',
+  'vpc',
+  'netflow',
+  'zeek',
+  'syslog',
+  'iptables',
+  'sshd',
+  'access',
+  'jsonl',
+];
+const IMPLEMENTED_FORMATS = new Set(['auto', 'vpc']);
+
+export interface IngestOptions {
+  format: string;
+  vpcFormat?: string;
+  detect: boolean;
+  config?: string;
+  json?: boolean;
+}
+
+export interface IngestSummary extends IngestCounts {
+  dataDir: string;
+  recordsPerSecond: number;
+  rejectedByReason: Record<string, number>;
+  quarantineFile: string | null;
+  findings: { new: number; updated: number } | null;
+  peakRssBytes: number;
+}
+
+/** The `detection` section of a YAML configuration file, if one was given. */
+export function readDetectionConfig(file: string | undefined): unknown {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read the configuration file ${file}: ${errorMessage(e)}`, {
+      hint: 'check the path given to --config',
+    });
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (e) {
+    throw new UserError(`${file} is not valid YAML: ${errorMessage(e)}`, { hint: 'fix the line it names' });
+  }
+  if (doc === null || doc === undefined) return undefined;
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UserError(`${file} must hold a YAML mapping`, {
+      hint: 'see docs/detections.md for an example',
+    });
+  }
+  return (doc as Record<string, unknown>).detection;
+}
+
+export async function ingestPaths(
+  ctx: CliContext,
+  paths: string[],
+  opts: IngestOptions,
+): Promise<IngestSummary> {
+  if (!INGEST_FORMATS.includes(opts.format)) {
+    throw new UserError(`unknown --format ${JSON.stringify(opts.format)}`, {
+      hint: `use one of: ${INGEST_FORMATS.join(', ')}`,
+    });
+  }
+  if (!IMPLEMENTED_FORMATS.has(opts.format)) {
+    throw new UserError(`--format ${opts.format} is not supported by file import yet`, {
+      hint: 'this version imports AWS VPC Flow Logs (--format auto or vpc); see docs/cli.md',
+    });
+  }
+  const detectionConfig = readDetectionConfig(opts.config);
+  const dataDir = ctx.dataDir();
+  const clock = systemClock;
+  const started = clock.now();
+  // Expand first: a missing path is an error before anything is written.
+  const files = await expandInputPaths(paths);
+  const totalBytes = files.reduce((n, f) => n + (f.kind === 'file' ? f.sizeBytes : 0), 0);
+
+  const store = await openDuckDbStore(dataDir);
+  const quarantine = openQuarantine(dataDir, clock.now());
+  let pipeline: DetectionPipeline | null = null;
+  let counts: IngestCounts;
+  let findings: { new: number; updated: number } | null = null;
+  let quarantined: QuarantineSummary;
+  try {
+    if (opts.detect) {
+      pipeline = createDetectionPipeline({
+        config: detectionConfig,
+        intel: await loadIntel(dataDir),
+        assets: await loadAssets(dataDir),
+        findingStore: await createDuckDbFindingStore(store.connection),
+        clock,
+      });
+    }
+    const progress = createProgress(ctx.stderr, clock);
+    counts = await runIngest(
+      openFlowInputs(paths, opts.vpcFormat === undefined ? {} : { format: opts.vpcFormat }),
+      {
+        sink: store,
+        quarantine,
+        observers: pipeline ? [pipeline] : [],
+        clock,
+        totalBytes,
+        fileCount: files.length,
+        onProgress: (p) =>
+          progress.update({
+            label: 'ingest',
+            done: p.bytesDone,
+            total: p.bytesTotal,
+            records: p.records,
+            detail: `file ${p.fileIndex}/${p.files}`,
+          }),
+      },
+    );
+    progress.done();
+    await store.flush();
+    if (pipeline) {
+      const r = await pipeline.finish();
+      findings = { new: r.findingsNew, updated: r.findingsUpdated };
+    }
+  } finally {
+    quarantined = quarantine.summary();
+    quarantine.close();
+    await store.close();
+  }
+  // The whole command: reading, storing, detecting, and the final flush.
+  const elapsedMs = clock.now() - started;
+  const secs = Math.max(elapsedMs, 1) / 1000;
+  return {
+    ...counts,
+    elapsedMs,
+    dataDir,
+    recordsPerSecond: Math.round(counts.flows / secs),
+    rejectedByReason: Object.fromEntries(quarantined.byReason),
+    quarantineFile: quarantined.file,
+    findings,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+const iso = (t: number | null): string => (t === null ? '-' : new Date(t * 1000).toISOString());
+
+export function printIngestSummary(ctx: CliContext, s: IngestSummary): void {
+  const out = ctx.stdout;
+  const n = (v: number): string => v.toLocaleString('en-US');
+  writeLine(
+    out,
+    `Imported ${n(s.files)} file(s), ${formatBytes(s.bytesRead)}, in ${(s.elapsedMs / 1000).toFixed(1)} s into ${s.dataDir}`,
+  );
+  writeLine(out, `  flows stored     ${n(s.flows)}  (${formatCount(s.recordsPerSecond)} records/s)`);
+  const gapTotal = s.gaps.nodata + s.gaps.skipdata + s.gaps.sequence;
+  writeLine(
+    out,
+    `  coverage gaps    ${n(gapTotal)}${gapTotal > 0 ? `  (NODATA ${n(s.gaps.nodata)}, SKIPDATA ${n(s.gaps.skipdata)})` : ''}`,
+  );
+  writeLine(out, `  rejected lines   ${n(s.rejected)}${s.quarantineFile ? `  -> ${s.quarantineFile}` : ''}`);
+  for (const [reason, count] of Object.entries(s.rejectedByReason).sort((a, b) => b[1] - a[1])) {
+    writeLine(out, `      ${reason.padEnd(20)} ${n(count)}`);
+  }
+  writeLine(out, `  event time       ${iso(s.firstTime)} .. ${iso(s.lastTime)}`);
+  if (s.findings) {
+    writeLine(
+      out,
+      `  findings         ${n(s.findings.new)} new, ${n(s.findings.updated)} updated  (see: sakura-guard findings)`,
+    );
+  } else {
+    writeLine(out, '  findings         detection was off (--no-detect)');
+  }
+}
+
+export function registerIngest(program: Command, ctx: CliContext): void {
+  program
+    .command('ingest')
+    .description(
+      'import flow logs (files, directories walked recursively, .gz, or - for stdin) into the store, detecting as it goes',
+    )
+    .argument('<paths...>', 'files or directories to import; - reads standard input')
+    .option('--format <format>', `input format: ${INGEST_FORMATS.join('|')}`, 'auto')
+    .option(
+      '--vpc-format <fields>',
+      'VPC Flow Logs format for files without a header line, e.g. "${version} ${srcaddr} ..."',
+    )
+    .option('--config <file>', 'YAML configuration; its `detection` section tunes the detectors')
+    .option('--no-detect', 'store only, without running detection')
+    .option('--json', 'print the summary as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 imported (malformed lines, if any, are in the quarantine file); 2 bad usage;\n' +
+        '3 nothing could be imported (every record was malformed); 4 the store could not be opened.',
+    )
+    .action(
+      async (
+        paths: string[],
+        opts: { format: string; vpcFormat?: string; config?: string; detect: boolean; json?: boolean },
+      ) => {
+        const summary = await ingestPaths(ctx, paths, opts);
+        if (opts.json) writeLine(ctx.stdout, JSON.stringify(summary, null, 2));
+        else printIngestSummary(ctx, summary);
+        if (
+          summary.flows === 0 &&
+          summary.gaps.nodata + summary.gaps.skipdata === 0 &&
+          summary.rejected > 0
+        ) {
+          writeLine(
+            ctx.stderr,
+            `sakura-guard: no record could be imported: all ${summary.rejected} were malformed (see ${summary.quarantineFile ?? 'the quarantine folder'})`,
+          );
+          writeLine(ctx.stderr, 'hint: check the format; for files without a header line pass --vpc-format');
+          ctx.exitCode = EXIT_INPUT;
+        }
+      },
+    );
+}
