@@ -41,13 +41,34 @@ function recase(value: string, values: ValueCase | undefined): string {
   return value;
 }
 
-function literalSql(lit: Literal, ctx: ExprContext, values: ValueCase | undefined, asText: boolean): string {
+function isLiteral(e: Expr): e is Literal {
+  return e.kind === 'number' || e.kind === 'string';
+}
+
+function isLiteralString(e: Expr): boolean {
+  return e.kind === 'string';
+}
+
+const NUMERIC = /^-?[0-9]+(\.[0-9]+)?$/;
+
+/** A string literal that is not a number: a numeric column compared with it compares as text. */
+function isWord(e: Expr): boolean {
+  return e.kind === 'string' && !NUMERIC.test(e.value);
+}
+
+/** A literal compared with `other`, typed like it so that DuckDB never fails to convert a value. */
+function comparedLiteral(lit: Literal, other: Compiled | undefined, ctx: ExprContext): string {
   switch (lit.kind) {
     case 'number':
-      return ctx.bind(asText ? String(lit.value) : lit.value);
+      return ctx.bind(other?.type === 'text' ? String(lit.value) : lit.value);
     case 'string':
-      return ctx.bind(recase(lit.value, values));
+      if (other?.type === 'number' && NUMERIC.test(lit.value)) return ctx.bind(Number(lit.value));
+      return ctx.bind(recase(lit.value, other?.values));
   }
+}
+
+function comparedOperand(c: Compiled, other: Expr): string {
+  return c.type === 'number' && isWord(other) ? `CAST(${c.sql} AS VARCHAR)` : c.sql;
 }
 
 export function compileExpr(e: Expr, ctx: ExprContext): Compiled {
@@ -95,11 +116,14 @@ export function compileExpr(e: Expr, ctx: ExprContext): Compiled {
       };
     }
     case 'compare': {
-      // A string literal compared with a field of fixed case is re-cased: action = "REJECT".
-      const left = e.left.kind === 'string' ? undefined : compileExpr(e.left, ctx);
-      const right = e.right.kind === 'string' ? undefined : compileExpr(e.right, ctx);
-      const leftSql = left?.sql ?? literalSql(e.left as Literal, ctx, right?.values, false);
-      const rightSql = right?.sql ?? literalSql(e.right as Literal, ctx, left?.values, false);
+      // Literals take the type of the other side, and are re-cased for fields of fixed case
+      // (action = "REJECT" matches the stored `reject`).
+      const left = isLiteral(e.left) ? undefined : compileExpr(e.left, ctx);
+      const right = isLiteral(e.right) ? undefined : compileExpr(e.right, ctx);
+      const leftSql = left ? comparedOperand(left, e.right) : comparedLiteral(e.left as Literal, right, ctx);
+      const rightSql = right
+        ? comparedOperand(right, e.left)
+        : comparedLiteral(e.right as Literal, left, ctx);
       return {
         sql: `(${leftSql} ${COMPARE_SQL[e.op]} ${rightSql})`,
         type: 'boolean',
@@ -123,12 +147,18 @@ export function compileExpr(e: Expr, ctx: ExprContext): Compiled {
     }
     case 'in': {
       const subject = compileExpr(e.subject, ctx);
-      if (e.items.length === 0)
+      if (e.items.length === 0) {
         return { sql: e.negated ? 'TRUE' : 'FALSE', type: 'boolean', aggregate: subject.aggregate };
-      // Mixed numbers and strings compare as text, so that neither side fails to convert.
-      const mixed = new Set(e.items.map((i) => i.kind)).size > 1;
-      const lhs = mixed && subject.type !== 'text' ? `CAST(${subject.sql} AS VARCHAR)` : subject.sql;
-      const items = e.items.map((i) => literalSql(i, ctx, subject.values, mixed));
+      }
+      // Text on either side makes the whole test textual, so that no value fails to convert.
+      const textual =
+        subject.type === 'text' ||
+        e.items.some(isWord) ||
+        (subject.type !== 'number' && e.items.some(isLiteralString));
+      const lhs = textual && subject.type !== 'text' ? `CAST(${subject.sql} AS VARCHAR)` : subject.sql;
+      const items = e.items.map((i) =>
+        textual ? ctx.bind(recase(String(i.value), subject.values)) : ctx.bind(Number(i.value)),
+      );
       return {
         sql: `(${lhs} ${e.negated ? 'NOT IN' : 'IN'} (${items.join(', ')}))`,
         type: 'boolean',

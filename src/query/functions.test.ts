@@ -80,6 +80,14 @@ for (const backend of FIXTURE_BACKENDS) {
         expect(await count('dstPort in [22, "3389"]')).toBe(
           flowsWhere((r) => r.dport === 22 || r.dport === 3389),
         );
+        // Literals of the other type never make DuckDB fail to convert a value.
+        const port22 = flowsWhere((r) => r.dport === 22);
+        expect(await count('dstPort = "22"')).toBe(port22);
+        expect(await count('"22" = dstPort')).toBe(port22);
+        expect(await count('dstPort = "ssh"')).toBe(0);
+        expect(await count('dstPort in ["ssh", "22"]')).toBe(port22);
+        expect(await count('srcAddr = 5')).toBe(0);
+        expect(await count('srcAddr in [1, 2]')).toBe(0);
         // NULL ports (ICMP, gap rows) are neither in nor not in a list, as in SQL.
         expect(await count('dstPort not in [22, 3389]')).toBe(
           flowsWhere((r) => r.dport !== null && r.dport !== 22 && r.dport !== 3389),
