@@ -488,6 +488,18 @@ describe('VPC parser on hand-made input', () => {
     expect(rows(withIface.end())).toMatchObject([{ time: 7, resource: null, text: {} }]);
   });
 
+  it('drops the partial last line on abort (a read error), keeps the rows before it', () => {
+    const parser = new VpcParser();
+    const first = parser.push(
+      Buffer.from('2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 4 100 160 ACCEPT OK\n2 1 eni-a 10.0'),
+    );
+    const rest = parser.abort();
+    expect(first.rejections).toEqual([]);
+    expect(rest.rejections).toEqual([]);
+    expect(rows(rest).map((x) => x.src_ip)).toEqual(['10.0.0.1']);
+    expect(parser.lines).toBe(1);
+  });
+
   it('quarantines an over-long line and goes on', () => {
     const long = 'x'.repeat(2 * 1024 * 1024);
     const out = parse(`${long}\n2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 4 100 160 ACCEPT OK\n`);

@@ -102,7 +102,8 @@ export class VpcParser {
   private intArrays: (Int32Array | null)[] = [];
   private readonly strings = new Interner();
   private readonly addresses = new Interner((raw) => canonicalIpv6(raw));
-  private carry: Buffer | null = null;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
   private overlong = false;
   private lineNo = 0;
   private sawContent = false;
@@ -138,7 +139,7 @@ export class VpcParser {
   push(chunk: Buffer): ParseOutput {
     let pos = 0;
     const len = chunk.length;
-    if (this.carry !== null || this.overlong) {
+    if (this.carry.length > 0 || this.overlong) {
       const nl = chunk.indexOf(10);
       if (nl < 0) {
         this.appendCarry(chunk);
@@ -162,7 +163,7 @@ export class VpcParser {
 
   /** Parses the last line (if it had no newline) and returns everything still held. */
   end(): ParseOutput {
-    if (this.carry !== null || this.overlong) this.finishCarry();
+    if (this.carry.length > 0 || this.overlong) this.finishCarry();
     if (this.batch.length > 0) {
       this.out.batches.push(this.batch);
       this.batch = this.batches.create(this.layout.textWrites);
@@ -176,7 +177,8 @@ export class VpcParser {
    * an artifact of the broken input, not a malformed record (the caller reports the error itself).
    */
   abort(): ParseOutput {
-    this.carry = null;
+    this.carry = [];
+    this.carryBytes = 0;
     this.overlong = false;
     return this.end();
   }
@@ -201,25 +203,29 @@ export class VpcParser {
 
   private appendCarry(part: Buffer): void {
     if (this.overlong) return;
-    const carry = this.carry === null ? Buffer.from(part) : Buffer.concat([this.carry, part]);
-    if (carry.length > MAX_LINE_BYTES) {
+    // Parts are joined once the line is complete: no quadratic copying when bytes trickle in.
+    this.carry.push(Buffer.from(part));
+    this.carryBytes += part.length;
+    if (this.carryBytes > MAX_LINE_BYTES) {
       this.lineNo++;
-      this.reject('line-too-long', carry, 0, MAX_REJECTED_TEXT);
-      this.carry = null;
+      const head = Buffer.concat(this.carry).subarray(0, MAX_REJECTED_TEXT);
+      this.reject('line-too-long', head, 0, head.length);
+      this.carry = [];
+      this.carryBytes = 0;
       this.overlong = true;
-      return;
     }
-    this.carry = carry;
   }
 
   private finishCarry(): void {
-    const carry = this.carry;
-    this.carry = null;
+    const parts = this.carry;
+    this.carry = [];
+    this.carryBytes = 0;
     if (this.overlong) {
       this.overlong = false; // its line number was counted when it was rejected
       return;
     }
-    if (carry !== null) this.line(carry, 0, carry.length);
+    const line = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    this.line(line, 0, line.length);
   }
 
   private line(buf: Buffer, s: number, e: number): void {
