@@ -238,6 +238,15 @@ describe('openFlowInputs: CloudWatch Logs', () => {
 });
 
 describe('openFlowInputs: Parquet', () => {
+  it('quarantines a damaged Parquet file and goes on', async () => {
+    const broken = write('pq/1-broken.parquet', Buffer.from('PAR1 this is not really parquet at all PAR1'));
+    const ok = write('pq/2-ok.log', `${line('eni-q', '10.0.0.1', 100)}\n`);
+    const c = await collect([broken, ok]);
+    expect(c.rejections.map((r) => [r.file, r.line, r.reason])).toEqual([[broken, 1, 'unreadable']]);
+    expect(c.rejections[0]?.text).toMatch(/^Parquet: /);
+    expect(c.flows.map((f) => f.resource)).toEqual(['eni-q']);
+  });
+
   it('reads a Parquet file written by DuckDB, by underscore column names, in chunks', async () => {
     const path = join(dir, 'flows.parquet');
     const instance = await DuckDBInstance.create(':memory:');

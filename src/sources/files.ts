@@ -69,14 +69,29 @@ export async function* openFlowInputs(
         input.kind === 'stdin' ? process.stdin : createReadStream(input.path, { highWaterMark: READ_CHUNK });
       yield* readContent(state, counted(raw, state.counter), 0);
     } catch (e) {
+      if (!isReadError(e)) throw e; // a bug, not a bad file
       yield { kind: 'output', file: name, output: unreadable(state, e), bytesRead: state.counter.bytes };
     }
     yield { kind: 'file-end', file: name, lines: state.lines };
   }
 }
 
+/** A file that cannot be read as a whole (thrown inside this module, reported as a Rejection). */
+class UnreadableInput extends Error {}
+
+function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
+    ? e.code
+    : undefined;
+}
+
+/** System and zlib errors carry a `code` (ENOENT, EACCES, EISDIR, Z_DATA_ERROR...). */
+function isReadError(e: unknown): boolean {
+  return e instanceof UnreadableInput || errorCode(e) !== undefined;
+}
+
 function unreadable(state: FileState, e: unknown): ParseOutput {
-  const code = (e as { code?: unknown }).code;
+  const code = errorCode(e);
   const rejection: Rejection = {
     file: state.name,
     // the line where reading stopped (1: nothing could be read)
@@ -98,7 +113,7 @@ async function* readContent(
     case 'empty':
       return;
     case 'gzip':
-      if (gzipLayers >= MAX_GZIP_LAYERS) throw new Error('more than 3 nested gzip layers');
+      if (gzipLayers >= MAX_GZIP_LAYERS) throw new UnreadableInput('more than 3 nested gzip layers');
       return yield* readContent(state, gunzipped(stream), gzipLayers + 1);
     case 'parquet':
       return yield* readParquet(state, stream, gzipLayers);
@@ -150,17 +165,24 @@ async function* readParquet(
   gzipLayers: number,
 ): AsyncGenerator<InputEvent> {
   if (state.input.kind === 'stdin' || gzipLayers > 0) {
-    throw new Error('Parquet can only be read from a plain file (not standard input or inside gzip)');
+    throw new UnreadableInput(
+      'Parquet can only be read from a plain file (not standard input or inside gzip)',
+    );
   }
   // DuckDB reads the file itself; stop our own read stream.
   await stream[Symbol.asyncIterator]().return?.();
   const path = state.input.path;
   const size = state.input.sizeBytes;
-  for await (const step of parseParquetFile(path, (layout) => parserFor(state, layout, false))) {
-    state.lines = step.rows;
-    // DuckDB does not tell how far into the file it is; the whole size counts once it is done.
-    if (step.done) state.counter.bytes = size;
-    yield { kind: 'output', file: state.name, output: step.output, bytesRead: state.counter.bytes };
+  try {
+    for await (const step of parseParquetFile(path, (layout) => parserFor(state, layout, false))) {
+      state.lines = step.rows;
+      // DuckDB does not tell how far into the file it is; the whole size counts once it is done.
+      if (step.done) state.counter.bytes = size;
+      yield { kind: 'output', file: state.name, output: step.output, bytesRead: state.counter.bytes };
+    }
+  } catch (e) {
+    if (isReadError(e)) throw e;
+    throw new UnreadableInput(`Parquet: ${errorMessage(e)}`, { cause: e });
   }
 }
 
@@ -190,7 +212,7 @@ async function* readCloudWatch(
       // A pretty-printed JSON document or base64 wrapped over lines: read it whole.
       whole = true;
       held += line.length;
-      if (held > MAX_WHOLE_DOCUMENT) throw new Error('CloudWatch document larger than 256 MiB');
+      if (held > MAX_WHOLE_DOCUMENT) throw new UnreadableInput('CloudWatch document larger than 256 MiB');
       lines.push(line);
       continue;
     }

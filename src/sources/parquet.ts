@@ -29,11 +29,12 @@ export async function* parseParquetFile(
 ): AsyncGenerator<ParquetProgress> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
+  let parser: VpcParser | null = null;
+  let rows = 0;
   try {
     // hive_partitioning off: the year=/month= folders must not become extra columns
     const result = await conn.stream('SELECT * FROM read_parquet(?, hive_partitioning = false)', [path]);
-    const parser = makeParser(layoutOf(result.columnNames()));
-    let rows = 0;
+    parser = makeParser(layoutOf(result.columnNames()));
     while (true) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
@@ -42,9 +43,13 @@ export async function* parseParquetFile(
       rows += lines.length;
       yield { output: parser.push(Buffer.from(`${lines.join('\n')}\n`)), rows, done: false };
     }
-    yield { output: parser.end(), rows, done: true };
+  } catch (e) {
+    // keep the rows read before a damaged row group; the caller reports the error
+    if (parser !== null) yield { output: parser.end(), rows, done: false };
+    throw e;
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
+  yield { output: parser.end(), rows, done: true };
 }
