@@ -177,6 +177,16 @@ export const CHECKS = [
     remediation:
       'Append `expression { protocol = "ip"  allow = false  description = "Deny ALL" }` (after allowing TCP replies on ephemeral ports).',
   },
+  {
+    id: 'SAKURA-SERVER-NO-PACKET-FILTER',
+    title: 'Sakura server on the shared segment without a packet filter',
+    severity: 'medium',
+    inputs: FIREWALLS,
+    description:
+      'A `network_interface` with `upstream = "shared"` gets a global address; without `packet_filter_id` every port the server opens is reachable from the internet unless its own firewall stops it.',
+    remediation:
+      'Attach a packet filter that allows only the needed ports and ends with a deny-all expression.',
+  },
   // docker-compose
   {
     id: 'COMPOSE-DATABASE-PORT-PUBLISHED',

@@ -80,8 +80,34 @@ function publicFilters(mod: TfModule): Set<string> {
   return out;
 }
 
+/** Servers with a NIC on the shared (internet) segment and no packet filter on it. */
+function unfilteredServers(mod: TfModule): AuditFinding[] {
+  const out: AuditFinding[] = [];
+  for (const r of mod.resources) {
+    if (r.type !== 'sakuracloud_server' && r.type !== 'sakura_server') continue;
+    for (const nic of elements(r.body, 'network_interface', mod.scope)) {
+      if (value(nic.body, 'upstream', nic.scope ?? mod.scope) !== 'shared') continue;
+      if (attr(nic.body, 'packet_filter_id')) continue;
+      out.push(
+        makeFinding(
+          'SAKURA-SERVER-NO-PACKET-FILTER',
+          {
+            file: r.file,
+            line: nic.line,
+            endLine: nic.endLine,
+            resource: r.address,
+            scope: { startLine: r.line, endLine: r.endLine },
+          },
+          `${r.address} has an interface on the shared segment (a global address) with no packet_filter_id`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
 export function auditSakura(mod: TfModule): { findings: AuditFinding[]; rules: AuditRule[] } {
-  const findings: AuditFinding[] = [];
+  const findings: AuditFinding[] = unfilteredServers(mod);
   const rules: AuditRule[] = [];
   const publics = publicFilters(mod);
   const keep = (set: FirewallRule[]): void => {

@@ -198,3 +198,14 @@ describe('terraform-aws-modules/security-group', () => {
     ]);
   });
 });
+
+describe('Sakura servers', () => {
+  it('a NIC on the shared segment without a packet filter is reported at the interface', () => {
+    const r = tf(
+      'resource "sakuracloud_server" "web" {\n  name = "web"\n  network_interface {\n    upstream = "shared"\n  }\n  network_interface {\n    upstream = sakuracloud_switch.sw.id\n  }\n}\n',
+    );
+    expect(r.findings.map((f) => [f.checkId, f.line, f.endLine])).toEqual([
+      ['SAKURA-SERVER-NO-PACKET-FILTER', 3, 5],
+    ]);
+  });
+});
