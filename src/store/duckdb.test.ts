@@ -20,7 +20,7 @@ describe('openDuckDbStore', () => {
   });
 
   it('has defaults that validate', () => {
-    expect(duckDbStoreConfigSchema.parse({})).toEqual({ readOnly: false, memoryLimit: '512MB', threads: 0 });
+    expect(duckDbStoreConfigSchema.parse({})).toEqual({ readOnly: false, threads: 0 });
   });
 
   it('creates the file, records the schema version and exposes exactly the documented flows columns', async () => {

@@ -29,8 +29,12 @@ export const DATABASE_FILE = 'sakura-guard.duckdb';
 export const duckDbStoreConfigSchema = z.object({
   /** Open without write access: queries only (no appends, retention or migrations). */
   readOnly: z.boolean().default(false),
-  /** DuckDB's buffer-pool limit; bounds the store's memory whatever the input size. */
-  memoryLimit: z.string().default('512MB'),
+  /**
+   * DuckDB's buffer-pool limit; bounds the store's memory whatever the input size. Default:
+   * 512MB for a writer (ingest stays under 1 GiB of RSS), 1GB for a read-only open (large
+   * aggregations; DuckDB spills what it can to `sakura-guard.duckdb.tmp/`).
+   */
+  memoryLimit: z.string().optional(),
   /** Worker threads for queries; 0 = DuckDB's default (one per core). */
   threads: z.number().int().min(0).default(0),
 });
@@ -233,7 +237,9 @@ export async function openDuckDbStore(
       });
     }
   }
-  const dbOptions: Record<string, string> = { memory_limit: config.memoryLimit };
+  const dbOptions: Record<string, string> = {
+    memory_limit: config.memoryLimit ?? (config.readOnly ? '1GB' : '512MB'),
+  };
   if (config.threads > 0) dbOptions['threads'] = String(config.threads);
   if (config.readOnly) dbOptions['access_mode'] = 'READ_ONLY';
   const instance = await openInstance(file, dbOptions);

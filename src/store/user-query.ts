@@ -47,7 +47,7 @@ export const SANDBOX_OPTIONS: Readonly<Record<string, string>> = {
   autoinstall_known_extensions: 'false',
   autoload_known_extensions: 'false',
   allow_community_extensions: 'false',
-  memory_limit: '512MB',
+  memory_limit: '1GB',
   lock_configuration: 'true',
 };
 
