@@ -30,14 +30,14 @@ export async function run(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): Promise<number> {
-  let program: Command | undefined;
   const ctx: CliContext = {
     ...io,
     env,
     exitCode: 0,
-    dataDir: () => resolveDataDir(program?.opts<{ dataDir?: string }>().dataDir, env, cwd),
+    // `program` is assigned below, before any command can call this.
+    dataDir: () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, env, cwd),
   };
-  program = buildProgram(ctx);
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);
     return ctx.exitCode;

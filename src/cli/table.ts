@@ -18,8 +18,8 @@ const isNumeric = (v: unknown): boolean => typeof v === 'number' || typeof v ===
 /** An aligned text table; numbers right-aligned; control characters made visible. */
 export function renderTable(rs: ResultSet, maxCellWidth = 60): string {
   const clean = (s: string): string => {
-    // eslint-disable-next-line no-control-regex
     const t = s.replace(
+      // eslint-disable-next-line no-control-regex
       /[\u0000-\u001f\u007f]/g,
       (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
     );
