@@ -168,3 +168,24 @@ describe('compose published ports and traffic', () => {
     ).toMatchObject({ kind: 'reached' });
   });
 });
+
+describe('advisor settings', () => {
+  it('escalation can be turned off and the narrowing threshold lowered', async () => {
+    const file = path.join(dir, 'flows.log');
+    const flows = [
+      ...daily({ src: '203.0.113.7', sport: 51000, dport: 22, action: 'ACCEPT' }),
+      ...daily({ src: '203.0.113.8', sport: 51000, dport: 22, action: 'ACCEPT' }),
+    ];
+    await writeFile(
+      file,
+      [
+        'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+        ...flows.map(line),
+      ].join('\n'),
+    );
+    const report = await auditPaths([path.join(TESTDATA, 'tf/case01')], { baseDir: TESTDATA });
+    await joinFlows(report, { from: [file], advisor: { escalateReached: false, narrowMaxSources: 1 } });
+    expect(report.findings.find((f) => f.checkId === 'NET-SSH-OPEN')?.severity).toBe('high');
+    expect(report.findings.filter((f) => f.checkId === 'FLOW-RULE-NARROW')).toEqual([]); // 2 sources > 1
+  });
+});

@@ -10,15 +10,11 @@ import { coversPort, coversProtocol } from '../checks/firewall.ts';
 import { makeFinding } from '../checks/finding.ts';
 import { cidrContains, describeTraffic, parseCidr, servicePort } from '../net.ts';
 import { SEVERITIES, type AuditFinding, type AuditRule, type NetExposure, type Severity } from '../types.ts';
+import { type AdvisorConfig, DEFAULT_ADVISOR_CONFIG, advisorConfigSchema } from './config.ts';
 import { proposeDiff } from './diff.ts';
 import { type FlowGroup, type ObservedTraffic, windowConfidence } from './observed.ts';
 import { isDataDir, readStoreTraffic } from './read-store.ts';
 import { readVpcFlowFiles } from './read-vpc-files.ts';
-
-/** A rule used by at most this many sources is proposed narrowed to them. */
-export const NARROW_MAX_SOURCES = 5;
-/** A rule spanning ports is proposed narrowed when at most this many ports were used. */
-export const NARROW_MAX_PORTS = 5;
 
 /** Resource addresses kept per reached exposure. */
 export const MAX_RESOURCES = 20;
@@ -38,19 +34,25 @@ export interface TrafficSummary {
 
 export interface JoinOptions {
   from: readonly string[];
-  windowDays: number;
+  /** Overrides `advisor.windowDays`. */
+  windowDays?: number;
   /** Window end (Unix seconds); default: the newest flow read. */
   now?: number;
+  advisor?: Partial<AdvisorConfig>;
 }
 
 export async function joinFlows(report: AuditReport, options: JoinOptions): Promise<void> {
   const stores = options.from.filter(isDataDir);
   const files = options.from.filter((p) => !isDataDir(p));
   const parts: ObservedTraffic[] = [];
-  for (const dir of stores) parts.push(await readStoreTraffic(dir, options.windowDays, options.now));
-  if (files.length > 0) parts.push(await readVpcFlowFiles(files, options.windowDays, options.now));
+  const config = advisorConfigSchema.parse({
+    ...options.advisor,
+    ...(options.windowDays ? { windowDays: options.windowDays } : {}),
+  });
+  for (const dir of stores) parts.push(await readStoreTraffic(dir, config.windowDays, options.now));
+  if (files.length > 0) parts.push(await readVpcFlowFiles(files, config.windowDays, options.now));
   const merged = mergeTraffic(parts);
-  applyObserved(report, merged);
+  applyObserved(report, merged, config);
 }
 
 function mergeTraffic(parts: ObservedTraffic[]): ObservedTraffic {
@@ -89,7 +91,11 @@ const isWebOnly = (e: NetExposure): boolean =>
   e.ports !== null && e.ports.from === e.ports.to && servicePort(e.ports.from)?.category === 'web';
 
 /** Mutates the report: observed verdicts on findings, advice findings added, a traffic summary. */
-export function applyObserved(report: AuditReport, t: ObservedTraffic): void {
+export function applyObserved(
+  report: AuditReport,
+  t: ObservedTraffic,
+  config: AdvisorConfig = DEFAULT_ADVISOR_CONFIG,
+): void {
   const conf = windowConfidence(t);
   const windowText = `${t.window.days} days`;
   report.traffic = { source: t.source, window: t.window, flows: t.flows, confidence: conf.text };
@@ -115,7 +121,7 @@ export function applyObserved(report: AuditReport, t: ObservedTraffic): void {
         topSource: topSource(accepted),
         window: windowText,
       };
-      if (!isWebOnly(e)) f.severity = escalate(f.severity);
+      if (config.escalateReached && !isWebOnly(e)) f.severity = escalate(f.severity);
     } else if (rejected.length > 0) {
       f.observed = {
         kind: 'probed-closed',
@@ -154,10 +160,10 @@ export function applyObserved(report: AuditReport, t: ObservedTraffic): void {
     );
     // A compose publish cannot say who may connect; only its removal is advised.
     if (/\.ya?ml$/i.test(rule.file)) continue;
-    const narrowSources = wideSource && sources.length <= NARROW_MAX_SOURCES;
+    const narrowSources = wideSource && sources.length <= config.narrowMaxSources;
     const span =
       rule.exposure.ports === null ? Infinity : rule.exposure.ports.to - rule.exposure.ports.from + 1;
-    const narrowPorts = span > ports.length && ports.length > 0 && ports.length <= NARROW_MAX_PORTS;
+    const narrowPorts = span > ports.length && ports.length > 0 && ports.length <= config.narrowMaxPorts;
     if (!narrowSources && !narrowPorts) continue;
     const cidrs = narrowSources
       ? sources.map((s) => (s.includes(':') ? `${s}/128` : `${s}/32`))
