@@ -36,10 +36,10 @@ export function toSql(text: string): {
     const compiled = compilePipeQuery(text);
     return { sql: compiled.sql, params: compiled.params, pipe: true };
   } catch (e) {
-    if (e instanceof QueryError) {
-      throw new UserError(`query: ${e.message}`, { hint: 'see docs/query.md for the pipe language' });
+    if (e instanceof QueryError && e.hint === undefined) {
+      throw new UserError(e.message, { hint: 'see docs/query.md for the pipe language', cause: e });
     }
-    throw e;
+    throw e; // a QueryError is a UserError with its own hint (near matches of a misspelt field)
   }
 }
 
