@@ -8,7 +8,7 @@ import { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBTimestampValue 
 import { z } from 'zod';
 import type { CoverageGap, FlowBatch } from '../core/flow.ts';
 import { EXIT_STORE, UserError, errorMessage } from '../core/errors.ts';
-import { FlowChunkWriter, CHUNK_ROWS } from './flow-chunks.ts';
+import { CHUNK_ROWS, FlowChunkWriter, firstInvalidStart, validTime } from './flow-chunks.ts';
 import { migrate } from './migrate.ts';
 import { retainFlows } from './retention.ts';
 import { exportFlowsParquet } from './export-parquet.ts';
@@ -105,6 +105,12 @@ export class DuckDbFlowStore implements FlowStore {
 
   async appendFlows(batch: FlowBatch): Promise<void> {
     const appender = await this.flowsAppender();
+    const bad = firstInvalidStart(batch);
+    if (bad >= 0) {
+      throw new Error(
+        `flow batch row ${bad} has start time ${batch.start[bad]}; parsers must reject such records`,
+      );
+    }
     for (let offset = 0; offset < batch.length; offset += CHUNK_ROWS) {
       this.writer.fill(batch, offset, Math.min(CHUNK_ROWS, batch.length - offset));
       appender.appendDataChunk(this.writer.chunk);
@@ -115,12 +121,15 @@ export class DuckDbFlowStore implements FlowStore {
   async appendGaps(gaps: readonly CoverageGap[]): Promise<void> {
     if (gaps.length === 0) return;
     this.assertWritable();
+    const bad = gaps.findIndex((g) => !validTime(g.start));
+    if (bad >= 0)
+      throw new Error(`coverage gap ${bad} has start time ${gaps[bad]?.start}; it cannot be stored`);
     this.gapAppender ??= await this.conn.createAppender('gaps');
     const a = this.gapAppender;
     for (const g of gaps) {
       a.appendVarchar(g.kind);
       a.appendTimestamp(secondsToTimestamp(g.start));
-      if (Number.isFinite(g.end)) a.appendTimestamp(secondsToTimestamp(g.end));
+      if (validTime(g.end)) a.appendTimestamp(secondsToTimestamp(g.end));
       else a.appendNull();
       appendText(a, g.resource);
       appendText(a, g.source);

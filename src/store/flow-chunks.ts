@@ -31,6 +31,24 @@ import {
 } from './schema.ts';
 
 const TWO_32 = 4294967296;
+const TWO_63 = 2 ** 63;
+/** Latest time we store: 9999-12-31T23:59:59Z. Beyond it (or before 1970) a time is not data. */
+const MAX_TIME_S = 253_402_300_799;
+
+/** A start/end time the store can hold exactly: finite, 1970-01-01 up to the year 9999. */
+export function validTime(seconds: number): boolean {
+  return seconds >= 0 && seconds <= MAX_TIME_S;
+}
+
+/**
+ * The index of the first row whose start time cannot be stored, or -1. Checked before anything of
+ * a batch is appended: `time` is NOT NULL, and a refused row inside the appender's buffer would
+ * fail the rows buffered with it.
+ */
+export function firstInvalidStart(b: FlowBatch): number {
+  for (let i = 0; i < b.length; i++) if (!validTime(b.start[i]!)) return i;
+  return -1;
+}
 
 function duckType(t: PhysicalType): DuckDBType {
   switch (t) {
@@ -138,14 +156,14 @@ export class FlowChunkWriter {
     bindings.copy_data_to_vector_validity(v, 0, this.validity.buffer, 0, this.validityBytes);
   }
 
-  /** Epoch seconds (NaN = NULL) as TIMESTAMP microseconds. */
+  /** Epoch seconds as TIMESTAMP microseconds; NULL when not a storable time (see validTime). */
   private timestamps(src: Float64Array, offset: number, n: number): void {
     const v = this.next();
     const w = this.words;
     this.resetValidity();
     for (let i = 0; i < n; i++) {
       const s = src[offset + i]!;
-      if (Number.isNaN(s)) {
+      if (!validTime(s)) {
         this.setNull(i);
         w[2 * i] = 0;
         w[2 * i + 1] = 0;
@@ -160,14 +178,14 @@ export class FlowChunkWriter {
     this.writeValidity(v);
   }
 
-  /** Non-negative whole counts (NaN or negative = NULL) as BIGINT. */
+  /** Non-negative whole counts as BIGINT; NaN, negative and values of 2^63 or more are NULL. */
   private int64(src: Float64Array, offset: number, n: number): void {
     const v = this.next();
     const w = this.words;
     this.resetValidity();
     for (let i = 0; i < n; i++) {
       const x = src[offset + i]!;
-      if (!(x >= 0)) {
+      if (!(x >= 0 && x < TWO_63)) {
         this.setNull(i);
         w[2 * i] = 0;
         w[2 * i + 1] = 0;

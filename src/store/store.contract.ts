@@ -263,6 +263,19 @@ export function runFlowStoreContract(name: string, open: OpenStoreForTest): void
       ]);
     });
 
+    it('refuses a batch with an unstorable start time whole, and stays usable', async () => {
+      const s = await openStore();
+      await s.appendFlows(batchOf([V4_FLOW]));
+      await expect(s.appendFlows(batchOf([BARE_FLOW, { ...BARE_FLOW, time: NaN }]))).rejects.toThrow(/row 1/);
+      await expect(s.appendFlows(batchOf([{ ...BARE_FLOW, time: 1e13 }]))).rejects.toThrow(/row 0/);
+      await s.appendFlows(batchOf([{ ...BARE_FLOW, bytes: 2 ** 64, packets: 2 ** 53, end: Infinity }]));
+      await s.flush();
+      expect(await s.all('SELECT src_ip, bytes, packets, "end" FROM flows ORDER BY time')).toEqual([
+        { src_ip: '10.0.2.11', bytes: 6_000_000_000, packets: 12, end: new Date(iso(T0 + 70)) },
+        { src_ip: '192.0.2.1', bytes: null, packets: 2n ** 53n, end: null },
+      ]);
+    });
+
     it('stores coverage gaps apart from flows and shows them in flow_records and vpc_flow_logs', async () => {
       const s = await openStore();
       const gap: CoverageGap = {
