@@ -2,6 +2,8 @@
 // `security-severity`), every finding with its file/line region, snippet, a fingerprint that
 // survives line moves, and in-source suppressions with their justification.
 
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fingerprint, type AuditReport } from '../audit.ts';
 import type { Severity } from '../types.ts';
 
@@ -15,6 +17,13 @@ export const SECURITY_SEVERITY: Record<Severity, string> = {
 
 export function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
   return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'note';
+}
+
+/** Paths under the current directory stay relative to %SRCROOT%; others become file:// URIs. */
+function artifact(file: string): { uri: string; uriBaseId?: string } {
+  return path.isAbsolute(file)
+    ? { uri: pathToFileURL(file).href }
+    : { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
 }
 
 const pascal = (id: string): string =>
@@ -60,7 +69,7 @@ export function toSarif(report: AuditReport, toolVersion: string): object {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' },
+                artifactLocation: artifact(f.file),
                 region: {
                   startLine: f.line,
                   endLine: f.endLine,
@@ -91,7 +100,7 @@ export function toSarif(report: AuditReport, toolVersion: string): object {
               locations: [
                 {
                   physicalLocation: {
-                    artifactLocation: { uri: p.file },
+                    artifactLocation: artifact(p.file),
                     ...(p.line > 0 ? { region: { startLine: p.line } } : {}),
                   },
                 },
