@@ -229,11 +229,18 @@ describe('openFlowInputs: CloudWatch Logs', () => {
     ]);
   });
 
+  it('loads the other lines when the first JSON line is the broken one', async () => {
+    const lines = ['{"timestamp": 1, "message": ', JSON.stringify(events[0]), JSON.stringify(events[1])];
+    const c = await collect([write('cw/first-broken.jsonl', `${lines.join('\n')}\n`)]);
+    expect(c.flows.map((f) => f.dst_ip)).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(c.rejections.map((r) => [r.line, r.reason])).toEqual([[1, 'bad-json']]);
+  });
+
   it('reads exported events, one JSON object per line, and quarantines a broken line', async () => {
-    const lines = [JSON.stringify(events[0]), '{"timestamp": 1, "message": ', JSON.stringify(events[1])];
+    const lines = ['', JSON.stringify(events[0]), '{"timestamp": 1, "message": ', JSON.stringify(events[1])];
     const c = await collect([write('cw/export.jsonl', `${lines.join('\n')}\n`)]);
     expect(c.flows.map((f) => f.dst_ip)).toEqual(['10.0.0.2', '10.0.0.3']);
-    expect(c.rejections.map((r) => [r.line, r.reason])).toEqual([[2, 'bad-json']]);
+    expect(c.rejections.map((r) => [r.line, r.reason])).toEqual([[3, 'bad-json']]);
   });
 });
 

@@ -204,12 +204,15 @@ async function* readCloudWatch(
   let held = 0;
   let lineNo = 0;
   let whole = false;
+  let decided = false; // whether the first non-blank line was a whole record
+  let firstLine = 1;
   for await (const text of textLines(stream)) {
     lineNo++;
     state.lines = lineNo;
     const line = text.trim();
-    if (whole || (lineNo === 1 && !startsRecord(line, kind))) {
+    if (whole || (!decided && line !== '' && !startsRecord(line, kind))) {
       // A pretty-printed JSON document or base64 wrapped over lines: read it whole.
+      if (!whole) firstLine = lineNo;
       whole = true;
       held += line.length;
       if (held > MAX_WHOLE_DOCUMENT) throw new UnreadableInput('CloudWatch document larger than 256 MiB');
@@ -217,13 +220,24 @@ async function* readCloudWatch(
       continue;
     }
     if (line === '') continue;
+    decided = true;
     if (kind === 'cloudwatch-base64') handleCloudWatchBase64(ctx, line, lineNo);
     else handleCloudWatchJsonLine(ctx, line, lineNo);
     if (lineNo % 1000 === 0) yield take();
   }
   if (whole) {
-    if (kind === 'cloudwatch-base64') handleCloudWatchBase64(ctx, lines.join(''), 1);
-    else handleCloudWatchJsonLine(ctx, lines.join('\n'), 1);
+    const joined = lines.join(kind === 'json' ? '\n' : '');
+    if (startsRecord(joined, kind)) {
+      if (kind === 'cloudwatch-base64') handleCloudWatchBase64(ctx, joined, firstLine);
+      else handleCloudWatchJsonLine(ctx, joined, firstLine);
+    } else {
+      // Not one document either: a broken first record. Read line by line so the rest still loads.
+      lines.forEach((line, i) => {
+        if (line === '') return;
+        if (kind === 'cloudwatch-base64') handleCloudWatchBase64(ctx, line, firstLine + i);
+        else handleCloudWatchJsonLine(ctx, line, firstLine + i);
+      });
+    }
   }
   const last = take();
   const end = parser.end();
