@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAudit } from './audit.ts';
+import { registerConfig } from './config.ts';
 import { registerExport } from './export.ts';
 import { registerFindings } from './findings.ts';
 import { registerIngest } from './ingest.ts';
@@ -24,4 +25,5 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerAudit,
   registerDemo,
+  registerConfig,
 ];
