@@ -140,7 +140,9 @@ function internetFindings(set: RuleSet, index: number, rule: FirewallRule): Audi
     if (id === 'NET-PORT-OPEN') continue;
     const severity = id === 'NET-DATABASE-PORT-OPEN' && set.publicAddress ? 'critical' : undefined;
     const msg = `${rule.resource} opens ${serviceList(list)} to ${from}${severity ? ' on a resource with a public IP address' : ''}`;
-    out.push(makeFinding(id, rule, msg, severity ? { exposure: e, severity } : { exposure: e }));
+    // The finding's exposure covers only its own services, so the traffic join matches their ports.
+    const own: NetExposure = { ...e, ports: { from: list[0]!.port, to: list[list.length - 1]!.port } };
+    out.push(makeFinding(id, rule, msg, severity ? { exposure: own, severity } : { exposure: own }));
   }
   // Whatever the named checks did not cover is an "other port" exposure.
   if (range.from === range.to) {

@@ -189,3 +189,36 @@ describe('advisor settings', () => {
     expect(report.findings.filter((f) => f.checkId === 'FLOW-RULE-NARROW')).toEqual([]); // 2 sources > 1
   });
 });
+
+describe('findings from a port range', () => {
+  it('an SSH finding from a 0-1024 rule is "reached" only by traffic to 22, not to 80', async () => {
+    const file = path.join(dir, 'flows.log');
+    await writeFile(
+      file,
+      [
+        'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+        ...daily({ src: '198.51.100.9', sport: 40000, dport: 80, action: 'ACCEPT' }).map(line),
+      ].join('\n'),
+    );
+    const { auditTerraform } = await import('../terraform/terraform.ts');
+    const tf = auditTerraform([
+      {
+        file: 'm/main.tf',
+        text: 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 0\n    to_port = 1024\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+      },
+    ]);
+    const report = {
+      version: 1 as const,
+      files: [],
+      findings: tf.findings,
+      rules: tf.rules,
+      problems: [],
+      checks: [],
+    };
+    await joinFlows(report, { from: [file] });
+    expect(report.findings.find((f) => f.checkId === 'NET-SSH-OPEN')?.observed).toBeUndefined();
+    expect(report.findings.find((f) => f.checkId === 'NET-PORT-OPEN')?.observed).toMatchObject({
+      kind: 'reached',
+    });
+  });
+});
