@@ -87,6 +87,9 @@ export class DuckDbFlowStore implements FlowStore {
   private readonly conn: DuckDBConnection;
   private flowAppender: DuckDBAppender | null = null;
   private gapAppender: DuckDBAppender | null = null;
+  /** Creation in flight, so that concurrent first appends share one appender. */
+  private flowAppenderOpening: Promise<DuckDBAppender> | null = null;
+  private gapAppenderOpening: Promise<DuckDBAppender> | null = null;
   private readonly writer = new FlowChunkWriter();
   private pending = 0;
   private closed = false;
@@ -124,8 +127,8 @@ export class DuckDbFlowStore implements FlowStore {
     const bad = gaps.findIndex((g) => !validTime(g.start));
     if (bad >= 0)
       throw new Error(`coverage gap ${bad} has start time ${gaps[bad]?.start}; it cannot be stored`);
-    this.gapAppender ??= await this.conn.createAppender('gaps');
-    const a = this.gapAppender;
+    this.gapAppenderOpening ??= this.conn.createAppender('gaps').then((a) => (this.gapAppender = a));
+    const a = await this.gapAppenderOpening;
     for (const g of gaps) {
       a.appendVarchar(g.kind);
       a.appendTimestamp(secondsToTimestamp(g.start));
@@ -195,8 +198,8 @@ export class DuckDbFlowStore implements FlowStore {
 
   private async flowsAppender(): Promise<DuckDBAppender> {
     this.assertWritable();
-    this.flowAppender ??= await this.conn.createAppender(FLOW_TABLE);
-    return this.flowAppender;
+    this.flowAppenderOpening ??= this.conn.createAppender(FLOW_TABLE).then((a) => (this.flowAppender = a));
+    return this.flowAppenderOpening;
   }
 
   private assertWritable(): void {

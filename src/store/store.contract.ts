@@ -276,6 +276,23 @@ export function runFlowStoreContract(name: string, open: OpenStoreForTest): void
       ]);
     });
 
+    it('keeps every row of appends that were not awaited one by one', async () => {
+      const s = await openStore();
+      await Promise.all([
+        s.appendFlows(batchOf([V4_FLOW])),
+        s.appendFlows(batchOf([V6_FLOW])),
+        s.appendGaps([
+          { kind: 'nodata', start: T0, end: T0 + 60, resource: null, source: 'vpc', detail: {} },
+        ]),
+        s.appendGaps([
+          { kind: 'skipdata', start: T0, end: T0 + 60, resource: null, source: 'vpc', detail: {} },
+        ]),
+      ]);
+      await s.flush();
+      expect(await s.all('SELECT count(*) AS n FROM flows')).toEqual([{ n: 2 }]);
+      expect(await s.all('SELECT count(*) AS n FROM gaps')).toEqual([{ n: 2 }]);
+    });
+
     it('stores coverage gaps apart from flows and shows them in flow_records and vpc_flow_logs', async () => {
       const s = await openStore();
       const gap: CoverageGap = {
