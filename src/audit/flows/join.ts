@@ -69,6 +69,32 @@ function mergeTraffic(parts: ObservedTraffic[]): ObservedTraffic {
   };
 }
 
+/** Ranges up to this width are looked up port by port in the index; wider ones scan every group. */
+const INDEXED_RANGE = 4096;
+
+/** Groups by destination port, so matching a rule does not scan every group. */
+class GroupIndex {
+  private readonly byPort = new Map<number, FlowGroup[]>();
+  readonly all: FlowGroup[];
+  constructor(groups: FlowGroup[]) {
+    this.all = groups;
+    for (const g of groups) {
+      const list = this.byPort.get(g.dstPort);
+      if (list) list.push(g);
+      else this.byPort.set(g.dstPort, [g]);
+    }
+  }
+  /** Groups matching the exposure's protocol, ports and sources. */
+  match(e: NetExposure): FlowGroup[] {
+    const p = e.ports;
+    const candidates =
+      p === null || p.to - p.from >= INDEXED_RANGE
+        ? this.all
+        : Array.from({ length: p.to - p.from + 1 }, (_, i) => this.byPort.get(p.from + i) ?? []).flat();
+    return candidates.filter((g) => matches(e, g));
+  }
+}
+
 function matches(e: NetExposure, g: FlowGroup): boolean {
   return (
     coversProtocol(e.protocol, g.proto) &&
@@ -100,6 +126,7 @@ export function applyObserved(
   const windowText = `${t.window.days} days`;
   report.traffic = { source: t.source, window: t.window, flows: t.flows, confidence: conf.text };
   const requests = t.groups.filter((g) => !g.reply);
+  const index = new GroupIndex(requests);
   if (t.flows === 0) {
     for (const f of report.findings) if (f.exposure) f.observed = { kind: 'no-data', window: windowText };
     return;
@@ -107,7 +134,7 @@ export function applyObserved(
   for (const f of report.findings) {
     const e = f.exposure;
     if (!e || e.direction !== 'ingress' || !isInternetWide(e)) continue;
-    const hits = requests.filter((g) => matches(e, g) && isPublic(g.srcIp));
+    const hits = index.match(e).filter((g) => isPublic(g.srcIp));
     const accepted = hits.filter((g) => g.action === 'accept');
     const rejected = hits.filter((g) => g.action === 'reject');
     if (accepted.length > 0) {
@@ -133,7 +160,7 @@ export function applyObserved(
   const advice: AuditFinding[] = [];
   for (const rule of report.rules) {
     if (rule.exposure.direction !== 'ingress') continue;
-    const used = requests.filter((g) => g.action !== 'reject' && matches(rule.exposure, g));
+    const used = index.match(rule.exposure).filter((g) => g.action !== 'reject');
     const at = { file: rule.file, line: rule.line, endLine: rule.endLine, resource: rule.resource };
     const what = `${rule.resource} rule allowing ${describeTraffic(rule.exposure.protocol, rule.exposure.ports)} from ${rule.exposure.cidrs.join(', ')}`;
     if (used.length === 0) {
