@@ -111,8 +111,8 @@ describe('openDuckDbStore', () => {
         const ue = e as UserError;
         expect(ue.exitCode).toBe(EXIT_STORE);
         expect(ue.message).toContain(file);
-        expect(ue.message).toMatch(/in use by another process/);
-        expect(ue.hint).toMatch(/sakura-guard serve/);
+        expect(ue.message).toMatch(/in use by another process \(PID \d+\): `sakura-guard serve` or another/);
+        expect(ue.hint).toMatch(/one process/);
       }
     } finally {
       holder.stdin.end();

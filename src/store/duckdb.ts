@@ -66,11 +66,15 @@ export async function openInstance(file: string, options: Record<string, string>
     const message = errorMessage(e);
     if (/lock/i.test(message)) {
       const pid = /PID (\d+)/.exec(message)?.[1];
-      throw new UserError(`the store ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}`, {
-        hint: 'another sakura-guard command (for example `sakura-guard serve` or an `ingest`) holds it; stop it or wait for it to finish, then retry',
-        exitCode: EXIT_STORE,
-        cause: e,
-      });
+      const holder = pid ? `another process (PID ${pid})` : 'another process';
+      throw new UserError(
+        `the store ${file} is in use by ${holder}: \`sakura-guard serve\` or another sakura-guard command holds it`,
+        {
+          hint: 'stop that process or wait for it to finish (DuckDB lets one process open the file at a time), then retry',
+          exitCode: EXIT_STORE,
+          cause: e,
+        },
+      );
     }
     throw new UserError(`cannot open the store ${file}: ${message}`, {
       hint: 'check that the data directory is writable and the file is a sakura-guard database',
