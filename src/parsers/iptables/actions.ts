@@ -10,18 +10,18 @@ const verdict = z.enum(['accept', 'reject', 'unknown']);
 
 export const prefixActionsSchema = z.object({
   /** Checked in order; the first match wins. */
-  rules: z
-    .array(z.object({ match: z.string().min(1), action: verdict }))
-    .default([
-      ...['DROP', 'DROPPED', 'REJECT', 'REJECTED', 'BLOCK', 'BLOCKED', 'DENY', 'DENIED', 'INVALID'].map((match) => ({
+  rules: z.array(z.object({ match: z.string().min(1), action: verdict })).default([
+    ...['DROP', 'DROPPED', 'REJECT', 'REJECTED', 'BLOCK', 'BLOCKED', 'DENY', 'DENIED', 'INVALID'].map(
+      (match) => ({
         match,
         action: 'reject' as const,
-      })),
-      ...['ACCEPT', 'ACCEPTED', 'ALLOW', 'ALLOWED', 'PASS', 'PERMIT'].map((match) => ({
-        match,
-        action: 'accept' as const,
-      })),
-    ]),
+      }),
+    ),
+    ...['ACCEPT', 'ACCEPTED', 'ALLOW', 'ALLOWED', 'PASS', 'PERMIT'].map((match) => ({
+      match,
+      action: 'accept' as const,
+    })),
+  ]),
   /** Verdict for a prefix no rule matches (and for lines with no prefix). */
   default: verdict.default('unknown'),
 });
@@ -34,10 +34,15 @@ const CODES: Record<z.infer<typeof verdict>, ActionCode> = {
 };
 
 /** Compiles the configuration into a memoised prefix -> action code function. */
-export function prefixActionMapper(config: Partial<PrefixActionsConfig> = {}): (prefix: string) => ActionCode {
+export function prefixActionMapper(
+  config: Partial<PrefixActionsConfig> = {},
+): (prefix: string) => ActionCode {
   const parsed = prefixActionsSchema.parse(config);
   const rules = parsed.rules.map((r) => ({
-    re: new RegExp(`(?:^|[^A-Za-z0-9])${r.match.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[^A-Za-z0-9]|$)`, 'i'),
+    re: new RegExp(
+      `(?:^|[^A-Za-z0-9])${r.match.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[^A-Za-z0-9]|$)`,
+      'i',
+    ),
     code: CODES[r.action],
   }));
   const fallback = CODES[parsed.default];

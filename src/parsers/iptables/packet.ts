@@ -26,7 +26,16 @@ export interface NetfilterPacket {
 export type NetfilterResult = { ok: true; value: NetfilterPacket } | { ok: false; reason: string };
 
 // Same bit values as VPC tcp-flags and NetFlow (FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128).
-const FLAG_BITS: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
+const FLAG_BITS: Record<string, number> = {
+  FIN: 1,
+  SYN: 2,
+  RST: 4,
+  PSH: 8,
+  ACK: 16,
+  URG: 32,
+  ECE: 64,
+  CWR: 128,
+};
 const PROTO_NUMBERS: Record<string, number> = {
   ICMP: 1,
   IGMP: 2,
@@ -153,7 +162,20 @@ export function parseNetfilter(message: string): NetfilterResult {
   if (srcPort > 65535 || dstPort > 65535) return { ok: false, reason: 'bad-port' };
   return {
     ok: true,
-    value: { prefix, inIf, outIf, src, dst, length, proto, srcPort, dstPort, tcpFlags: flags, icmpType, icmpCode },
+    value: {
+      prefix,
+      inIf,
+      outIf,
+      src,
+      dst,
+      length,
+      proto,
+      srcPort,
+      dstPort,
+      tcpFlags: flags,
+      icmpType,
+      icmpCode,
+    },
   };
 }
 

@@ -108,7 +108,11 @@ export class FirewallLogParser {
     b.action[i] = this.actionOf(p.prefix);
     // Logged on input with no output device: addressed to this host. Forwarded packets have both.
     b.direction[i] =
-      p.inIf !== '' && p.outIf === '' ? DIRECTION_INGRESS : p.outIf !== '' && p.inIf === '' ? DIRECTION_EGRESS : DIRECTION_UNKNOWN;
+      p.inIf !== '' && p.outIf === ''
+        ? DIRECTION_INGRESS
+        : p.outIf !== '' && p.inIf === ''
+          ? DIRECTION_EGRESS
+          : DIRECTION_UNKNOWN;
     b.resource[i] = msg.host;
     b.source[i] = 'iptables';
     const extra: Record<string, string | number> = { prefix: p.prefix, in: p.inIf, out: p.outIf };
@@ -138,7 +142,8 @@ export class FirewallLogParser {
     b.bytes[i] = p.length;
     b.tcpFlags[i] = p.tcpFlags;
     b.action[i] = p.action === 'pass' ? ACTION_ACCEPT : p.action === 'block' ? ACTION_REJECT : ACTION_UNKNOWN;
-    b.direction[i] = p.direction === 'in' ? DIRECTION_INGRESS : p.direction === 'out' ? DIRECTION_EGRESS : DIRECTION_UNKNOWN;
+    b.direction[i] =
+      p.direction === 'in' ? DIRECTION_INGRESS : p.direction === 'out' ? DIRECTION_EGRESS : DIRECTION_UNKNOWN;
     b.resource[i] = host;
     b.source[i] = 'pf';
     b.text.extra[i] = JSON.stringify({ interface: p.iface, rule: p.rule });
@@ -199,7 +204,11 @@ function prefixTime(head: string): number | null {
     if (month < 0) return null;
     const sign = m[7] === '-' ? -1 : 1;
     const offset = sign * (Number(m[8]) * 60 + Number(m[9]));
-    return (Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - offset * 60_000) / 1000;
+    return (
+      (Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) -
+        offset * 60_000) /
+      1000
+    );
   }
   const e = /^\s*(\d{9,10}(?:\.\d+)?)\s/.exec(head);
   return e ? Number(e[1]) : null;

@@ -6,16 +6,80 @@ const ref = { referenceMs: Date.UTC(2026, 10, 23, 12, 0, 0) };
 describe('parseSyslog', () => {
   it.each([
     // [line, format, time (ISO), host, program, pid, message]
-    ['Nov 23 08:12:19 vm sshd[10349]: Server listening', 'rfc3164', '2026-11-23T08:12:19.000Z', 'vm', 'sshd', 10349, 'Server listening'],
-    ['Aug  7 01:02:03 h kernel: [ 1.5] x', 'rfc3164', '2026-08-07T01:02:03.000Z', 'h', 'kernel', null, '[ 1.5] x'],
-    ['Jul  3 14:59:17 host sshd-session[1571]: Failed', 'rfc3164', '2026-07-03T14:59:17.000Z', 'host', 'sshd-session', 1571, 'Failed'],
-    ['Jun 14 15:16:01 combo sshd(pam_unix)[19939]: auth', 'rfc3164', '2026-06-14T15:16:01.000Z', 'combo', 'sshd(pam_unix)', 19939, 'auth'],
+    [
+      'Nov 23 08:12:19 vm sshd[10349]: Server listening',
+      'rfc3164',
+      '2026-11-23T08:12:19.000Z',
+      'vm',
+      'sshd',
+      10349,
+      'Server listening',
+    ],
+    [
+      'Aug  7 01:02:03 h kernel: [ 1.5] x',
+      'rfc3164',
+      '2026-08-07T01:02:03.000Z',
+      'h',
+      'kernel',
+      null,
+      '[ 1.5] x',
+    ],
+    [
+      'Jul  3 14:59:17 host sshd-session[1571]: Failed',
+      'rfc3164',
+      '2026-07-03T14:59:17.000Z',
+      'host',
+      'sshd-session',
+      1571,
+      'Failed',
+    ],
+    [
+      'Jun 14 15:16:01 combo sshd(pam_unix)[19939]: auth',
+      'rfc3164',
+      '2026-06-14T15:16:01.000Z',
+      'combo',
+      'sshd(pam_unix)',
+      19939,
+      'auth',
+    ],
     ['<13>Oct 11 22:14:15 su: BAD SU', 'rfc3164', '2026-10-11T22:14:15.000Z', null, 'su', null, 'BAD SU'],
-    ['<34>Oct 11 22:14:15 mymachine su: \'su root\' failed', 'rfc3164', '2026-10-11T22:14:15.000Z', 'mymachine', 'su', null, "'su root' failed"],
-    ['2015-04-16T18:02:50.321974+00:00 host sshd[2716]: pam', 'rfc3339', '2015-04-16T18:02:50.321Z', 'host', 'sshd', 2716, 'pam'],
+    [
+      "<34>Oct 11 22:14:15 mymachine su: 'su root' failed",
+      'rfc3164',
+      '2026-10-11T22:14:15.000Z',
+      'mymachine',
+      'su',
+      null,
+      "'su root' failed",
+    ],
+    [
+      '2015-04-16T18:02:50.321974+00:00 host sshd[2716]: pam',
+      'rfc3339',
+      '2015-04-16T18:02:50.321Z',
+      'host',
+      'sshd',
+      2716,
+      'pam',
+    ],
     ['2024-01-02T03:04:05+0900 h prog: m', 'rfc3339', '2024-01-01T18:04:05.000Z', 'h', 'prog', null, 'm'],
-    ['Nov 23 08:12:19.123456 vm sshd[1]: precise', 'rfc3164', '2026-11-23T08:12:19.123Z', 'vm', 'sshd', 1, 'precise'],
-    ['<38>1 2019-07-08T17:40:16.954167-04:00 hostname.example.com sshd 57915 - - Failed x', 'rfc5424', '2019-07-08T21:40:16.954Z', 'hostname.example.com', 'sshd', 57915, 'Failed x'],
+    [
+      'Nov 23 08:12:19.123456 vm sshd[1]: precise',
+      'rfc3164',
+      '2026-11-23T08:12:19.123Z',
+      'vm',
+      'sshd',
+      1,
+      'precise',
+    ],
+    [
+      '<38>1 2019-07-08T17:40:16.954167-04:00 hostname.example.com sshd 57915 - - Failed x',
+      'rfc5424',
+      '2019-07-08T21:40:16.954Z',
+      'hostname.example.com',
+      'sshd',
+      57915,
+      'Failed x',
+    ],
   ])('%s', (line, format, iso, host, program, pid, msg) => {
     const r = parseSyslog(line, ref);
     expect(r.ok).toBe(true);
@@ -59,7 +123,13 @@ describe('parseSyslog', () => {
 
   it('accepts timeless journal lines only with a host and a tag', () => {
     const r = parseSyslog('srv sshd[13709]: error: PAM', ref);
-    expect(r.ok && r.value).toMatchObject({ format: 'no-time', time: null, host: 'srv', program: 'sshd', pid: 13709 });
+    expect(r.ok && r.value).toMatchObject({
+      format: 'no-time',
+      time: null,
+      host: 'srv',
+      program: 'sshd',
+      pid: 13709,
+    });
     expect(parseSyslog('just some words here', ref)).toEqual({ ok: false, reason: 'no-syslog-header' });
   });
 

@@ -40,8 +40,7 @@ export type SyslogResult = { ok: true; value: SyslogMessage } | { ok: false; rea
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const BSD_TIME = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,9})? +/;
-const ISO_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})? +/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})? +/;
 const TAG = /^([^\s[\]:]+(?:\([^\s)]*\))?)(?:\[(\d{1,10})\])?: ?/;
 const HOST = /^[^\s[\]:]+ /;
 
@@ -114,7 +113,18 @@ function message(
   pid: number | null,
   msg: string,
 ): SyslogMessage {
-  return { format, time, facility, severity, host, program, pid, msgid: null, structuredData: null, message: msg };
+  return {
+    format,
+    time,
+    facility,
+    severity,
+    host,
+    program,
+    pid,
+    msgid: null,
+    structuredData: null,
+    message: msg,
+  };
 }
 
 function parse5424(text: string, facility: number, severity: number): SyslogResult {

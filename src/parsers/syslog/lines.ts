@@ -106,5 +106,10 @@ export class LineSplitter {
 
 /** A rejection with the text cut to the quarantine bound. */
 export function rejection(file: string, line: number, reason: string, text: string): Rejection {
-  return { file, line, reason, text: text.length > MAX_REJECTED_TEXT ? text.slice(0, MAX_REJECTED_TEXT) : text };
+  return {
+    file,
+    line,
+    reason,
+    text: text.length > MAX_REJECTED_TEXT ? text.slice(0, MAX_REJECTED_TEXT) : text,
+  };
 }

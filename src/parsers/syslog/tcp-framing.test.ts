@@ -16,14 +16,21 @@ describe('SyslogTcpFramer', () => {
     const msgB = '<13>Oct 11 22:14:15 h p: second';
     const stream = `${Buffer.byteLength(msgA)} ${msgA}${Buffer.byteLength(msgB)} ${msgB}`;
     for (let cut = 1; cut < stream.length; cut += 7) {
-      expect(frames(new SyslogTcpFramer(), [stream.slice(0, cut), stream.slice(cut)], rej)).toEqual([msgA, msgB]);
+      expect(frames(new SyslogTcpFramer(), [stream.slice(0, cut), stream.slice(cut)], rej)).toEqual([
+        msgA,
+        msgB,
+      ]);
     }
     expect(rej).toEqual([]);
   });
 
   it('reads newline-framed messages and mixes both framings on one connection', () => {
     const rej: Rejection[] = [];
-    const out = frames(new SyslogTcpFramer(), ['<13>Oct 11 22:14:15 h p: one\r\n5 hello', '<14>x\nlast'], rej);
+    const out = frames(
+      new SyslogTcpFramer(),
+      ['<13>Oct 11 22:14:15 h p: one\r\n5 hello', '<14>x\nlast'],
+      rej,
+    );
     expect(out).toEqual(['<13>Oct 11 22:14:15 h p: one', 'hello', '<14>x', 'last']);
   });
 

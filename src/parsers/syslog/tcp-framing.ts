@@ -40,7 +40,8 @@ export class SyslogTcpFramer {
       switch (s.kind) {
         case 'start': {
           const c = chunk[pos]!;
-          if (c === 10 || c === 13 || c === 0) pos++; // stray terminators between frames
+          if (c === 10 || c === 13 || c === 0)
+            pos++; // stray terminators between frames
           else if (c >= 48 && c <= 57) this.state = { kind: 'length', value: 0, digits: 0 };
           else this.state = { kind: 'newline', parts: [], bytes: 0, skip: false };
           break;
@@ -54,7 +55,8 @@ export class SyslogTcpFramer {
           } else if (c === 32 && s.digits > 0) {
             pos++;
             const skip = s.value > this.maxFrameBytes;
-            if (skip) rejections.push(rejection(this.peer, ++this.ordinal, 'frame-too-long', `${s.value} octets`));
+            if (skip)
+              rejections.push(rejection(this.peer, ++this.ordinal, 'frame-too-long', `${s.value} octets`));
             this.state = { kind: 'counted', remaining: s.value, parts: [], skip };
             if (s.value === 0) this.state = { kind: 'start' };
           } else {
@@ -114,7 +116,9 @@ export class SyslogTcpFramer {
       return [{ text: trimEnd(Buffer.concat(s.parts)), ordinal: ++this.ordinal }];
     }
     if (s.kind === 'counted' && !s.skip) {
-      rejections.push(rejection(this.peer, ++this.ordinal, 'truncated-frame', Buffer.concat(s.parts).toString('utf8')));
+      rejections.push(
+        rejection(this.peer, ++this.ordinal, 'truncated-frame', Buffer.concat(s.parts).toString('utf8')),
+      );
     }
     return [];
   }
