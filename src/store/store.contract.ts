@@ -20,7 +20,7 @@ import {
   type FlowTextExtra,
 } from '../core/flow.ts';
 import { parseIp } from '../core/ip.ts';
-import type { FlowStore } from './store.ts';
+import type { FlowStore, OpenFlowStore } from './store.ts';
 
 /** One test flow; omitted fields are missing. */
 export interface TestFlow {
@@ -123,9 +123,7 @@ async function readParquet(path: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-export type OpenStoreForTest = (dataDir: string, options?: { readOnly?: boolean }) => Promise<FlowStore>;
-
-export function runFlowStoreContract(name: string, open: OpenStoreForTest): void {
+export function runFlowStoreContract(name: string, open: OpenFlowStore): void {
   describe(`FlowStore contract: ${name}`, () => {
     let dir = '';
     let store: FlowStore | null = null;
