@@ -66,6 +66,19 @@ describe('openDuckDbStore', () => {
     }
   });
 
+  it('exports Parquet from a read-only open', async () => {
+    const a = await openDuckDbStore(dir);
+    await a.appendFlows(batchOf([{ time: 1_795_132_800, src: '10.0.0.1', dst: '10.0.0.2' }]));
+    await a.close();
+    const ro = await openDuckDbStore(dir, { readOnly: true });
+    try {
+      const r = await ro.exportParquet(join(dir, 'lake'));
+      expect(r.files.map((f) => [f.date, f.rows])).toEqual([['2026-11-20', 1]]);
+    } finally {
+      await ro.close();
+    }
+  });
+
   it('refuses a store written by a newer schema', async () => {
     const a = await openDuckDbStore(dir);
     await a.all(`UPDATE meta SET value = '999' WHERE key = 'schema_version'`);
