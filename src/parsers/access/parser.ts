@@ -1,0 +1,101 @@
+// The web access log input: nginx/Apache common and combined lines, plain or inside a syslog
+// message (nginx `access_log syslog:`), -> http LogEvents (outcome = the status code as text).
+
+import { emptyEventOutput, type EventOutput } from '../../core/events.ts';
+import type { LogEvent } from '../../core/records.ts';
+import { parseSyslog, type SyslogTimeOptions } from '../syslog/header.ts';
+import { LineSplitter, rejection } from '../syslog/lines.ts';
+import { parseAccessLine, type AccessRecord } from './line.ts';
+
+export interface AccessLogParserOptions {
+  file?: string;
+  /** Host name to report as the event host (the web server). Default null. */
+  host?: string;
+  /** Value of the `source` field. Default `access`. */
+  source?: string;
+  maxLineBytes?: number;
+}
+
+export class AccessLogParser {
+  private readonly file: string;
+  private readonly host: string | null;
+  private readonly source: string;
+  private readonly splitter: LineSplitter;
+  private out: EventOutput = emptyEventOutput();
+  private readonly syslogTime: SyslogTimeOptions = { referenceMs: 0 };
+
+  constructor(options: AccessLogParserOptions = {}) {
+    this.file = options.file ?? '<input>';
+    this.host = options.host ?? null;
+    this.source = options.source ?? 'access';
+    this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
+  }
+
+  push(chunk: Buffer): EventOutput {
+    for (const l of this.splitter.push(chunk, this.out.rejections)) this.line(l.text, l.line);
+    return this.drain();
+  }
+
+  end(): EventOutput {
+    for (const l of this.splitter.end(this.out.rejections)) this.line(l.text, l.line);
+    return this.drain();
+  }
+
+  drain(): EventOutput {
+    const out = this.out;
+    this.out = emptyEventOutput();
+    return out;
+  }
+
+  /** For the syslog receiver: the message part of a syslog line from nginx/apache. */
+  message(text: string, host: string | null, origin: { file: string; line: number }): void {
+    const r = parseAccessLine(text);
+    if (!r.ok) {
+      this.out.rejections.push(rejection(origin.file, origin.line, r.reason, text));
+      return;
+    }
+    this.out.events.push(toEvent(r.value, host ?? this.host, this.source, text));
+  }
+
+  private line(text: string, line: number): void {
+    if (text.trim() === '') return;
+    const r = parseAccessLine(text);
+    if (r.ok) {
+      this.out.events.push(toEvent(r.value, this.host, this.source, text));
+      return;
+    }
+    // nginx logging to syslog: `Mmm dd hh:mm:ss host nginx: <access line>` (the year comes from the line itself).
+    const h = parseSyslog(text, this.syslogTime);
+    if (h.ok && h.value.format !== 'no-time') {
+      this.message(h.value.message, h.value.host ?? this.host, { file: this.file, line });
+      return;
+    }
+    this.out.rejections.push(rejection(this.file, line, r.reason, text));
+  }
+}
+
+export function toEvent(a: AccessRecord, host: string | null, source: string, text: string): LogEvent {
+  const fields: LogEvent['fields'] = { status: a.status, request: a.request };
+  if (a.method !== null) fields.method = a.method;
+  if (a.path !== null) fields.path = a.path;
+  if (a.protocol !== null) fields.protocol = a.protocol;
+  if (a.bytes !== null) fields.bytes = a.bytes;
+  if (a.referer !== null) fields.referer = a.referer;
+  if (a.userAgent !== null) fields.user_agent = a.userAgent;
+  if (a.vhost !== null) fields.vhost = a.vhost;
+  if (a.clientIp === null) fields.client = a.client;
+  return {
+    time: a.time,
+    kind: 'http',
+    outcome: String(a.status),
+    src_ip: a.clientIp,
+    src_port: null,
+    dst_ip: null,
+    dst_port: null,
+    user: a.user,
+    message: text,
+    source,
+    host,
+    fields,
+  };
+}
