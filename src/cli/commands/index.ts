@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAudit } from './audit.ts';
 import { registerConfig } from './config.ts';
+import { registerServe } from './serve.ts';
 import { registerExport } from './export.ts';
 import { registerFindings } from './findings.ts';
 import { registerIngest } from './ingest.ts';
@@ -26,4 +27,5 @@ export const commands: RegisterCommand[] = [
   registerAudit,
   registerDemo,
   registerConfig,
+  registerServe,
 ];

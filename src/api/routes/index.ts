@@ -1,0 +1,25 @@
+// The literal registry of API routes: one file per area, one line here.
+
+import type { ApiRoute } from '../route.ts';
+import { createAuthRoutes } from './auth.ts';
+import { catalogRoutes } from './catalog.ts';
+import { findingRoutes } from './findings.ts';
+import { healthRoutes } from './health.ts';
+import { queryRoutes } from './query.ts';
+import { statsRoutes } from './stats.ts';
+import { suppressionRoutes } from './suppressions.ts';
+import { userRoutes } from './users.ts';
+
+/** Every route but the OpenAPI document (which the server adds over this list). */
+export function apiRoutes(): ApiRoute[] {
+  return [
+    ...healthRoutes,
+    ...createAuthRoutes(),
+    ...findingRoutes,
+    ...suppressionRoutes,
+    ...queryRoutes,
+    ...statsRoutes,
+    ...catalogRoutes,
+    ...userRoutes,
+  ];
+}

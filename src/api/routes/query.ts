@@ -1,0 +1,51 @@
+// Read-only queries: SQL or the pipe language, on the server's sandboxed query connection (see
+// server/open-store.ts), one at a time, row-capped and time-bounded.
+
+import { z } from 'zod';
+import { toSql } from '../../cli/commands/query.ts';
+import { runUserQueryOn } from '../../store/user-query.ts';
+import { ApiError } from '../errors.ts';
+import { defineRoute, need, type ApiRoute } from '../route.ts';
+
+/** Tables of access control: the sandbox cannot read the key that would make them useful, but we refuse naming them too. */
+const PRIVATE_TABLES = /\b(auth_[a-z_]+|audit_log)\b/i;
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `fn` after every earlier query has finished (one DuckDB connection runs one query at a time). */
+function serialised<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+export const queryRoutes: ApiRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/query',
+    summary:
+      'Run one read-only SQL SELECT or pipe query over flows, flow_records, vpc_flow_logs, gaps, findings',
+    access: need('query:run'),
+    body: z.object({
+      query: z.string().min(1).max(100_000),
+      maxRows: z.number().int().min(1).optional(),
+      timeoutMs: z.number().int().min(1).optional(),
+    }),
+    async handler({ body, deps }) {
+      if (PRIVATE_TABLES.test(body.query)) {
+        throw new ApiError(
+          403,
+          'queries may not read the access-control tables',
+          'the audit log is at GET /api/v1/audit (admins)',
+        );
+      }
+      const { sql, params, pipe } = toSql(body.query);
+      const maxRows = Math.min(body.maxRows ?? deps.config.query.maxRows, deps.config.query.maxRows);
+      const timeoutMs = Math.min(body.timeoutMs ?? deps.config.query.timeoutMs, deps.config.query.timeoutMs);
+      const result = await serialised(() =>
+        runUserQueryOn(deps.queryConnection, sql, params, { maxRows, timeoutMs }),
+      );
+      return { ...result, sql: pipe ? sql : undefined };
+    },
+  }),
+];

@@ -1,0 +1,56 @@
+// `sakura-guard serve [--config FILE]`: runs the API server over the data directory until SIGINT
+// or SIGTERM, then drains requests, flushes, checkpoints and exits.
+
+import path from 'node:path';
+import { systemClock } from '../../core/clock.ts';
+import { loadConfig } from '../../config/load.ts';
+import { startServer } from '../../server/serve.ts';
+import { VERSION } from '../main.ts';
+import { writeLine } from '../context.ts';
+import type { RegisterCommand } from './index.ts';
+
+export const registerServe: RegisterCommand = (program, ctx) => {
+  program
+    .command('serve')
+    .description('run the API server (one process owns the data directory); stop with Ctrl-C / SIGTERM')
+    .option('--config <file>', 'configuration file (sakura-guard.yaml); defaults apply without one')
+    .action(async (opts: { config?: string }) => {
+      const config = loadConfig(opts.config, ctx.env);
+      const flag = program.opts<{ dataDir?: string }>().dataDir;
+      const dataDir =
+        flag === undefined && ctx.env.SAKURA_GUARD_DATA_DIR === undefined && opts.config !== undefined
+          ? path.resolve(path.dirname(opts.config), config.dataDir)
+          : ctx.dataDir();
+      const server = await startServer({
+        config,
+        dataDir,
+        clock: systemClock,
+        version: VERSION,
+        onBootstrapToken: (token, expiresAt) => {
+          writeLine(
+            ctx.stderr,
+            'No users yet. A one-time admin token (shown only now) is valid until ' +
+              expiresAt.toISOString() +
+              ':',
+          );
+          writeLine(ctx.stderr, `  ${token}`);
+          writeLine(
+            ctx.stderr,
+            'Create the first admin with it: POST /api/v1/users {"name","role":"admin","password"}; the token is revoked then.',
+          );
+        },
+      });
+      writeLine(ctx.stderr, `sakura-guard: serving ${dataDir} at ${server.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      writeLine(ctx.stderr, 'sakura-guard: shutting down');
+      await server.close();
+    });
+};

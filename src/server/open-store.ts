@@ -1,0 +1,87 @@
+// The server's one DuckDB instance over the data directory. DuckDB cannot safely open the same
+// file twice in one process (a second instance does not see the first one's writes and nothing
+// stops a second writer), so user queries cannot get their own READ_ONLY instance here. Instead
+// the whole instance runs with external access disabled and extension loading off (the server
+// needs neither: inputs are parsed in JS, and Parquet export is a CLI command), then the
+// configuration is locked. User queries run on a dedicated connection of that instance through
+// runUserQueryOn(), which refuses anything but one SELECT (checked on the prepared statement).
+// The writer, the finding store and the access-control store each have their own connection.
+
+import { mkdirSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Clock } from '../core/clock.ts';
+import { EXIT_STORE, UserError, errorMessage } from '../core/errors.ts';
+import { createDuckDbFindingStore } from '../findings/duckdb-store.ts';
+import type { FindingStore } from '../findings/store.ts';
+import { databasePath, DuckDbFlowStore, openInstance } from '../store/duckdb.ts';
+import { migrate } from '../store/migrate.ts';
+import { AuthStore } from '../api/auth-store.ts';
+
+export const SERVER_DUCKDB_OPTIONS: Readonly<Record<string, string>> = {
+  enable_external_access: 'false',
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+  allow_community_extensions: 'false',
+  memory_limit: '1GB',
+};
+
+export interface ServerStore {
+  flows: DuckDbFlowStore;
+  findings: FindingStore;
+  auth: AuthStore;
+  queryConnection: DuckDBConnection;
+  /** Runs a trivial query (readiness). */
+  ping(): Promise<boolean>;
+  /** Flushes, checkpoints and releases the file. */
+  close(): Promise<void>;
+}
+
+export async function openServerStore(dataDir: string, key: Buffer, clock: Clock): Promise<ServerStore> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create the data directory ${dataDir}: ${errorMessage(e)}`, {
+      hint: 'pass a writable --data-dir (or set dataDir in the configuration)',
+      exitCode: EXIT_STORE,
+      cause: e,
+    });
+  }
+  const file = databasePath(dataDir);
+  const instance = await openInstance(file, { ...SERVER_DUCKDB_OPTIONS });
+  const writer = await instance.connect();
+  const extra: DuckDBConnection[] = [];
+  try {
+    await migrate(writer, file, false);
+    const flows = new DuckDbFlowStore(file, false, instance, writer);
+    const findingConn = await instance.connect();
+    extra.push(findingConn);
+    const findings = await createDuckDbFindingStore(findingConn);
+    const authConn = await instance.connect();
+    extra.push(authConn);
+    const auth = await AuthStore.open(authConn, key, clock);
+    const queryConnection = await instance.connect();
+    extra.push(queryConnection);
+    await writer.run('SET lock_configuration = true');
+    return {
+      flows,
+      findings,
+      auth,
+      queryConnection,
+      async ping() {
+        const r = await authConn.runAndReadAll('SELECT 1');
+        return r.getRows().length === 1;
+      },
+      async close() {
+        await flows.flush();
+        await writer.run('CHECKPOINT');
+        for (const c of extra) c.closeSync();
+        await flows.close();
+      },
+    };
+  } catch (e) {
+    for (const c of extra) c.closeSync();
+    writer.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+}

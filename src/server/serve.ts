@@ -1,0 +1,168 @@
+// `sakura-guard serve` as a library: opens the data directory's store (one process owns it),
+// builds the API, listens, and on close drains requests, flushes, checkpoints and releases the
+// store. With no users yet it creates a bootstrap admin token (24 h) and hands it to the caller
+// once; it is revoked when the first user is added.
+
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Clock } from '../core/clock.ts';
+import { EXIT_USAGE, UserError, errorMessage } from '../core/errors.ts';
+import type { SakuraGuardConfig } from '../config/schema.ts';
+import { bytesOnDisk } from '../store/duckdb.ts';
+import type { ServerDeps } from '../api/route.ts';
+import { apiRoutes } from '../api/routes/index.ts';
+import { newSecret, secretDigest } from '../api/secrets.ts';
+import { BOOTSTRAP_OWNER } from '../api/auth-store.ts';
+import { buildApp } from './app.ts';
+import { Metrics, type Gauge } from './metrics.ts';
+import { openServerStore } from './open-store.ts';
+import { loadOrCreateSecretKey } from './secret-key.ts';
+
+const BOOTSTRAP_TTL_MS = 24 * 3_600_000;
+
+export interface StartOptions {
+  config: SakuraGuardConfig;
+  dataDir: string;
+  clock: Clock;
+  version: string;
+  /** Where JSON log lines go (default stdout); `false` for none. */
+  logStream?: NodeJS.WritableStream | false;
+  /** Receives the bootstrap token when the store has no users yet. */
+  onBootstrapToken?(token: string, expiresAt: Date): void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  deps: ServerDeps;
+  close(): Promise<void>;
+}
+
+function readTls(config: SakuraGuardConfig): { cert: Buffer; key: Buffer } | undefined {
+  const { cert, key } = config.server.tls;
+  if (cert === undefined || key === undefined) return undefined;
+  try {
+    return { cert: readFileSync(cert), key: readFileSync(key) };
+  } catch (e) {
+    throw new UserError(`cannot read the TLS certificate or key: ${errorMessage(e)}`, {
+      hint: 'check server.tls.cert and server.tls.key (PEM files readable by this user)',
+      exitCode: EXIT_USAGE,
+      cause: e,
+    });
+  }
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, dataDir, clock } = options;
+  const https = readTls(config);
+  const secretKey = loadOrCreateSecretKey(dataDir);
+  const store = await openServerStore(dataDir, secretKey, clock);
+  try {
+    const metrics = new Metrics(() => gauges(store.flows.all.bind(store.flows), store.flows.file));
+    const deps: ServerDeps = {
+      config,
+      dataDir,
+      clock,
+      auth: store.auth,
+      findings: store.findings,
+      flows: store.flows,
+      queryConnection: store.queryConnection,
+      secretKey,
+      tls: https !== undefined,
+      metrics,
+      ready: () => store.ping(),
+      pendingTotp: new Map(),
+    };
+    const logger: FastifyServerOptions['logger'] =
+      options.logStream === false
+        ? false
+        : {
+            level: config.log.level,
+            stream: options.logStream ?? process.stdout,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          };
+    const app = await buildApp(deps, {
+      routes: apiRoutes(),
+      version: options.version,
+      logger,
+      ...(https ? { https } : {}),
+    });
+    if ((await store.auth.userCount()) === 0 && options.onBootstrapToken) {
+      const token = newSecret('sgt');
+      const now = clock.now();
+      await store.auth.addToken(
+        {
+          id: `tok-boot-${randomBytes(4).toString('hex')}`,
+          name: 'bootstrap',
+          owner: BOOTSTRAP_OWNER,
+          role: 'admin',
+          createdAt: now,
+          expiresAt: now + BOOTSTRAP_TTL_MS,
+          revokedAt: null,
+        },
+        secretDigest(token),
+      );
+      await store.auth.audit({
+        actor: '-',
+        action: 'bootstrap.token',
+        target: null,
+        ip: null,
+        outcome: 'ok',
+        detail: null,
+      });
+      options.onBootstrapToken(token, new Date(now + BOOTSTRAP_TTL_MS));
+    }
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
+    const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    let closing: Promise<void> | null = null;
+    return {
+      url: `${https ? 'https' : 'http'}://${host}:${port}`,
+      port,
+      app,
+      deps,
+      close: () =>
+        (closing ??= (async () => {
+          const timeout = config.server.shutdownTimeoutSeconds * 1000;
+          const timer = setTimeout(() => app.server.closeAllConnections(), timeout);
+          try {
+            await app.close();
+          } finally {
+            clearTimeout(timer);
+            await store.close();
+          }
+        })()),
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+type All = (sql: string) => Promise<Record<string, unknown>[]>;
+
+async function gauges(all: All, file: string): Promise<Gauge[]> {
+  const rows = await all(
+    `SELECT status, CASE WHEN severity >= 9 THEN 'critical' WHEN severity >= 7 THEN 'high'
+            WHEN severity >= 4 THEN 'medium' ELSE 'low' END AS band, count(*) AS n
+     FROM findings GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return [
+    {
+      name: 'sakura_guard_findings',
+      help: 'Stored findings by status and severity band',
+      values: rows.map((r) => ({
+        labels: { status: String(r['status']), severity: String(r['band']) },
+        value: Number(r['n']),
+      })),
+    },
+    {
+      name: 'sakura_guard_store_bytes',
+      help: 'Bytes the store occupies on disk (database file and WAL)',
+      values: [{ labels: {}, value: bytesOnDisk(file) }],
+    },
+  ];
+}
