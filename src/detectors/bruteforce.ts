@@ -7,6 +7,7 @@ import { ACTION_ACCEPT } from '../core/flow.ts';
 import type { Detector } from '../engine/detector.ts';
 import { flowsQuery, pushSample } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
+import { createNumTable, type NumTable } from '../engine/num-table.ts';
 import { createTumblingWindows } from '../engine/windows.ts';
 
 const serviceSchema = z.object({
@@ -27,30 +28,30 @@ export const bruteforceConfigSchema = z.object({
   ]),
   /** Severity when we are the target of an outside source. */
   severityTarget: z.number().min(1).max(10).default(2),
-  /** Severity when our host is the actor (scanning out or across the VPC). */
+  /** Severity when our host is the actor (attacking out or across the VPC). */
   severityActor: z.number().min(1).max(10).default(8),
-  /** A session with at least this many packets after the attempts suggests a successful login. */
+  /** A session with at least this many packets among the attempts suggests a successful login. */
   successPackets: z.number().int().min(1).default(60),
   maxKeys: z.number().int().min(1000).default(2_000_000),
 });
 
-interface Attempts {
-  src: number;
-  dst: number;
-  port: number;
-  sessions: number;
-  accepted: number;
-  maxPackets: number;
-  first: number;
-  last: number;
-  srcInternal: boolean;
-  resource: string | null;
-  samples: string[];
-}
+// Columns of the per (source, host, port) table.
+const SRC = 0;
+const DST = 1;
+const PORT = 2;
+const SESSIONS = 3;
+const ACCEPTED = 4;
+const MAX_PACKETS = 5;
+const FIRST = 6;
+const LAST = 7;
+const SRC_INTERNAL = 8;
+const COLUMNS = 9;
 
 interface WindowState {
-  sessions: Set<number>;
-  pairs: Map<number, Attempts>;
+  sessions: NumTable;
+  pairs: NumTable;
+  /** Resource and samples, only for pairs past a third of the threshold. */
+  extra: Map<number, { resource: string | null; samples: string[] }>;
 }
 
 export const bruteforce: Detector<typeof bruteforceConfigSchema> = {
@@ -64,9 +65,11 @@ export const bruteforce: Detector<typeof bruteforceConfigSchema> = {
   configSchema: bruteforceConfigSchema,
   create(config) {
     const services = new Map(config.services.map((s) => [s.port, s]));
+    const sampleFrom = Math.max(2, Math.ceil(config.minSessions / 3));
     const windows = createTumblingWindows<WindowState>(config.windowSeconds, () => ({
-      sessions: new Set(),
-      pairs: new Map(),
+      sessions: createNumTable(0, config.maxKeys),
+      pairs: createNumTable(COLUMNS, config.maxKeys),
+      extra: new Map(),
     }));
     return {
       onFlows(view) {
@@ -80,65 +83,67 @@ export const bruteforce: Detector<typeof bruteforceConfigSchema> = {
           if (w === null) continue;
           const src = view.srcKey[i]!;
           const dst = view.dstKey[i]!;
+          const t = b.start[i]!;
           const pk = hashKey(src, dst, port);
-          let a = w.pairs.get(pk);
-          if (a === undefined) {
-            if (w.pairs.size >= config.maxKeys) continue;
-            a = {
-              src,
-              dst,
-              port,
-              sessions: 0,
-              accepted: 0,
-              maxPackets: 0,
-              first: b.start[i]!,
-              last: b.start[i]!,
-              srcInternal: view.srcInternal[i] === 1,
-              resource: b.resource[i] ?? null,
-              samples: [],
-            };
-            w.pairs.set(pk, a);
+          const r = w.pairs.add(pk);
+          if (r < 0) continue;
+          if (w.pairs.get(r, SESSIONS) === 0 && w.pairs.get(r, FIRST) === 0) {
+            w.pairs.set(r, SRC, src);
+            w.pairs.set(r, DST, dst);
+            w.pairs.set(r, PORT, port);
+            w.pairs.set(r, FIRST, t);
+            w.pairs.set(r, LAST, t);
+            w.pairs.set(r, SRC_INTERNAL, view.srcInternal[i]!);
           }
-          const sk = hashKey(pk, b.srcPort[i]!, 7);
-          if (!w.sessions.has(sk)) {
-            w.sessions.add(sk);
-            a.sessions++;
-            pushSample(a.samples, b, i);
+          const before = w.sessions.size;
+          if (w.sessions.add(hashKey(pk, b.srcPort[i]!, 7)) >= 0 && w.sessions.size > before) {
+            const n = w.pairs.inc(r, SESSIONS);
+            if (n >= sampleFrom) {
+              let e = w.extra.get(r);
+              if (e === undefined) {
+                e = { resource: b.resource[i] ?? null, samples: [] };
+                w.extra.set(r, e);
+              }
+              pushSample(e.samples, b, i);
+            }
           }
-          if (b.action[i] === ACTION_ACCEPT) a.accepted++;
-          const p = b.packets[i]!;
-          if (p > a.maxPackets) a.maxPackets = p;
-          a.first = Math.min(a.first, b.start[i]!);
-          a.last = Math.max(a.last, b.start[i]!);
+          if (b.action[i] === ACTION_ACCEPT) w.pairs.inc(r, ACCEPTED);
+          if (b.packets[i]! > w.pairs.get(r, MAX_PACKETS)) w.pairs.set(r, MAX_PACKETS, b.packets[i]!);
+          if (t < w.pairs.get(r, FIRST)) w.pairs.set(r, FIRST, t);
+          if (t > w.pairs.get(r, LAST)) w.pairs.set(r, LAST, t);
         }
       },
       onWatermark(t, ctx) {
         windows.closeUpTo(t, (start, end, w) => {
-          for (const a of w.pairs.values()) {
-            if (a.sessions < config.minSessions) continue;
-            const svc = services.get(a.port)!;
-            const src = ctx.keyText(a.src);
-            const dst = ctx.keyText(a.dst);
-            const ours = a.srcInternal;
-            const success = a.maxPackets >= config.successPackets;
+          const p = w.pairs;
+          for (let r = 0; r < p.size; r++) {
+            const sessions = p.get(r, SESSIONS);
+            if (sessions < config.minSessions) continue;
+            const port = p.get(r, PORT);
+            const svc = services.get(port)!;
+            const src = ctx.keyText(p.get(r, SRC));
+            const dst = ctx.keyText(p.get(r, DST));
+            const ours = p.get(r, SRC_INTERNAL) === 1;
+            const success = p.get(r, MAX_PACKETS) >= config.successPackets;
+            const extra = w.extra.get(r);
             ctx.emit({
               type: svc.type,
               severity: ours ? config.severityActor : config.severityTarget,
-              resource: ours ? { ip: src, id: a.resource } : { ip: dst, id: a.resource },
+              resource: { ip: ours ? src : dst, id: extra?.resource ?? null },
               actor: { ip: src, port: null },
               role: ours ? 'actor' : 'target',
-              discriminator: ours ? `target:${dst}:${a.port}` : `port:${a.port}`,
-              title: `${svc.name} brute force from ${src} against ${dst}:${a.port}`,
-              description: `${src} opened ${a.sessions} separate ${svc.name} sessions to ${dst}:${a.port} within ${config.windowSeconds / 60} min (threshold ${config.minSessions})${success ? '; one session was long enough to suggest a successful login' : ''}.`,
+              discriminator: ours ? `target:${dst}:${port}` : `port:${port}`,
+              title: `${svc.name} brute force from ${src} against ${dst}:${port}`,
+              description: `${src} opened ${sessions} separate ${svc.name} sessions to ${dst}:${port} within ${config.windowSeconds / 60} min (threshold ${config.minSessions})${success ? '; one session was long enough to suggest a successful login' : ''}.`,
               threshold: config.minSessions,
-              observed: a.sessions,
+              observed: sessions,
               windowStart: start,
               windowEnd: end,
-              sample: a.samples,
-              query: flowsQuery({ srcIp: src, dstIp: dst, dstPort: a.port, from: start, to: end }),
-              firstSeen: a.first,
-              lastSeen: a.last,
-              detail: { port: a.port, target: dst, acceptedRecords: a.accepted, possibleSuccess: success },
+              sample: extra?.samples ?? [],
+              query: flowsQuery({ srcIp: src, dstIp: dst, dstPort: port, from: start, to: end }),
+              firstSeen: p.get(r, FIRST),
+              lastSeen: p.get(r, LAST),
+              detail: { port, target: dst, acceptedRecords: p.get(r, ACCEPTED), possibleSuccess: success },
               detector: 'bruteforce',
             });
           }

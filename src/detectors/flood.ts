@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { DetectorContext, DetectorInstance, FlowView } from '../engine/detector.ts';
 import { flowsQuery, pushSample } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
+import { createCountMin, type CountMin } from '../engine/sketch.ts';
 import { createTumblingWindows } from '../engine/windows.ts';
 
 export const floodConfigShape = {
@@ -18,6 +19,11 @@ export const floodConfigShape = {
   /** More distinct destination ports than this is a port scan, not a flood. */
   maxDistinctPorts: z.number().int().min(1).default(16),
   maxKeys: z.number().int().min(1000).default(2_000_000),
+  /**
+   * Exact per-pair state starts once a pair's packets (counted approximately, in fixed memory)
+   * reach this share of minPackets; the approximate counts so far are carried over.
+   */
+  trackFromShare: z.number().min(0).max(1).default(0.1),
 };
 
 export interface FloodStats {
@@ -46,6 +52,13 @@ export interface FloodSettings {
   minRecords: number;
   maxDistinctPorts: number;
   maxKeys: number;
+  trackFromShare: number;
+}
+
+interface FloodWindow {
+  pairs: Map<number, FloodStats>;
+  packets: CountMin;
+  records: CountMin;
 }
 
 export const TCP_SERVICE_PORTS = new Set([
@@ -57,7 +70,15 @@ export function createFloodDetector(
   wants: (view: FlowView, i: number) => boolean,
   report: (ctx: DetectorContext, s: FloodStats, start: number, end: number) => void,
 ): DetectorInstance {
-  const windows = createTumblingWindows(settings.windowSeconds, () => new Map<number, FloodStats>());
+  // Sketches are reused from closed windows: allocating them per window would dominate.
+  const pool: CountMin[] = [];
+  const sketch = (): CountMin => pool.pop() ?? createCountMin();
+  const windows = createTumblingWindows<FloodWindow>(settings.windowSeconds, () => ({
+    pairs: new Map(),
+    packets: sketch(),
+    records: sketch(),
+  }));
+  const trackFrom = settings.minPackets * settings.trackFromShare;
   return {
     onFlows(view) {
       const b = view.batch;
@@ -70,18 +91,23 @@ export function createFloodDetector(
         const proto = b.proto[i]!;
         // Separate keys per protocol: a SYN flood and a UDP flood are two findings.
         const k = hashKey(src, dst, proto);
-        let s = w.get(k);
+        const p = Number.isNaN(b.packets[i]!) ? 1 : b.packets[i]!;
+        const bytes = Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
+        let s = w.pairs.get(k);
         if (s === undefined) {
-          if (w.size >= settings.maxKeys) continue;
+          // Approximate counting first; exact state only for pairs that could become a flood.
+          const packetsSoFar = w.packets.add(k, p) - p;
+          const recordsSoFar = w.records.add(k, 1) - 1;
+          if (packetsSoFar + p < trackFrom || w.pairs.size >= settings.maxKeys) continue;
           s = {
             src,
             dst,
-            packets: 0,
-            bytes: 0,
-            records: 0,
-            tcp: 0,
-            udp: 0,
-            other: 0,
+            packets: packetsSoFar,
+            bytes: packetsSoFar * (bytes / p),
+            records: recordsSoFar,
+            tcp: proto === 6 ? packetsSoFar : 0,
+            udp: proto === 17 ? packetsSoFar : 0,
+            other: proto !== 6 && proto !== 17 ? packetsSoFar : 0,
             dns: 0,
             udpTcpPorts: 0,
             ports: new Set(),
@@ -90,11 +116,10 @@ export function createFloodDetector(
             resource: b.resource[i] ?? null,
             samples: [],
           };
-          w.set(k, s);
+          w.pairs.set(k, s);
         }
-        const p = Number.isNaN(b.packets[i]!) ? 1 : b.packets[i]!;
         s.packets += p;
-        s.bytes += Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
+        s.bytes += bytes;
         s.records++;
         const port = b.dstPort[i]!;
         if (s.ports.size <= settings.maxDistinctPorts) s.ports.add(port);
@@ -111,17 +136,21 @@ export function createFloodDetector(
     },
     onWatermark(t, ctx) {
       windows.closeUpTo(t, (start, end, w) => {
-        for (const s of w.values()) {
+        for (const s of w.pairs.values()) {
           if (s.packets < settings.minPackets || s.records < settings.minRecords) continue;
           if (s.bytes / s.packets > settings.maxAvgBytesPerPacket) continue;
           if (s.ports.size > settings.maxDistinctPorts) continue;
           report(ctx, s, start, end);
         }
+        for (const c of [w.packets, w.records]) {
+          c.clear();
+          if (pool.length < 64) pool.push(c);
+        }
       });
     },
     stateSize() {
       let n = 0;
-      for (const [, w] of windows.open()) n += w.size;
+      for (const [, w] of windows.open()) n += w.pairs.size;
       return n;
     },
   };

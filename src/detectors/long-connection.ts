@@ -1,11 +1,13 @@
 // Behavior:Host/LongConnection: one connection (5-tuple) kept open for hours with an outside
 // address, seen as consecutive flow records (RITA tiers 1/4/8/12 h). A silence that a
-// NODATA/SKIPDATA gap explains does not end the connection.
+// NODATA/SKIPDATA gap explains does not end the connection. Every connection starts in a
+// compact typed-array table; only those lasting past `promoteSeconds` get a full entry.
 
 import { z } from 'zod';
 import type { Detector, DetectorContext } from '../engine/detector.ts';
-import { flowsQuery } from '../engine/evidence.ts';
+import { flowsQuery, sampleText } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
+import { createNumTable, type NumTable } from '../engine/num-table.ts';
 
 export const longConnectionConfigSchema = z.object({
   /** Duration tiers in seconds and the severity of each (low -> medium). */
@@ -17,9 +19,12 @@ export const longConnectionConfigSchema = z.object({
   ]),
   /** Silence after which a connection is over (longer than the longest aggregation interval). */
   idleSeconds: z.number().min(60).default(900),
+  /** Age at which a connection moves from the compact table to a full entry. */
+  promoteSeconds: z.number().min(0).default(300),
   /** Also follow connections between two internal hosts. */
   includeInternal: z.boolean().default(false),
-  maxConnections: z.number().int().min(1000).default(1_000_000),
+  /** Most connections followed at once, young and promoted. */
+  maxConnections: z.number().int().min(1000).default(4_000_000),
 });
 
 interface Conn {
@@ -38,6 +43,9 @@ interface Conn {
   sample: string[];
 }
 
+const FIRST = 0;
+const LAST = 1;
+
 export const longConnection: Detector<typeof longConnectionConfigSchema> = {
   id: 'long-connection',
   types: ['Behavior:Host/LongConnection'],
@@ -45,9 +53,10 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
   configSchema: longConnectionConfigSchema,
   create(config) {
     const tiers = [...config.tiers].sort((a, b) => a.seconds - b.seconds);
-    const minTier = tiers[0]?.seconds ?? Infinity;
+    let young: NumTable = createNumTable(2, config.maxConnections, 4096);
     const conns = new Map<number, Conn>();
     let lastSweep = -Infinity;
+    let lastCompact = -Infinity;
 
     function report(ctx: DetectorContext, c: Conn, tierIndex: number): void {
       const tier = tiers[tierIndex]!;
@@ -63,7 +72,7 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
         role: ours ? 'actor' : 'target',
         discriminator: `${c.proto}:${c.sport}:${c.dport}:${c.first}`,
         title: `Connection ${a}:${c.sport} -> ${b}:${c.dport} open for ${hours} h`,
-        description: `The same connection was seen in ${c.records} consecutive flow records over ${hours} h (tier ${tier.seconds / 3600} h), ${Math.round(c.bytes)} bytes from the initiator.`,
+        description: `The same connection was seen in flow records over ${hours} h (tier ${tier.seconds / 3600} h); ${Math.round(c.bytes)} bytes from the initiator since it was ${config.promoteSeconds / 60} min old.`,
         threshold: tier.seconds,
         observed: Math.round(c.last - c.first),
         windowStart: c.first,
@@ -84,6 +93,18 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
       });
     }
 
+    /** Drops young connections idle for longer than idleSeconds by copying the live ones. */
+    function compact(t: number): void {
+      const next = createNumTable(2, config.maxConnections, Math.max(4096, young.size));
+      for (let r = 0; r < young.size; r++) {
+        if (young.get(r, LAST) < t - config.idleSeconds) continue;
+        const n = next.add(young.key(r));
+        next.set(n, FIRST, young.get(r, FIRST));
+        next.set(n, LAST, young.get(r, LAST));
+      }
+      young = next;
+    }
+
     return {
       onFlows(view, ctx) {
         const b = view.batch;
@@ -101,15 +122,31 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
           const e = Number.isNaN(b.end[i]!) ? t : b.end[i]!;
           let c = conns.get(k);
           if (c === undefined) {
-            if (conns.size >= config.maxConnections) continue;
+            const r = young.add(k);
+            if (r < 0) continue;
+            let first = young.get(r, FIRST);
+            let last = young.get(r, LAST);
+            // A new row, or the 5-tuple reused after a silence no coverage gap explains.
+            if (
+              (first === 0 && last === 0) ||
+              (t > last + config.idleSeconds && !ctx.gapCovers(b.resource[i] ?? null, last, t))
+            ) {
+              first = t;
+              last = e;
+            }
+            if (t < first) first = t;
+            if (e > last) last = e;
+            young.set(r, FIRST, first);
+            young.set(r, LAST, last);
+            if (last - first < config.promoteSeconds || conns.size >= config.maxConnections) continue;
             c = {
               src,
               dst,
               sport,
               dport,
               proto: b.proto[i]!,
-              first: t,
-              last: e,
+              first,
+              last,
               bytes: 0,
               records: 0,
               tier: -1,
@@ -118,10 +155,9 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
               sample: [],
             };
             conns.set(k, c);
-          }
-          if (t > c.last + config.idleSeconds && !ctx.gapCovers(c.resource, c.last, t)) {
-            // Silence longer than any aggregation interval: the 5-tuple was reused by a new connection.
+          } else if (t > c.last + config.idleSeconds && !ctx.gapCovers(c.resource, c.last, t)) {
             c.first = t;
+            c.last = e;
             c.bytes = 0;
             c.records = 0;
             c.tier = -1;
@@ -131,28 +167,30 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
           if (e > c.last) c.last = e;
           c.records++;
           if (!rev) c.bytes += Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
-          if (c.last - c.first >= minTier / 2 && c.sample.length < 20)
-            c.sample.push(
-              `${new Date(t * 1000).toISOString()} ${b.resource[i] ?? '-'} ${b.packets[i]}p ${b.bytes[i]}B`,
-            );
+          // A few records spread over the connection's life, not its first twenty.
+          if (c.sample.length < 20 && (c.records & 15) === 1) c.sample.push(sampleText(b, i));
         }
       },
       onWatermark(t, ctx) {
-        // Sweeping every connection is O(n): do it at most once per minute of event time.
+        if (t !== Infinity && t - lastCompact >= config.idleSeconds) {
+          lastCompact = t;
+          compact(t);
+        }
+        // Sweeping the full entries is O(n): at most once per minute of event time.
         if (t !== Infinity && t < lastSweep + 60) return;
         lastSweep = t;
         for (const [k, c] of conns) {
           let reached = -1;
           for (let j = 0; j < tiers.length; j++) if (c.last - c.first >= tiers[j]!.seconds) reached = j;
           const over = c.last < t - config.idleSeconds && !ctx.gapCovers(c.resource, c.last, t);
-          if (reached > c.tier && (over || t === Infinity || reached === tiers.length - 1 || c.last <= t)) {
+          if (reached > c.tier && c.last <= t) {
             c.tier = reached;
             report(ctx, c, reached);
           }
           if (over || t === Infinity) conns.delete(k);
         }
       },
-      stateSize: () => conns.size,
+      stateSize: () => conns.size + young.size,
     };
   },
 };

@@ -3,9 +3,11 @@
 // the reply side. An internet scanner hitting us is low; our host scanning is medium.
 
 import { z } from 'zod';
+import type { FlowBatch } from '../core/flow.ts';
 import type { Detector, DetectorContext } from '../engine/detector.ts';
 import { flowsQuery, pushSample } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
+import { createNumTable, type NumTable } from '../engine/num-table.ts';
 import { createTumblingWindows } from '../engine/windows.ts';
 import { isFailedAttempt } from './common.ts';
 
@@ -24,44 +26,98 @@ export const portscanConfigSchema = z.object({
 });
 export type PortscanConfig = z.infer<typeof portscanConfigSchema>;
 
+// Columns of the per-pair (vertical) and per-port (horizontal) counter tables.
+const SRC = 0;
+const OTHER = 1; // dst (vertical) or port (horizontal)
+const N = 2;
+const FIRST = 3;
+const LAST = 4;
+const MIN_DST = 5;
+const SRC_INTERNAL = 6;
+const COLUMNS = 7;
+
 interface Counter {
   src: number;
-  other: number; // dst (vertical) or port (horizontal)
+  other: number;
   n: number;
   first: number;
   last: number;
   minDst: number;
   srcInternal: boolean;
   resource: string | null;
-  samples: string[] | null;
+  samples: string[];
 }
 
+/** Resource and samples, kept only for keys that came close to a threshold. */
+interface Extra {
+  resource: string | null;
+  samples: string[];
+}
+
+// Columns of the per-source table that holds a source's first attempt in the window.
+const S_COUNT = 0;
+const S_DST = 1;
+const S_PORT = 2;
+const S_TIME = 3;
+const S_DST_INTERNAL = 4;
+
 interface WindowState {
-  triples: Set<number>;
-  vertical: Map<number, Counter>;
-  horizontal: Map<number, Counter>;
+  triples: NumTable;
+  /** Most sources make one attempt (internet background): they cost one row here and no more. */
+  singles: NumTable;
+  vertical: NumTable;
+  horizontal: NumTable;
+  verticalExtra: Map<number, Extra>;
+  horizontalExtra: Map<number, Extra>;
 }
 
 function bump(
-  map: Map<number, Counter>,
+  t: NumTable,
   key: number,
   src: number,
   other: number,
-  t: number,
+  time: number,
   dst: number,
-  srcInternal: boolean,
-  resource: string | null,
-): Counter {
-  let c = map.get(key);
-  if (c === undefined) {
-    c = { src, other, n: 0, first: t, last: t, minDst: dst, srcInternal, resource, samples: null };
-    map.set(key, c);
+  srcInt: boolean,
+): number {
+  const r = t.add(key);
+  if (r < 0) return r;
+  if (t.inc(r, N) === 1) {
+    t.set(r, SRC, src);
+    t.set(r, OTHER, other);
+    t.set(r, FIRST, time);
+    t.set(r, LAST, time);
+    t.set(r, MIN_DST, dst);
+    t.set(r, SRC_INTERNAL, srcInt ? 1 : 0);
+    return r;
   }
-  c.n++;
-  if (t < c.first) c.first = t;
-  if (t > c.last) c.last = t;
-  if (dst < c.minDst) c.minDst = dst;
-  return c;
+  if (time < t.get(r, FIRST)) t.set(r, FIRST, time);
+  if (time > t.get(r, LAST)) t.set(r, LAST, time);
+  if (dst < t.get(r, MIN_DST)) t.set(r, MIN_DST, dst);
+  return r;
+}
+
+function counterAt(t: NumTable, r: number, extra: Extra | undefined): Counter {
+  return {
+    src: t.get(r, SRC),
+    other: t.get(r, OTHER),
+    n: t.get(r, N),
+    first: t.get(r, FIRST),
+    last: t.get(r, LAST),
+    minDst: t.get(r, MIN_DST),
+    srcInternal: t.get(r, SRC_INTERNAL) === 1,
+    resource: extra?.resource ?? null,
+    samples: extra?.samples ?? [],
+  };
+}
+
+function sampleInto(extras: Map<number, Extra>, row: number, b: FlowBatch, i: number): void {
+  let e = extras.get(row);
+  if (e === undefined) {
+    e = { resource: b.resource[i] ?? null, samples: [] };
+    extras.set(row, e);
+  }
+  pushSample(e.samples, b, i);
 }
 
 export const portscan: Detector<typeof portscanConfigSchema> = {
@@ -71,11 +127,36 @@ export const portscan: Detector<typeof portscanConfigSchema> = {
   configSchema: portscanConfigSchema,
   create(config) {
     const windows = createTumblingWindows<WindowState>(config.windowSeconds, () => ({
-      triples: new Set(),
-      vertical: new Map(),
-      horizontal: new Map(),
+      triples: createNumTable(0, config.maxTriples),
+      singles: createNumTable(5, config.maxTriples),
+      vertical: createNumTable(COLUMNS, config.maxTriples),
+      horizontal: createNumTable(COLUMNS, config.maxTriples),
+      verticalExtra: new Map(),
+      horizontalExtra: new Map(),
     }));
     const sampleFrom = (threshold: number): number => Math.max(2, Math.ceil(threshold / 3));
+
+    /** Counts one distinct attempt; b is null when replaying a source's remembered first attempt. */
+    function count(
+      w: WindowState,
+      src: number,
+      dst: number,
+      port: number,
+      t: number,
+      srcInt: boolean,
+      dstInt: boolean,
+      b: FlowBatch | null,
+      i: number,
+    ): void {
+      const v = bump(w.vertical, hashKey(src, dst), src, dst, t, dst, srcInt);
+      if (b && v >= 0 && w.vertical.get(v, N) >= sampleFrom(config.verticalPorts))
+        sampleInto(w.verticalExtra, v, b, i);
+      // Our host sweeping one port of the internet is PortSweep's, not a horizontal scan.
+      if (srcInt && !dstInt) return;
+      const h = bump(w.horizontal, hashKey(src, port, 1), src, port, t, dst, srcInt);
+      if (b && h >= 0 && w.horizontal.get(h, N) >= sampleFrom(config.horizontalHosts))
+        sampleInto(w.horizontalExtra, h, b, i);
+    }
 
     function emit(
       ctx: DetectorContext,
@@ -108,7 +189,7 @@ export const portscan: Detector<typeof portscanConfigSchema> = {
         observed: c.n,
         windowStart: start,
         windowEnd: end,
-        sample: c.samples ?? [],
+        sample: c.samples,
         query:
           kind === 'vertical'
             ? flowsQuery({ srcIp: scanner, dstIp: target, from: start, to: end })
@@ -137,47 +218,54 @@ export const portscan: Detector<typeof portscanConfigSchema> = {
           const src = view.srcKey[i]!;
           const dst = view.dstKey[i]!;
           const port = b.dstPort[i]!;
-          const triple = hashKey(src, dst, port);
-          if (w.triples.has(triple) || w.triples.size >= config.maxTriples) continue;
-          w.triples.add(triple);
+          const before = w.triples.size;
+          if (w.triples.add(hashKey(src, dst, port)) < 0 || w.triples.size === before) continue;
           const t = b.start[i]!;
-          const res = b.resource[i] ?? null;
-          const v = bump(w.vertical, hashKey(src, dst), src, dst, t, dst, srcInt, res);
-          if (v.n >= sampleFrom(config.verticalPorts)) pushSample((v.samples ??= []), b, i);
-          // Our host sweeping one port of the internet is PortSweep's, not a horizontal scan.
-          if (srcInt && !dstInt) continue;
-          const h = bump(w.horizontal, hashKey(src, port, 1), src, port, t, dst, srcInt, res);
-          if (h.n >= sampleFrom(config.horizontalHosts)) pushSample((h.samples ??= []), b, i);
+          const sr = w.singles.add(src);
+          if (sr < 0) continue;
+          const seen = w.singles.inc(sr, S_COUNT);
+          if (seen === 1) {
+            w.singles.set(sr, S_DST, dst);
+            w.singles.set(sr, S_PORT, port);
+            w.singles.set(sr, S_TIME, t);
+            w.singles.set(sr, S_DST_INTERNAL, dstInt ? 1 : 0);
+            continue;
+          }
+          if (seen === 2) {
+            const d0 = w.singles.get(sr, S_DST);
+            const p0 = w.singles.get(sr, S_PORT);
+            const t0 = w.singles.get(sr, S_TIME);
+            count(w, src, d0, p0, t0, srcInt, w.singles.get(sr, S_DST_INTERNAL) === 1, null, 0);
+          }
+          count(w, src, dst, port, t, srcInt, dstInt, b, i);
         }
       },
       onWatermark(t, ctx) {
         windows.closeUpTo(t, (start, end, w) => {
-          for (const c of w.vertical.values())
-            if (c.n >= config.verticalPorts) emit(ctx, c, 'vertical', start, end);
+          for (let r = 0; r < w.vertical.size; r++) {
+            if (w.vertical.get(r, N) < config.verticalPorts) continue;
+            emit(ctx, counterAt(w.vertical, r, w.verticalExtra.get(r)), 'vertical', start, end);
+          }
           // One horizontal finding per scanner: the port that reached most hosts, the others listed.
           const bySrc = new Map<number, Counter[]>();
-          for (const c of w.horizontal.values()) {
-            if (c.n < config.horizontalHosts) continue;
+          for (let r = 0; r < w.horizontal.size; r++) {
+            if (w.horizontal.get(r, N) < config.horizontalHosts) continue;
+            const c = counterAt(w.horizontal, r, w.horizontalExtra.get(r));
             const list = bySrc.get(c.src);
             if (list) list.push(c);
             else bySrc.set(c.src, [c]);
           }
           for (const list of bySrc.values()) {
             list.sort((a, b) => b.n - a.n || a.other - b.other);
-            emit(
-              ctx,
-              list[0]!,
-              'horizontal',
-              start,
-              end,
-              list.map((c) => c.other).sort((a, b) => a - b),
-            );
+            const ports = list.map((c) => c.other).sort((a, b) => a - b);
+            emit(ctx, list[0]!, 'horizontal', start, end, ports);
           }
         });
       },
       stateSize() {
         let n = 0;
-        for (const [, w] of windows.open()) n += w.triples.size + w.vertical.size + w.horizontal.size;
+        for (const [, w] of windows.open())
+          n += w.triples.size + w.singles.size + w.vertical.size + w.horizontal.size;
         return n;
       },
     };

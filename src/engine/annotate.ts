@@ -5,6 +5,7 @@ import { ACTION_REJECT, type FlowBatch } from '../core/flow.ts';
 import type { FlowView } from './detector.ts';
 import { hashKey, type AddressInterner } from './keys.ts';
 import type { IntelLookup } from './lookups.ts';
+import { createNumTable, type NumTable } from './num-table.ts';
 import type { NetScope } from './net-scope.ts';
 
 /** Ports above 1023 that are services, not ephemeral ports (a flow *from* them is a reply). */
@@ -53,8 +54,10 @@ export function createAnnotator(
   let cap = 0;
   let view: FlowView | null = null;
   // Two generations of "flow tuple -> interface hash", rotated every dedupeSeconds of event time.
-  let current = new Map<number, number>();
-  let previous = new Map<number, number>();
+  // Values are interface-name hashes + 1 (0 = absent).
+  const newTable = (): NumTable => createNumTable(1, 8_000_000, 4096);
+  let current = newTable();
+  let previous = newTable();
   let generationStart = -Infinity;
   let lastResource: string | null = null;
   let lastResourceHash = 0;
@@ -116,16 +119,22 @@ export function createAnnotator(
         }
         if (t >= generationStart + dedupeSeconds) {
           previous = current;
-          current = new Map();
+          current = newTable();
           generationStart = Math.floor(t / dedupeSeconds) * dedupeSeconds;
         }
         const k = hashKey(hashKey(sk, dk, b.proto[i]!), b.srcPort[i]! * 65536 + b.dstPort[i]!);
-        const seen = current.get(k) ?? previous.get(k);
-        if (seen !== undefined && seen !== lastResourceHash) {
+        let row = current.find(k);
+        let seen = row >= 0 ? current.get(row, 0) : 0;
+        if (seen === 0) {
+          const prev = previous.find(k);
+          if (prev >= 0) seen = previous.get(prev, 0);
+        }
+        if (seen !== 0 && seen !== lastResourceHash + 1) {
           view.skip[i] = 1;
           duplicates++;
-        } else if (seen === undefined) {
-          current.set(k, lastResourceHash);
+        } else if (seen === 0) {
+          row = current.add(k);
+          if (row >= 0) current.set(row, 0, lastResourceHash + 1);
         }
       }
       return view;

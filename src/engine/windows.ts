@@ -18,8 +18,12 @@ export function createTumblingWindows<S>(
   const windows = new Map<number, S>();
   let closedBefore = -Infinity;
   let late = 0;
+  // The last window used: consecutive records nearly always fall in the same one.
+  let cachedStart = NaN;
+  let cached: S | null = null;
   return {
     at(t) {
+      if (t >= cachedStart && t < cachedStart + sizeSeconds && cached !== null) return cached;
       const start = Math.floor(t / sizeSeconds) * sizeSeconds;
       if (start + sizeSeconds <= closedBefore) {
         late++;
@@ -30,10 +34,14 @@ export function createTumblingWindows<S>(
         s = make(start);
         windows.set(start, s);
       }
+      cachedStart = start;
+      cached = s;
       return s;
     },
     closeUpTo(t, onClose) {
       if (t > closedBefore) closedBefore = Math.floor(t / sizeSeconds) * sizeSeconds;
+      cached = null;
+      cachedStart = NaN;
       const due = [...windows.keys()].filter((start) => start + sizeSeconds <= t).sort((a, b) => a - b);
       for (const start of due) {
         const s = windows.get(start)!;
