@@ -74,7 +74,6 @@ export function parseNetfilter(message: string): NetfilterResult {
   if (stamp) prefix = prefix.slice(stamp[0].length);
   prefix = prefix.trim();
 
-  const tokens = message.slice(start).split(' ');
   let inIf = '';
   let outIf = '';
   let src: IpAddress | null = null;
@@ -88,72 +87,73 @@ export function parseNetfilter(message: string): NetfilterResult {
   let icmpType = -1;
   let icmpCode = -1;
   let depth = 0;
-  for (const tok of tokens) {
-    if (tok === '') continue;
+  // Walk the space-separated tokens by index: only the values we keep are sliced out.
+  const n = message.length;
+  let pos = start;
+  while (pos < n) {
+    let end = message.indexOf(' ', pos);
+    if (end < 0) end = n;
+    if (end === pos) {
+      pos++;
+      continue;
+    }
     // An ICMP error's inner packet: `[SRC=... DST=... ... ]` (may nest for ICMP-in-ICMP).
-    if (depth > 0 || tok.startsWith('[')) {
-      for (const c of tok) {
-        if (c === '[') depth++;
-        else if (c === ']') depth--;
+    if (depth > 0 || message.charCodeAt(pos) === 91) {
+      for (let k = pos; k < end; k++) {
+        const c = message.charCodeAt(k);
+        if (c === 91) depth++;
+        else if (c === 93) depth--;
       }
       if (depth < 0) depth = 0;
+      pos = end + 1;
       continue;
     }
-    const eq = tok.indexOf('=');
-    if (eq < 0) {
+    const eq = message.indexOf('=', pos);
+    if (eq < 0 || eq > end) {
       if (protoName === 'TCP') {
-        const bit = FLAG_BITS[tok];
+        const bit = FLAG_BITS[message.slice(pos, end)];
         if (bit !== undefined) flags = (flags < 0 ? 0 : flags) | bit;
       }
+      pos = end + 1;
       continue;
     }
-    const key = tok.slice(0, eq);
-    const value = tok.slice(eq + 1);
-    switch (key) {
-      case 'IN':
-        inIf = value;
-        break;
-      case 'OUT':
-        outIf = value;
-        break;
-      case 'SRC':
+    const keyLen = eq - pos;
+    const vs = eq + 1;
+    if (keyLen === 2 && message.startsWith('IN', pos)) inIf = message.slice(vs, end);
+    else if (keyLen === 3) {
+      if (message.startsWith('OUT', pos)) outIf = message.slice(vs, end);
+      else if (message.startsWith('SRC', pos)) {
         if (src === null) {
-          src = parseIp(value);
+          src = parseIp(message.slice(vs, end));
           if (src === null) return { ok: false, reason: 'bad-ip:SRC' };
         }
-        break;
-      case 'DST':
+      } else if (message.startsWith('DST', pos)) {
         if (dst === null) {
-          dst = parseIp(value);
+          dst = parseIp(message.slice(vs, end));
           if (dst === null) return { ok: false, reason: 'bad-ip:DST' };
         }
-        break;
-      case 'LEN':
-        if (proto < 0) length = toInt(value); // the second LEN= (UDP header) is not the packet size
-        break;
-      case 'PROTO':
-        if (proto < 0) {
-          protoName = value.toUpperCase();
-          proto = PROTO_NUMBERS[protoName] ?? toInt(value);
-          if (proto < 0 || proto > 255) return { ok: false, reason: 'bad-proto' };
-          if (protoName === 'TCP') flags = 0;
-        }
-        break;
-      case 'SPT':
-        if (srcPort < 0) srcPort = toInt(value);
-        break;
-      case 'DPT':
-        if (dstPort < 0) dstPort = toInt(value);
-        break;
-      case 'TYPE':
-        if (icmpType < 0) icmpType = toInt(value);
-        break;
-      case 'CODE':
-        if (icmpCode < 0) icmpCode = toInt(value);
-        break;
-      default:
-        break;
+      } else if (message.startsWith('LEN', pos)) {
+        if (proto < 0) length = intAt(message, vs, end); // the second LEN= (UDP header) is not the packet size
+      } else if (message.startsWith('SPT', pos)) {
+        if (srcPort < 0) srcPort = intAt(message, vs, end);
+      } else if (message.startsWith('DPT', pos)) {
+        if (dstPort < 0) dstPort = intAt(message, vs, end);
+      }
+    } else if (keyLen === 5 && message.startsWith('PROTO', pos)) {
+      if (proto < 0) {
+        protoName = message.slice(vs, end).toUpperCase();
+        proto = PROTO_NUMBERS[protoName] ?? intAt(protoName, 0, protoName.length);
+        if (proto < 0 || proto > 255) return { ok: false, reason: 'bad-proto' };
+        if (protoName === 'TCP') flags = 0;
+      }
+    } else if (keyLen === 4) {
+      if (message.startsWith('TYPE', pos)) {
+        if (icmpType < 0) icmpType = intAt(message, vs, end);
+      } else if (message.startsWith('CODE', pos)) {
+        if (icmpCode < 0) icmpCode = intAt(message, vs, end);
+      }
     }
+    pos = end + 1;
   }
   if (src === null) return { ok: false, reason: 'missing:SRC' };
   if (dst === null) return { ok: false, reason: 'missing:DST' };
@@ -179,6 +179,14 @@ export function parseNetfilter(message: string): NetfilterResult {
   };
 }
 
-function toInt(text: string): number {
-  return /^\d{1,10}$/.test(text) ? Number(text) : -1;
+/** Decimal digits in text[from, to) as a number, or -1. */
+function intAt(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 10) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
