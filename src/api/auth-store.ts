@@ -11,6 +11,8 @@ import { isRole, type Role } from './permissions.ts';
 
 /** Owner of the one-time admin token created at first start (see server/serve.ts). */
 export const BOOTSTRAP_OWNER = '(bootstrap)';
+/** Id prefix of that token (tokens it creates are ordinary tokens of the same owner). */
+export const BOOTSTRAP_TOKEN_PREFIX = 'tok-boot-';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS auth_users (

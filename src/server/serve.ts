@@ -13,7 +13,7 @@ import { bytesOnDisk } from '../store/duckdb.ts';
 import type { ServerDeps } from '../api/route.ts';
 import { apiRoutes } from '../api/routes/index.ts';
 import { newSecret, secretDigest } from '../api/secrets.ts';
-import { BOOTSTRAP_OWNER } from '../api/auth-store.ts';
+import { BOOTSTRAP_OWNER, BOOTSTRAP_TOKEN_PREFIX } from '../api/auth-store.ts';
 import { buildApp } from './app.ts';
 import { Metrics, type Gauge } from './metrics.ts';
 import { openServerStore } from './open-store.ts';
@@ -94,7 +94,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       const now = clock.now();
       await store.auth.addToken(
         {
-          id: `tok-boot-${randomBytes(4).toString('hex')}`,
+          id: `${BOOTSTRAP_TOKEN_PREFIX}${randomBytes(4).toString('hex')}`,
           name: 'bootstrap',
           owner: BOOTSTRAP_OWNER,
           role: 'admin',

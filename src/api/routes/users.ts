@@ -7,7 +7,7 @@ import { ApiError, forbidden, notFound } from '../errors.ts';
 import { allows, ROLES, roleRank } from '../permissions.ts';
 import { hashPassword, newSecret, secretDigest } from '../secrets.ts';
 import { defineRoute, need, type ApiRoute } from '../route.ts';
-import { BOOTSTRAP_OWNER, type TokenRecord, type UserRecord } from '../auth-store.ts';
+import { BOOTSTRAP_TOKEN_PREFIX, type TokenRecord, type UserRecord } from '../auth-store.ts';
 
 const DAY_MS = 86_400_000;
 export const userName = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits and . _ @ - (1-64)');
@@ -53,8 +53,8 @@ export const userRoutes: ApiRoute[] = [
       await deps.auth.addUser(body.name, body.role, await hashPassword(body.password));
       await audit('user.add', body.name, { role: body.role });
       // The bootstrap token has done its one job.
-      if (principal?.user === BOOTSTRAP_OWNER && principal.tokenId)
-        await deps.auth.revokeToken(principal.tokenId);
+      const tokenId = principal?.tokenId;
+      if (tokenId?.startsWith(BOOTSTRAP_TOKEN_PREFIX)) await deps.auth.revokeToken(tokenId);
       return { name: body.name, role: body.role };
     },
   }),
