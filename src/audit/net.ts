@@ -205,31 +205,46 @@ export function describeTraffic(
   return `${protocolName(protocol)} ${portRangeText(ports)}`;
 }
 
-/** True when `ip` (text) lies inside `cidr`; false for unparsable input or mixed families. */
-export function cidrContains(cidr: string, ipText: string): boolean {
-  const c = parseCidr(cidr);
-  if (c.scope === 'invalid') return false;
+/** A parsed address for repeated CIDR tests: IPv4 as an integer, IPv6 as 8 groups. */
+export interface MatchAddress {
+  v4: number;
+  v6: number[] | null;
+}
+
+export function matchAddress(ipText: string): MatchAddress | null {
   const ip = parseIp(ipText);
-  if (!ip) return false;
-  if (c.scope === 'any' && c.text !== '*' && c.text.toLowerCase() !== 'any') {
-    if ((ip.v6 === null ? 4 : 6) !== c.family) return false;
-    return true;
-  }
-  if (c.scope === 'any') return true;
+  if (!ip) return null;
+  return ip.v6 === null ? { v4: ip.v4, v6: null } : { v4: 0, v6: parseIpv6Groups(ip.v6) };
+}
+
+/** Compiles a CIDR into a membership test (parsed once, applied to many addresses). */
+export function cidrMatcher(cidr: string): (a: MatchAddress) => boolean {
+  const c = parseCidr(cidr);
+  if (c.scope === 'invalid') return () => false;
+  if (c.scope === 'any' && (c.text === '*' || c.text.toLowerCase() === 'any')) return () => true;
+  if (c.scope === 'any') return c.family === 4 ? (a) => a.v6 === null : (a) => a.v6 !== null;
   const slash = c.text.indexOf('/');
   const base = parseIp(slash < 0 ? c.text : c.text.slice(0, slash))!;
   if (c.family === 4) {
-    if (ip.v6 !== null) return false;
-    const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
-    return (ip.v4 & mask) >>> 0 === (base.v4 & mask) >>> 0;
+    const mask = (0xffffffff << (32 - c.prefix)) >>> 0;
+    const want = (base.v4 & mask) >>> 0;
+    return (a) => a.v6 === null && (a.v4 & mask) >>> 0 === want;
   }
-  if (ip.v6 === null) return false;
-  const a = parseIpv6Groups(ip.v6)!;
   const b = parseIpv6Groups(base.v6!)!;
-  let bits = c.prefix;
-  for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
-    const m = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if ((a[i]! & m) !== (b[i]! & m)) return false;
-  }
-  return true;
+  const prefix = c.prefix;
+  return (a) => {
+    if (a.v6 === null) return false;
+    let bits = prefix;
+    for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
+      const m = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
+      if ((a.v6[i]! & m) !== (b[i]! & m)) return false;
+    }
+    return true;
+  };
+}
+
+/** True when `ip` (text) lies inside `cidr`; false for unparsable input or mixed families. */
+export function cidrContains(cidr: string, ipText: string): boolean {
+  const a = matchAddress(ipText);
+  return a !== null && cidrMatcher(cidr)(a);
 }

@@ -8,7 +8,14 @@ import { isPrivateIp, parseIp } from '../../core/ip.ts';
 import { type AuditReport, compareFindings } from '../audit.ts';
 import { coversPort, coversProtocol } from '../checks/firewall.ts';
 import { makeFinding } from '../checks/finding.ts';
-import { cidrContains, describeTraffic, parseCidr, servicePort } from '../net.ts';
+import {
+  type MatchAddress,
+  cidrMatcher,
+  describeTraffic,
+  matchAddress,
+  parseCidr,
+  servicePort,
+} from '../net.ts';
 import { SEVERITIES, type AuditFinding, type AuditRule, type NetExposure, type Severity } from '../types.ts';
 import { type AdvisorConfig, DEFAULT_ADVISOR_CONFIG, advisorConfigSchema } from './config.ts';
 import { proposeDiff } from './diff.ts';
@@ -72,35 +79,108 @@ function mergeTraffic(parts: ObservedTraffic[]): ObservedTraffic {
 /** Ranges up to this width are looked up port by port in the index; wider ones scan every group. */
 const INDEXED_RANGE = 4096;
 
-/** Groups by destination port, so matching a rule does not scan every group. */
+interface ExposureStats {
+  acceptedFromPublic: number;
+  distinctPublicSources: number;
+  resources: string[];
+  topSource: string;
+  rejectedFromPublic: number;
+  /** Sources and ports of every non-rejected request (any address), for narrowing. */
+  usedSources: string[];
+  usedPorts: number[];
+}
+
+const exposureKey = (e: NetExposure): string =>
+  `${e.protocol}|${e.ports ? `${e.ports.from}-${e.ports.to}` : '*'}|${e.cidrs.join(',')}`;
+
+/** Groups by destination port, with parsed sources, so matching a rule does not re-parse or scan everything. */
 class GroupIndex {
   private readonly byPort = new Map<number, FlowGroup[]>();
+  private readonly addr = new Map<FlowGroup, MatchAddress | null>();
   readonly all: FlowGroup[];
   constructor(groups: FlowGroup[]) {
     this.all = groups;
     for (const g of groups) {
+      this.addr.set(g, matchAddress(g.srcIp));
       const list = this.byPort.get(g.dstPort);
       if (list) list.push(g);
       else this.byPort.set(g.dstPort, [g]);
     }
   }
-  /** Groups matching the exposure's protocol, ports and sources. */
+  private readonly memo = new Map<string, FlowGroup[]>();
+  private readonly publicSource = new Map<FlowGroup, boolean>();
+
+  /** Whether the group's source is a public address (computed once per group). */
+  isPublic(g: FlowGroup): boolean {
+    let v = this.publicSource.get(g);
+    if (v === undefined) {
+      v = isPublic(g.srcIp);
+      this.publicSource.set(g, v);
+    }
+    return v;
+  }
+
+  /** Groups matching the exposure's protocol, ports and sources; repeated exposures are answered once. */
   match(e: NetExposure): FlowGroup[] {
+    const key = exposureKey(e);
+    let hit = this.memo.get(key);
+    if (!hit) {
+      hit = this.scan(e);
+      this.memo.set(key, hit);
+    }
+    return hit;
+  }
+
+  private readonly statsMemo = new Map<string, ExposureStats>();
+
+  /** What the traffic says about one exposure (memoised: repositories repeat the same rules). */
+  stats(e: NetExposure): ExposureStats {
+    const key = exposureKey(e);
+    const known = this.statsMemo.get(key);
+    if (known) return known;
+    const groups = this.match(e);
+    const acceptedPublic: FlowGroup[] = [];
+    let rejectedPublic = 0;
+    const usedSources = new Set<string>();
+    const usedPorts = new Set<number>();
+    for (const g of groups) {
+      if (g.action !== 'reject') {
+        usedSources.add(g.srcIp);
+        if (g.dstPort >= 0) usedPorts.add(g.dstPort);
+      }
+      if (!this.isPublic(g)) continue;
+      if (g.action === 'accept') acceptedPublic.push(g);
+      else if (g.action === 'reject') rejectedPublic += g.count;
+    }
+    const st: ExposureStats = {
+      acceptedFromPublic: acceptedPublic.reduce((n, g) => n + g.count, 0),
+      distinctPublicSources: new Set(acceptedPublic.map((g) => g.srcIp)).size,
+      resources: [...new Set(acceptedPublic.map((g) => g.dstIp).filter((ip) => ip !== ''))]
+        .sort()
+        .slice(0, MAX_RESOURCES),
+      topSource: topSource(acceptedPublic),
+      rejectedFromPublic: rejectedPublic,
+      usedSources: [...usedSources].sort(),
+      usedPorts: [...usedPorts].sort((a, b) => a - b),
+    };
+    this.statsMemo.set(key, st);
+    return st;
+  }
+
+  private scan(e: NetExposure): FlowGroup[] {
     const p = e.ports;
     const candidates =
       p === null || p.to - p.from >= INDEXED_RANGE
         ? this.all
         : Array.from({ length: p.to - p.from + 1 }, (_, i) => this.byPort.get(p.from + i) ?? []).flat();
-    return candidates.filter((g) => matches(e, g));
+    const sources = e.cidrs.map(cidrMatcher);
+    return candidates.filter((g) => {
+      if (!coversProtocol(e.protocol, g.proto)) return false;
+      if (g.dstPort < 0 ? e.ports !== null : !coversPort(e.ports, g.dstPort)) return false;
+      const a = this.addr.get(g);
+      return a !== null && a !== undefined && sources.some((m) => m(a));
+    });
   }
-}
-
-function matches(e: NetExposure, g: FlowGroup): boolean {
-  return (
-    coversProtocol(e.protocol, g.proto) &&
-    (g.dstPort < 0 ? e.ports === null : coversPort(e.ports, g.dstPort)) &&
-    e.cidrs.some((c) => cidrContains(c, g.srcIp))
-  );
 }
 
 const isPublic = (ip: string): boolean => {
@@ -134,36 +214,28 @@ export function applyObserved(
   for (const f of report.findings) {
     const e = f.exposure;
     if (!e || e.direction !== 'ingress' || !isInternetWide(e)) continue;
-    const hits = index.match(e).filter((g) => isPublic(g.srcIp));
-    const accepted = hits.filter((g) => g.action === 'accept');
-    const rejected = hits.filter((g) => g.action === 'reject');
-    if (accepted.length > 0) {
+    const st = index.stats(e);
+    if (st.acceptedFromPublic > 0) {
       f.observed = {
         kind: 'reached',
-        acceptedFromPublic: accepted.reduce((n, g) => n + g.count, 0),
-        distinctSources: new Set(accepted.map((g) => g.srcIp)).size,
-        resources: [...new Set(accepted.map((g) => g.dstIp).filter((ip) => ip !== ''))]
-          .sort()
-          .slice(0, MAX_RESOURCES),
-        topSource: topSource(accepted),
+        acceptedFromPublic: st.acceptedFromPublic,
+        distinctSources: st.distinctPublicSources,
+        resources: st.resources,
+        topSource: st.topSource,
         window: windowText,
       };
       if (config.escalateReached && !isWebOnly(e)) f.severity = escalate(f.severity);
-    } else if (rejected.length > 0) {
-      f.observed = {
-        kind: 'probed-closed',
-        rejected: rejected.reduce((n, g) => n + g.count, 0),
-        window: windowText,
-      };
+    } else if (st.rejectedFromPublic > 0) {
+      f.observed = { kind: 'probed-closed', rejected: st.rejectedFromPublic, window: windowText };
     }
   }
   const advice: AuditFinding[] = [];
   for (const rule of report.rules) {
     if (rule.exposure.direction !== 'ingress') continue;
-    const used = index.match(rule.exposure).filter((g) => g.action !== 'reject');
+    const st = index.stats(rule.exposure);
     const at = { file: rule.file, line: rule.line, endLine: rule.endLine, resource: rule.resource };
     const what = `${rule.resource} rule allowing ${describeTraffic(rule.exposure.protocol, rule.exposure.ports)} from ${rule.exposure.cidrs.join(', ')}`;
-    if (used.length === 0) {
+    if (st.usedSources.length === 0) {
       advice.push(
         makeFinding(
           'FLOW-RULE-UNUSED',
@@ -177,8 +249,8 @@ export function applyObserved(
       advice[advice.length - 1]!.observed = { kind: 'unused', window: windowText, confidence: conf.text };
       continue;
     }
-    const sources = [...new Set(used.map((g) => g.srcIp))].sort();
-    const ports = [...new Set(used.map((g) => g.dstPort).filter((p) => p >= 0))].sort((a, b) => a - b);
+    const sources = st.usedSources;
+    const ports = st.usedPorts;
     const wideSource = rule.exposure.cidrs.some(
       (c) =>
         parseCidr(c).scope === 'any' ||
@@ -221,16 +293,29 @@ function probedWithoutRule(rules: AuditRule[], requests: FlowGroup[], windowText
   const anchor = rules.find((r) => r.exposure.direction === 'ingress');
   if (!anchor) return [];
   const byPort = new Map<string, { proto: number; port: number; rejected: number; sources: Set<string> }>();
+  // Distinct (protocol, ports) of the ingress rules; a repository repeats the same few many times.
+  const opened = [
+    ...new Map(
+      rules
+        .filter((r) => r.exposure.direction === 'ingress')
+        .map(
+          (r) =>
+            [`${r.exposure.protocol}|${r.exposure.ports?.from}-${r.exposure.ports?.to}`, r.exposure] as const,
+        ),
+    ).values(),
+  ];
+  const openCache = new Map<string, boolean>();
+  const isOpened = (proto: number, port: number): boolean => {
+    const key = `${proto}/${port}`;
+    let v = openCache.get(key);
+    if (v === undefined) {
+      v = opened.some((e) => coversProtocol(e.protocol, proto) && coversPort(e.ports, port));
+      openCache.set(key, v);
+    }
+    return v;
+  };
   for (const g of requests) {
-    if (g.action !== 'reject' || g.dstPort < 0 || !isPublic(g.srcIp)) continue;
-    if (
-      rules.some(
-        (r) =>
-          r.exposure.direction === 'ingress' &&
-          coversProtocol(r.exposure.protocol, g.proto) &&
-          coversPort(r.exposure.ports, g.dstPort),
-      )
-    )
+    if (g.action !== 'reject' || g.dstPort < 0 || isOpened(g.proto, g.dstPort) || !isPublic(g.srcIp))
       continue;
     const key = `${g.proto}/${g.dstPort}`;
     const e = byPort.get(key) ?? { proto: g.proto, port: g.dstPort, rejected: 0, sources: new Set<string>() };
