@@ -6,10 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { auditPaths } from '../audit.ts';
 import { joinFlows } from './join.ts';
 
-const FLOWS = '/work/shared/datasets/generated/ndr-lab.vpcflow-v2-DERIVED.log.gz';
+// shared/ sits beside the repository (CI clones it there); /work/shared on development machines.
+const FLOWS =
+  [
+    path.resolve(
+      import.meta.dirname,
+      '../../../../shared/datasets/generated/ndr-lab.vpcflow-v2-DERIVED.log.gz',
+    ),
+    '/work/shared/datasets/generated/ndr-lab.vpcflow-v2-DERIVED.log.gz',
+  ].find((p) => existsSync(p)) ?? '';
 const TESTDATA = path.join(import.meta.dirname, '..', 'testdata');
 
-describe.skipIf(!existsSync(FLOWS))('ndr-lab capture (shared/datasets/generated)', () => {
+describe.skipIf(FLOWS === '')('ndr-lab capture (shared/datasets/generated)', () => {
   it('narrows SSH to the sources that used it, never counts the server replies, flags the low coverage', async () => {
     const report = await auditPaths([path.join(TESTDATA, 'ndr-lab/iptables.rules')], { baseDir: TESTDATA });
     // INPUT ACCEPT policy but a final catch-all DROP: not accept-by-default; FORWARD ACCEPT is.
