@@ -123,3 +123,13 @@ describe('per-channel decisions', () => {
     expect(decide(p, t, null, makeFinding(), T0 + 5 * MIN + 1).action).toBe('send');
   });
 });
+
+describe('immediatePerType 0', () => {
+  it('holds every finding for the digest', () => {
+    const p = policy({ digest: { immediatePerType: 0 } });
+    expect(decide(p, newThrottle(), null, makeFinding({ severity: 9.9 }), T0)).toMatchObject({
+      action: 'hold',
+      cause: 'type-burst',
+    });
+  });
+});

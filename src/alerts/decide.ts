@@ -70,8 +70,8 @@ export function decide(
   if (p.quietHours !== null && f.severity < p.quietHours.minSeverity && inQuietHours(p.quietHours, now))
     return { action: 'hold', ...why, cause: 'quiet-hours' };
   const t = throttle.types.get(f.type);
-  if (t !== undefined && now - t.since < p.digest.minutes * 60_000 && t.sent >= p.digest.immediatePerType)
-    return { action: 'hold', ...why, cause: 'type-burst' };
+  const sentOfType = t !== undefined && now - t.since < p.digest.minutes * 60_000 ? t.sent : 0;
+  if (sentOfType >= p.digest.immediatePerType) return { action: 'hold', ...why, cause: 'type-burst' };
   const windowStart = now - p.rateLimit.perMinutes * 60_000;
   if (throttle.sends.filter((s) => s > windowStart).length >= p.rateLimit.max)
     return { action: 'hold', ...why, cause: 'rate-limit' };

@@ -28,7 +28,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS alert_held (
      seq BIGINT NOT NULL DEFAULT nextval('alert_seq'),
      channel VARCHAR NOT NULL,
-     at BIGINT NOT NULL,
+     at_ms BIGINT NOT NULL,
      finding VARCHAR NOT NULL
    )`,
   `CREATE TABLE IF NOT EXISTS alert_notified (
@@ -36,12 +36,12 @@ const SCHEMA = [
      finding_id VARCHAR NOT NULL,
      severity DOUBLE NOT NULL,
      count BIGINT NOT NULL,
-     at BIGINT NOT NULL,
+     at_ms BIGINT NOT NULL,
      PRIMARY KEY (channel, finding_id)
    )`,
   `CREATE TABLE IF NOT EXISTS alert_decisions (
      seq BIGINT NOT NULL DEFAULT nextval('alert_seq'),
-     at BIGINT NOT NULL,
+     at_ms BIGINT NOT NULL,
      channel VARCHAR,
      finding_id VARCHAR NOT NULL,
      type VARCHAR NOT NULL,
@@ -51,7 +51,7 @@ const SCHEMA = [
    )`,
   `CREATE TABLE IF NOT EXISTS alert_deliveries (
      seq BIGINT NOT NULL DEFAULT nextval('alert_seq'),
-     at BIGINT NOT NULL,
+     at_ms BIGINT NOT NULL,
      entry_id VARCHAR NOT NULL,
      channel VARCHAR NOT NULL,
      attempt INTEGER NOT NULL,
@@ -137,7 +137,7 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
       return r.map(entryRow);
     },
     async hold(h) {
-      await conn.run('INSERT INTO alert_held (channel, at, finding) VALUES ($1, $2, $3)', [
+      await conn.run('INSERT INTO alert_held (channel, at_ms, finding) VALUES ($1, $2, $3)', [
         h.channel,
         h.at,
         JSON.stringify(h.finding),
@@ -145,7 +145,7 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
     },
     async held(channel) {
       const r = await rows(
-        'SELECT channel, at, finding FROM alert_held WHERE channel = $1 ORDER BY at, seq',
+        'SELECT channel, at_ms, finding FROM alert_held WHERE channel = $1 ORDER BY at_ms, seq',
         [channel],
       );
       return r.map((x) => ({
@@ -155,14 +155,14 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
       }));
     },
     async heldChannels() {
-      const r = await rows('SELECT channel, min(at) FROM alert_held GROUP BY channel ORDER BY channel');
+      const r = await rows('SELECT channel, min(at_ms) FROM alert_held GROUP BY channel ORDER BY channel');
       return r.map((x) => ({ channel: String(x[0]), first: Number(x[1]) }));
     },
     async flushDigest(channel, upTo, digest) {
       await conn.run('BEGIN TRANSACTION');
       try {
         await upsert(digest);
-        await conn.run('DELETE FROM alert_held WHERE channel = $1 AND at <= $2', [channel, upTo]);
+        await conn.run('DELETE FROM alert_held WHERE channel = $1 AND at_ms <= $2', [channel, upTo]);
         await conn.run('COMMIT');
       } catch (e) {
         await conn.run('ROLLBACK');
@@ -171,7 +171,7 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
     },
     async getNotified(channel, findingId) {
       const r = await rows(
-        'SELECT severity, count, at FROM alert_notified WHERE channel = $1 AND finding_id = $2',
+        'SELECT severity, count, at_ms FROM alert_notified WHERE channel = $1 AND finding_id = $2',
         [channel, findingId],
       );
       const x = r[0];
@@ -181,19 +181,19 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
     },
     async putNotified(n: Notified) {
       await conn.run(
-        'INSERT OR REPLACE INTO alert_notified (channel, finding_id, severity, count, at) VALUES ($1, $2, $3, $4, $5)',
+        'INSERT OR REPLACE INTO alert_notified (channel, finding_id, severity, count, at_ms) VALUES ($1, $2, $3, $4, $5)',
         [n.channel, n.findingId, n.severity, n.count, n.at],
       );
     },
     async logDecision(d) {
       await conn.run(
-        'INSERT INTO alert_decisions (at, channel, finding_id, type, severity, action, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        'INSERT INTO alert_decisions (at_ms, channel, finding_id, type, severity, action, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
         [d.at, d.channel, d.findingId, d.type, d.severity, d.action, d.reason],
       );
     },
     async decisions(limit = DEFAULT_LIST_LIMIT): Promise<DecisionRecord[]> {
       const r = await rows(
-        'SELECT at, channel, finding_id, type, severity, action, reason FROM alert_decisions ORDER BY at DESC, seq DESC LIMIT $1',
+        'SELECT at_ms, channel, finding_id, type, severity, action, reason FROM alert_decisions ORDER BY at_ms DESC, seq DESC LIMIT $1',
         [limit],
       );
       return r.map((x) => ({
@@ -208,13 +208,13 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
     },
     async logDelivery(d) {
       await conn.run(
-        'INSERT INTO alert_deliveries (at, entry_id, channel, attempt, ok, error, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        'INSERT INTO alert_deliveries (at_ms, entry_id, channel, attempt, ok, error, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7)',
         [d.at, d.entryId, d.channel, d.attempt, d.ok, d.error, d.outcome],
       );
     },
     async deliveries(limit = DEFAULT_LIST_LIMIT): Promise<DeliveryRecord[]> {
       const r = await rows(
-        'SELECT at, entry_id, channel, attempt, ok, error, outcome FROM alert_deliveries ORDER BY at DESC, seq DESC LIMIT $1',
+        'SELECT at_ms, entry_id, channel, attempt, ok, error, outcome FROM alert_deliveries ORDER BY at_ms DESC, seq DESC LIMIT $1',
         [limit],
       );
       return r.map((x) => ({
