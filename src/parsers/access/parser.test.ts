@@ -119,6 +119,11 @@ describe('AccessLogParser', () => {
       const dirb = events.filter((e) => e.src_ip === '10.200.0.9');
       expect(dirb.length).toBeGreaterThanOrEqual(959);
       expect(dirb.filter((e) => e.outcome === '404').length / dirb.length).toBeGreaterThan(0.9);
+      const beacon = events.filter((e) => e.src_ip === '10.200.0.5');
+      expect(beacon).toHaveLength(30);
+      expect(beacon.every((e) => e.fields.user_agent === 'Mozilla/4.0 (compatible; MSIE 8.0)')).toBe(true);
+      // labels: beacon_start 1795421578.551, beacon_end 1795421667.698 (±2 s)
+      expect(beacon.every((e) => e.time >= 1795421576 && e.time <= 1795421670)).toBe(true);
     });
 
     it('crowdsec web cases parse without rejects and name the asserted attacker', () => {

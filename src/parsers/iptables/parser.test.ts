@@ -115,7 +115,30 @@ describe('FirewallLogParser', () => {
       expect(rows.every((r) => r.action === 'reject' && r.resource === 'vm' && r.packets === 1)).toBe(true);
       const vertical = rows.filter((r) => r.src_ip === '10.200.0.1');
       expect(new Set(vertical.map((r) => r.dst_port)).size).toBeGreaterThan(1000);
-      expect(rows.some((r) => r.src_ip === '10.200.0.3')).toBe(true);
+      const bySrc = new Map<string, number>();
+      for (const r of rows) bySrc.set(r.src_ip, (bySrc.get(r.src_ip) ?? 0) + 1);
+      expect(Object.fromEntries(bySrc)).toEqual({
+        '10.200.0.1': 2044,
+        '10.200.0.3': 200,
+        '10.200.0.50': 1998,
+        '10.200.0.7': 1000,
+      });
+      // Times (year from the reference, zone UTC) fall inside the labelled windows, ±2 s.
+      const labels = new Map<string, number>();
+      for (const line of readFileSync(`${DATA}/generated/ndr-lab.labels.csv`, 'utf8').split('\n').slice(1)) {
+        const [event, , epoch] = line.split(',');
+        if (event && epoch) labels.set(event, Number(epoch));
+      }
+      const within = (src: string, from: string, to: string): boolean =>
+        rows
+          .filter((r) => r.src_ip === src)
+          .every((r) => r.time >= labels.get(from)! - 2 && r.time <= labels.get(to)! + 2);
+      expect(within('10.200.0.1', 'vscan_start', 'vscan_end')).toBe(true);
+      expect(within('10.200.0.3', 'hscan_start', 'hscan_end')).toBe(true);
+      expect(within('10.200.0.7', 'udpflood_start', 'udpflood_end')).toBe(true);
+      expect(
+        rows.filter((r) => r.src_ip === '10.200.0.7').every((r) => r.proto === 17 && r.dst_port === 53),
+      ).toBe(true);
     });
 
     it.each([

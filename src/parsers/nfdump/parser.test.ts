@@ -70,6 +70,11 @@ describe('NfdumpCsvParser', () => {
       expect(rows).toHaveLength(13207);
       const scan = rows.filter((r) => r.src_ip === '10.200.0.1' && r.dst_ip === '10.200.0.2');
       expect(new Set(scan.map((r) => r.dst_port)).size).toBeGreaterThan(1000);
+      // The 8 MB exfiltration: victim -> 10.200.0.6:8443.
+      const exfil = rows.filter(
+        (r) => r.src_ip === '10.200.0.2' && r.dst_ip === '10.200.0.6' && r.dst_port === 8443,
+      );
+      expect(exfil.reduce((n, r) => n + (r.bytes ?? 0), 0)).toBeGreaterThan(8_000_000);
     },
   );
 });
