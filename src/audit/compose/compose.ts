@@ -152,10 +152,8 @@ function checkPort(
   const database = port.protocol === 'tcp' && (dbPorts.length > 0 || isDatabaseImage(image));
   out.published.push({ service, port, line: at.line, database });
   const host = port.published
-    ? port.published.from === port.published.to
-      ? port.published.from
-      : `${port.published.from}-${port.published.to}`
-    : 'a random port';
+    ? `host port ${port.published.from === port.published.to ? port.published.from : `${port.published.from}-${port.published.to}`}`
+    : 'a random host port';
   const iface = port.hostIp === '' ? 'all interfaces' : port.hostIp;
   const what = dbPorts[0]?.name ?? (database ? image : `container port ${port.target.from}`);
   const exposure = {
@@ -168,7 +166,7 @@ function checkPort(
     makeFinding(
       database ? 'COMPOSE-DATABASE-PORT-PUBLISHED' : 'COMPOSE-PORT-PUBLISHED',
       at,
-      `service ${service} publishes ${what} on ${iface}, host port ${host} ("${spec}")`,
+      `service ${service} publishes ${what} on ${iface}, ${host} ("${spec}")`,
       { exposure },
     ),
   );
