@@ -144,12 +144,15 @@ describe('AccessLogParser', () => {
       }
     });
 
-    it('fail2ban nginx-botsearch: every labelled access line gives its host (error-log lines are out of scope)', () => {
-      const lines = readFailJson(`${DATA}/fail2ban/nginx-botsearch`).filter(
-        (l) => l.match && l.host && !l.text.includes('[error]'),
-      );
-      expect(lines.length).toBeGreaterThan(0);
-      for (const l of lines) expect(parseAll(l.text).events.map((e) => e.src_ip)).toEqual([l.host]);
-    });
+    it.each(['nginx-botsearch', 'nginx-bad-request', 'apache-badbots'])(
+      'fail2ban %s: every labelled access line gives its host (error-log lines are out of scope)',
+      (name) => {
+        const lines = readFailJson(`${DATA}/fail2ban/${name}`).filter(
+          (l) => l.host && !l.text.includes('[error]'),
+        );
+        expect(lines.length).toBeGreaterThan(0);
+        for (const l of lines) expect(parseAll(l.text).events.map((e) => e.src_ip)).toEqual([l.host]);
+      },
+    );
   });
 });
