@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerAlert } from './alert.ts';
 import { registerAudit } from './audit.ts';
 import { registerConfig } from './config.ts';
 import { registerServe } from './serve.ts';
@@ -28,4 +29,5 @@ export const commands: RegisterCommand[] = [
   registerDemo,
   registerConfig,
   registerServe,
+  registerAlert,
 ];
