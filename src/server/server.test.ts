@@ -52,7 +52,7 @@ async function call(
   }
   const r = await fetch(server.url + path, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await r.text();
-  let parsed: Record<string, unknown> = {};
+  let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text) as Record<string, unknown>;
   } catch {

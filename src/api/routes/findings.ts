@@ -3,21 +3,9 @@
 import { z } from 'zod';
 import { archiveFindings } from '../../findings/lifecycle.ts';
 import { findingJson } from '../../findings/render.ts';
-import type { Finding } from '../../findings/finding.ts';
-import type { FindingQuery } from '../../findings/store.ts';
 import { notFound } from '../errors.ts';
+import { pageFindings } from '../finding-page.ts';
 import { defineRoute, need, type ApiRoute } from '../route.ts';
-
-const SORTS = {
-  severity: (a: Finding, b: Finding) => a.severity - b.severity,
-  lastSeen: (a: Finding, b: Finding) => cmp(a.lastSeen, b.lastSeen),
-  firstSeen: (a: Finding, b: Finding) => cmp(a.firstSeen, b.firstSeen),
-  type: (a: Finding, b: Finding) => cmp(a.type, b.type),
-} as const;
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export const findingListQuery = z.object({
   status: z.enum(['active', 'archived', 'all']).default('active'),
@@ -40,21 +28,21 @@ export const findingRoutes: ApiRoute[] = [
     access: need('findings:read'),
     query: findingListQuery,
     async handler({ query, deps }) {
-      const q: FindingQuery = {};
-      if (query.status !== 'all') q.status = query.status;
-      if (query.type !== undefined) q.type = query.type;
-      if (query.minSeverity !== undefined) q.minSeverity = query.minSeverity;
-      let list = await deps.findings.list(q);
-      if (query.ip !== undefined)
-        list = list.filter((f) => f.resource.ip === query.ip || f.actor.ip === query.ip);
-      const by = SORTS[query.sort];
-      const sign = query.order === 'asc' ? 1 : -1;
-      list.sort((a, b) => sign * by(a, b) || cmp(a.id, b.id));
+      const page = await pageFindings(deps.flows.all.bind(deps.flows), {
+        ...(query.status === 'all' ? {} : { status: query.status }),
+        ...(query.type === undefined ? {} : { type: query.type }),
+        ...(query.minSeverity === undefined ? {} : { minSeverity: query.minSeverity }),
+        ...(query.ip === undefined ? {} : { ip: query.ip }),
+        sort: query.sort,
+        order: query.order,
+        limit: query.limit,
+        offset: query.offset,
+      });
       return {
-        total: list.length,
+        total: page.total,
         offset: query.offset,
         limit: query.limit,
-        items: list.slice(query.offset, query.offset + query.limit).map(findingJson),
+        items: page.items.map(findingJson),
       };
     },
   }),
