@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { UserError } from '../core/errors.ts';
@@ -60,6 +61,21 @@ describe('alerting configuration', () => {
     expect(siem?.kind === 'syslog-cef' && siem.port).toBe(514);
     // Round trip: the parsed configuration parses to itself.
     expect(parseAlertingConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
+  });
+
+  it('the example in docs/alerting.md parses', () => {
+    const doc = readFileSync(new URL('../../docs/alerting.md', import.meta.url), 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const c = parseAlertingConfig((YAML.parse(block) as { alerting: unknown }).alerting);
+    expect(c.channels.map((ch) => ch.kind)).toEqual([
+      'slack',
+      'email',
+      'webhook',
+      'teams',
+      'discord',
+      'syslog-cef',
+    ]);
+    expect(c.routes).toHaveLength(3);
   });
 
   it('reports every problem at once with its path', () => {
