@@ -14,6 +14,7 @@ import { allows, ROLES, type Role } from '../api/permissions.ts';
 import { apiRoutes } from '../api/routes/index.ts';
 import type { ApiRoute } from '../api/route.ts';
 import { totpCode } from '../api/totp.ts';
+import { batchOf } from '../engine/test-flows.ts';
 import { OPENAPI_PATH } from './app.ts';
 import { startServer, type RunningServer } from './serve.ts';
 
@@ -361,6 +362,35 @@ describe('sakura-guard serve over HTTP', () => {
     expect(
       (await call('DELETE', `/api/v1/suppressions/${id}`, { token: tokens.analyst })).body['restored'],
     ).toBe(archived);
+  });
+
+  it('the writer appends while queries and stats see the rows (one instance, locked sandbox settings)', async () => {
+    const t = Date.parse('2026-11-20T10:00:00Z') / 1000;
+    await server.deps.flows.appendFlows(
+      batchOf([
+        { t, src: '198.51.100.7', dst: '10.0.0.1', sport: 40000, dport: 22, bytes: 500 },
+        { t: t + 1, src: '198.51.100.7', dst: '10.0.0.1', sport: 40001, dport: 22, bytes: 700 },
+        { t: t + 400, src: '192.0.2.1', dst: '10.0.0.2', sport: 40002, dport: 443, bytes: 100 },
+      ]),
+    );
+    await server.deps.flows.flush();
+    const range = 'from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z';
+    const ports = await call('GET', `/api/v1/stats/top-ports?${range}`, { token: tokens.viewer });
+    expect(ports.body['items']).toEqual([
+      { proto: 6, dst_port: 22, flows: 2, bytes: 1200 },
+      { proto: 6, dst_port: 443, flows: 1, bytes: 100 },
+    ]);
+    const talkers = await call('GET', `/api/v1/stats/top-talkers?${range}&limit=1`, { token: tokens.viewer });
+    expect(talkers.body['items']).toEqual([{ src_ip: '198.51.100.7', bytes: 1200, flows: 2 }]);
+    const series = await call('GET', `/api/v1/stats/timeseries?${range}&bucketSeconds=300`, {
+      token: tokens.viewer,
+    });
+    expect((series.body['points'] as { flows: number }[]).map((p) => p.flows)).toEqual([2, 1]);
+    const q = await call('POST', '/api/v1/query', {
+      token: tokens.viewer,
+      body: { query: 'SELECT count(*) FROM flows' },
+    });
+    expect(q.body['rows']).toEqual([[3]]);
   });
 
   it('queries are read-only, sandboxed and keep access-control tables out', async () => {

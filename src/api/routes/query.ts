@@ -10,12 +10,15 @@ import { defineRoute, need, type ApiRoute } from '../route.ts';
 /** Tables of access control: the sandbox cannot read the key that would make them useful, but we refuse naming them too. */
 const PRIVATE_TABLES = /\b(auth_[a-z_]+|audit_log)\b/i;
 
-let queue: Promise<unknown> = Promise.resolve();
+const queues = new WeakMap<object, Promise<unknown>>();
 
-/** Runs `fn` after every earlier query has finished (one DuckDB connection runs one query at a time). */
-function serialised<T>(fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn);
-  queue = run.catch(() => undefined);
+/** Runs `fn` after every earlier query on `conn` has finished (a connection runs one query at a time). */
+function serialised<T>(conn: object, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(conn) ?? Promise.resolve()).then(fn, fn);
+  queues.set(
+    conn,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
@@ -42,7 +45,7 @@ export const queryRoutes: ApiRoute[] = [
       const { sql, params, pipe } = toSql(body.query);
       const maxRows = Math.min(body.maxRows ?? deps.config.query.maxRows, deps.config.query.maxRows);
       const timeoutMs = Math.min(body.timeoutMs ?? deps.config.query.timeoutMs, deps.config.query.timeoutMs);
-      const result = await serialised(() =>
+      const result = await serialised(deps.queryConnection, () =>
         runUserQueryOn(deps.queryConnection, sql, params, { maxRows, timeoutMs }),
       );
       return { ...result, sql: pipe ? sql : undefined };
