@@ -6,7 +6,7 @@ import { FirewallLogParser, type FirewallLogParserOptions } from './parser.ts';
 
 const DATA = '/work/shared/datasets';
 
-function parseAll(input: string | Buffer, options: FirewallLogParserOptions = {}) {
+function parseAll(input: string | Buffer, options: Partial<FirewallLogParserOptions> = {}) {
   const p = new FirewallLogParser({ referenceMs: Date.UTC(2026, 11, 31), ...options });
   const a = p.push(Buffer.isBuffer(input) ? input : Buffer.from(input));
   const b = p.end();

@@ -22,6 +22,11 @@ import { findNetfilterStart, parseNetfilter } from './packet.ts';
 import { parsePfFilterlog } from './pf-filterlog.ts';
 
 export interface FirewallLogParserOptions extends Partial<SyslogTimeOptions> {
+  /**
+   * Year reference for RFC 3164 lines (Unix ms): the file's modification time for files, the
+   * receive time for live input. Required: parsers never read the wall clock themselves.
+   */
+  referenceMs: number;
   file?: string;
   /** Prefix -> verdict mapping (see actions.ts for the defaults). */
   actions?: Partial<PrefixActionsConfig>;
@@ -51,10 +56,10 @@ export class FirewallLogParser {
   /** Flow rows written. */
   rows = 0;
 
-  constructor(options: FirewallLogParserOptions = {}) {
+  constructor(options: FirewallLogParserOptions) {
     this.file = options.file ?? '<input>';
     this.time = {
-      referenceMs: options.referenceMs ?? Date.now(),
+      referenceMs: options.referenceMs,
       utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
       futureSlackDays: options.futureSlackDays ?? 7,
     };

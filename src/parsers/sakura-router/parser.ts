@@ -14,6 +14,11 @@ import { parseSyslog, type SyslogTimeOptions } from '../syslog/header.ts';
 import { LineSplitter, rejection } from '../syslog/lines.ts';
 
 export interface SakuraRouterParserOptions extends Partial<SyslogTimeOptions> {
+  /**
+   * Year reference for RFC 3164 lines (Unix ms): the file's modification time for files, the
+   * receive time for live input. Required: parsers never read the wall clock themselves.
+   */
+  referenceMs: number;
   file?: string;
   maxLineBytes?: number;
 }
@@ -37,10 +42,10 @@ export class SakuraRouterParser {
   /** Lines quarantined because no known shape matched. */
   unknown = 0;
 
-  constructor(options: SakuraRouterParserOptions = {}) {
+  constructor(options: SakuraRouterParserOptions) {
     this.file = options.file ?? '<input>';
     this.time = {
-      referenceMs: options.referenceMs ?? Date.now(),
+      referenceMs: options.referenceMs,
       utcOffsetMinutes: options.utcOffsetMinutes ?? 540,
     };
     this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });

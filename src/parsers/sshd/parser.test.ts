@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { canonicalIpv6, parseIp } from '../../core/ip.ts';
 import type { LogEvent } from '../../core/records.ts';
 import { readFailJson } from './fail2ban.test-helper.ts';
-import { SshdParser } from './parser.ts';
+import { SshdParser, type SshdParserOptions } from './parser.ts';
 
 const DATA = '/work/shared/datasets';
 
-function parseAll(text: string | Buffer, options: ConstructorParameters<typeof SshdParser>[0] = {}) {
+function parseAll(text: string | Buffer, options: Partial<SshdParserOptions> = {}) {
   const p = new SshdParser({ referenceMs: Date.UTC(2026, 11, 31), ...options });
   const a = p.push(Buffer.isBuffer(text) ? text : Buffer.from(text));
   const b = p.end();

@@ -10,6 +10,11 @@ import { LineSplitter, rejection } from '../syslog/lines.ts';
 import { isSshdProgram, parseSshdMessage } from './messages.ts';
 
 export interface SshdParserOptions extends Partial<SyslogTimeOptions> {
+  /**
+   * Year reference for RFC 3164 lines (Unix ms): the file's modification time for files, the
+   * receive time for live input. Required: parsers never read the wall clock themselves.
+   */
+  referenceMs: number;
   file?: string;
   maxLineBytes?: number;
   /** Upper bound on events from one `message repeated N times` line. Default 10 000. */
@@ -25,10 +30,10 @@ export class SshdParser {
   /** Lines that were not sshd authentication messages. */
   skipped = 0;
 
-  constructor(options: SshdParserOptions = {}) {
+  constructor(options: SshdParserOptions) {
     this.file = options.file ?? '<input>';
     this.time = {
-      referenceMs: options.referenceMs ?? Date.now(),
+      referenceMs: options.referenceMs,
       utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
       futureSlackDays: options.futureSlackDays ?? 7,
     };
