@@ -199,7 +199,7 @@ export async function openFixtureStore(): Promise<FixtureStore> {
     `CREATE VIEW flow_records AS
        SELECT *, 'OK' AS log_status FROM flows
        UNION ALL BY NAME
-       SELECT start AS time, "end", resource, source, account_id, upper(kind) AS log_status
+       SELECT start AS time, "end", resource, source, account_id, resource AS interface_id, upper(kind) AS log_status
        FROM gaps WHERE kind IN ('nodata', 'skipdata')`,
   );
   const ecs = FLOW_TEXT_EXTRAS.filter((c) => c.startsWith('ecs_')).join(', ');

@@ -151,6 +151,8 @@ function flowRecordsViewSql(): string {
       case 'source':
       case 'account_id':
         return q(c);
+      case 'interface_id':
+        return 'resource AS interface_id';
       default:
         return `NULL AS ${q(c)}`;
     }
@@ -171,12 +173,12 @@ const VPC_FLOW_LOGS_VIEW = `CREATE OR REPLACE VIEW vpc_flow_logs AS
     sublocation_type, sublocation_id, pkt_src_aws_service, pkt_dst_aws_service,
     direction AS flow_direction, traffic_path,
     ${FLOW_TEXT_EXTRAS.filter((c) => c.startsWith('ecs_')).join(', ')},
-    reject_reason, CAST(time AS DATE) AS date
+    reject_reason, CAST(time AS DATE) AS date, strftime(time, '%Y/%m/%d') AS day
   FROM flows
   UNION ALL BY NAME
   SELECT account_id, resource AS interface_id,
     CAST(floor(epoch(start)) AS BIGINT) AS start, CAST(floor(epoch("end")) AS BIGINT) AS "end",
-    upper(kind) AS log_status, CAST(start AS DATE) AS date
+    upper(kind) AS log_status, CAST(start AS DATE) AS date, strftime(start, '%Y/%m/%d') AS day
   FROM gaps`;
 
 export interface Migration {
@@ -199,6 +201,12 @@ export const MIGRATIONS: readonly Migration[] = [
       flowRecordsViewSql(),
       VPC_FLOW_LOGS_VIEW,
     ],
+  },
+  {
+    // Gap rows of flow_records carry their resource as interface_id; vpc_flow_logs gains the
+    // `day` text partition column (yyyy/MM/dd) that AWS's partition-projection examples use.
+    version: 2,
+    statements: [flowRecordsViewSql(), VPC_FLOW_LOGS_VIEW],
   },
 ];
 

@@ -13,6 +13,7 @@ import {
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
 import { EXIT_STORE, EXIT_USAGE, UserError, errorMessage } from '../core/errors.ts';
+import { ATHENA_COMPAT_SQL } from '../query/athena-compat.ts';
 import { databasePath, openInstance } from './duckdb.ts';
 import type { SqlValue } from './store.ts';
 import { jsonFriendly, toDuckDbValues } from './values.ts';
@@ -67,6 +68,8 @@ export async function openQueryConnection(dataDir: string): Promise<SandboxedCon
   }
   const instance: DuckDBInstance = await openInstance(file, { ...SANDBOX_OPTIONS });
   const connection = await instance.connect();
+  // Trino functions used by AWS's Athena examples (TEMP macros: allowed on a read-only store).
+  for (const statement of ATHENA_COMPAT_SQL) await connection.run(statement);
   return {
     connection,
     close: () => {
