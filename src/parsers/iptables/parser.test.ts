@@ -73,6 +73,29 @@ describe('FirewallLogParser', () => {
     expect(rows[0]).toMatchObject(want);
   });
 
+  it('reads lines without a syslog header (Proxmox, epoch stamp) and pf filterlog', () => {
+    // Proxmox line from crowdsec-hub (MIT): no syslog header, its own stamp, empty IN= omitted.
+    const { rows, rejections } = parseAll(
+      [
+        '0 1 PVEFW-HOST-OUT 20/Jun/2022:13:16:23 +0200 REJECT: OUT=vmbr0.94 SRC=10.3.94.12 DST=10.3.94.10 LEN=60 TOS=0x10 PREC=0x00 TTL=64 ID=59156 DF PROTO=TCP SPT=49566 DPT=22 SEQ=708451139 ACK=0 WINDOW=64240 SYN ',
+        '1700000000 DSHIELDINPUT IN=eth0 OUT= SRC=192.0.2.7 DST=10.0.0.1 LEN=40 PROTO=TCP SPT=1 DPT=23 SYN',
+        'Sep 30 14:35:50 pfSense filterlog: 53,,,1000102631,em0,match,block,in,4,0x0,,64,892,0,none,6,tcp,44,10.0.2.2,10.0.2.15,59576,22,0,S,17536001,,65535,,mss',
+        'Sep 30 14:35:50 pfSense filterlog: 5,,,1000000103,em0,match,pass,out,6,0x00,0x00000,64,udp,17,60,2001:db8::1,2001:db8::2,5353,53,60',
+        'Sep 30 14:35:50 pfSense filterlog: 5,,,1,em0,match,block,in,4,0x0',
+      ].join('\n'),
+    );
+    expect(
+      rows.map((r) => [r.time, r.src_ip, r.dst_port, r.action, r.direction, r.source, r.tcp_flags]),
+    ).toEqual([
+      [Date.UTC(2022, 5, 20, 11, 16, 23) / 1000, '10.3.94.12', 22, 'reject', 'egress', 'iptables', 2],
+      [1700000000, '192.0.2.7', 23, 'unknown', 'ingress', 'iptables', 2],
+      [Date.UTC(2026, 8, 30, 14, 35, 50) / 1000, '10.0.2.2', 22, 'reject', 'ingress', 'pf', 2],
+      [Date.UTC(2026, 8, 30, 14, 35, 50) / 1000, '2001:db8::1', 53, 'accept', 'egress', 'pf', null],
+    ]);
+    expect(rows[0]!.text.extra).toBe('{"prefix":"REJECT:","in":"","out":"vmbr0.94"}');
+    expect(rejections.map((r) => [r.line, r.reason])).toEqual([[5, 'pf:field-count']]);
+  });
+
   it('maps prefixes through the configured rules', () => {
     const line = `${K}weird-prefix: IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 PROTO=TCP SPT=1 DPT=2 SYN`;
     const custom = parseAll(line, { actions: { rules: [{ match: 'weird-prefix', action: 'accept' }] } });
