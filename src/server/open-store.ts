@@ -1,6 +1,7 @@
-// The server's one DuckDB instance over the data directory. DuckDB cannot safely open the same
-// file twice in one process (a second instance does not see the first one's writes and nothing
-// stops a second writer), so user queries cannot get their own READ_ONLY instance here. Instead
+// The server's one DuckDB instance over the data directory. A second instance on the same file in
+// one process is not safe (measured: a READ_ONLY one keeps the snapshot it opened with and never
+// sees later inserts; a second writer is not stopped), so user queries cannot get their own
+// READ_ONLY instance here. Instead
 // the whole instance runs with external access disabled and extension loading off (the server
 // needs neither: inputs are parsed in JS, and Parquet export is a CLI command), then the
 // configuration is locked. User queries run on a dedicated connection of that instance through
