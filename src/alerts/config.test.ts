@@ -39,7 +39,7 @@ describe('alerting configuration', () => {
   it('defaults validate', () => {
     const c = parseAlertingConfig(undefined);
     expect(c.channels).toEqual([]);
-    expect(c.delivery).toEqual({ maxAttempts: 30, baseDelaySeconds: 2, maxDelaySeconds: 60 });
+    expect(c.delivery).toEqual({ maxAttempts: 50, baseDelaySeconds: 2, maxDelaySeconds: 60 });
   });
 
   it('the documented example parses with its defaults filled in', () => {

@@ -100,7 +100,7 @@ export const alertingSchema = z
     links: z.object({ baseUrl: z.url().nullable().default(null) }).prefault({}),
     delivery: z
       .object({
-        maxAttempts: z.number().int().positive().default(30),
+        maxAttempts: z.number().int().positive().default(50),
         baseDelaySeconds: z.number().positive().default(2),
         maxDelaySeconds: z.number().positive().default(60),
       })

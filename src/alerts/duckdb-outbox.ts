@@ -102,7 +102,20 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
       entryValues(e),
     );
 
+  const transaction = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      const r = await fn();
+      await conn.run('COMMIT');
+      return r;
+    } catch (e) {
+      await conn.run('ROLLBACK');
+      throw e;
+    }
+  };
+
   return {
+    batch: transaction,
     async enqueue(e) {
       await upsert(e);
     },
@@ -159,15 +172,10 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
       return r.map((x) => ({ channel: String(x[0]), first: Number(x[1]) }));
     },
     async flushDigest(channel, upTo, digest) {
-      await conn.run('BEGIN TRANSACTION');
-      try {
+      await transaction(async () => {
         await upsert(digest);
         await conn.run('DELETE FROM alert_held WHERE channel = $1 AND at_ms <= $2', [channel, upTo]);
-        await conn.run('COMMIT');
-      } catch (e) {
-        await conn.run('ROLLBACK');
-        throw e;
-      }
+      });
     },
     async getNotified(channel, findingId) {
       const r = await rows(

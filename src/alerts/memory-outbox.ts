@@ -26,6 +26,7 @@ export function createMemoryOutbox(): Outbox {
       .map(({ x }) => copy(x));
 
   return {
+    batch: (fn) => fn(),
     async enqueue(e) {
       entries.set(e.id, copy(e));
     },

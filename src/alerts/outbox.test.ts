@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll } from 'vitest';
 import { createDuckDbOutbox } from './duckdb-outbox.ts';
 import { createMemoryOutbox } from './memory-outbox.ts';
-import { outboxContract } from './outbox-contract.ts';
+import { outboxContract } from './outbox.contract.ts';
 
 outboxContract('memory', async () => createMemoryOutbox());
 

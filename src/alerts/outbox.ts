@@ -58,6 +58,8 @@ export interface OutboxQuery {
 }
 
 export interface Outbox {
+  /** Runs `fn` with its writes in one transaction (one commit for a finding's decisions). */
+  batch<T>(fn: () => Promise<T>): Promise<T>;
   enqueue(e: OutboxEntry): Promise<void>;
   /** Pending entries with nextAttemptAt <= now, oldest first. */
   due(now: number, limit: number): Promise<OutboxEntry[]>;

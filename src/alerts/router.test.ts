@@ -270,7 +270,7 @@ describe('alert router decisions', () => {
     await drain(router, outbox, clock, 120_000);
     const dead = await outbox.list({ status: 'dead' });
     expect(dead).toHaveLength(1);
-    expect(dead[0]?.attempts).toBe(30);
+    expect(dead[0]?.attempts).toBe(50);
     expect(dead[0]?.lastError).toBe('refused');
   });
 });

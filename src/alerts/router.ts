@@ -76,8 +76,11 @@ export function createAlertRouter(deps: AlertRouterDeps): AlertRouter {
     return t;
   };
 
+  // Ids sort in creation order (the outbox delivers by createdAt, then id); the random part keeps
+  // them unique across restarts.
+  let sequence = 0;
   const newEntry = (channel: string, message: AlertMessage, now: number): OutboxEntry => ({
-    id: randomUUID(),
+    id: `${String(now).padStart(15, '0')}-${String(sequence++ % 1e9).padStart(9, '0')}-${randomUUID().slice(0, 8)}`,
     channel,
     message,
     status: 'pending',
@@ -178,13 +181,11 @@ export function createAlertRouter(deps: AlertRouterDeps): AlertRouter {
     }
   };
 
-  async function route(f: Finding, outcome: SignalOutcome): Promise<DecisionRecord[]> {
-    // Repeats (a re-imported window) and trusted addresses change nothing: no decision to make.
-    if (outcome === 'repeat' || outcome === 'trusted') return [];
-    counts.findings++;
+  /** Decides for every matched channel and stores the results; true when something is to send. */
+  async function decideAll(f: Finding, records: DecisionRecord[]): Promise<boolean> {
     const now = clock.now();
     const base = { at: now, findingId: f.id, type: f.type, severity: f.severity };
-    const records: DecisionRecord[] = [];
+    let sent = false;
     if (f.status !== 'active') {
       records.push({
         ...base,
@@ -196,7 +197,6 @@ export function createAlertRouter(deps: AlertRouterDeps): AlertRouter {
       const matched = matchChannels(routes, f, deps.resourceTags?.(f) ?? []);
       if (matched.size === 0)
         records.push({ ...base, channel: null, action: 'skip', reason: 'no route matched' });
-      let sent = false;
       for (const [channel, routeName] of matched) {
         const c = channels.get(channel);
         if (c === undefined) continue;
@@ -207,19 +207,32 @@ export function createAlertRouter(deps: AlertRouterDeps): AlertRouter {
         const summary = summarize(f, baseUrl);
         if (d.action === 'send') {
           recordSend(c, throttleOf(channel), f.type, now);
-          await outbox.enqueue(
-            newEntry(channel, { kind: 'finding', reason: d.reason, detail: d.detail, finding: summary }, now),
-          );
+          const message: AlertMessage = {
+            kind: 'finding',
+            reason: d.reason,
+            detail: d.detail,
+            finding: summary,
+          };
+          await outbox.enqueue(newEntry(channel, message, now));
           sent = true;
         } else {
           await outbox.hold({ channel, at: now, finding: summary });
         }
         await outbox.putNotified({ channel, findingId: f.id, severity: f.severity, count: f.count, at: now });
       }
-      // Deliver at once: a high-severity finding should not wait for the next tick.
-      if (sent) await deliverDue({ digests: 0, delivered: 0, retried: 0, dead: 0 });
     }
     for (const r of records) await outbox.logDecision(r);
+    return sent;
+  }
+
+  async function route(f: Finding, outcome: SignalOutcome): Promise<DecisionRecord[]> {
+    // Repeats (a re-imported window) and trusted addresses change nothing: no decision to make.
+    if (outcome === 'repeat' || outcome === 'trusted') return [];
+    counts.findings++;
+    const records: DecisionRecord[] = [];
+    const sent = await outbox.batch(() => decideAll(f, records));
+    // Deliver at once: a high-severity finding should not wait for the next tick.
+    if (sent) await deliverDue({ digests: 0, delivered: 0, retried: 0, dead: 0 });
     return records;
   }
 
