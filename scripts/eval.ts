@@ -82,7 +82,7 @@ interface Run {
 }
 
 const runs: Run[] = [];
-const seeds = [1, 2, 3, 4, 5];
+const seeds = (process.env.EVAL_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
 for (const seed of seeds) {
   const version = seed % 2 === 0 ? 2 : 5;
   const g = generateVpc({ seed, version, hours: 4 });

@@ -18,6 +18,10 @@ describe('NumTable', () => {
     }
     expect(t.add(keys[3]!)).toBe(t.find(keys[3]!));
     expect(t.find(-7)).toBe(-1);
+    // An initial size that is not a power of two must still reach every slot.
+    const odd = createNumTable(1, 100_000, 5000);
+    for (let k = 0; k < 20_000; k++) odd.set(odd.add(k * 31.5), 0, k);
+    expect(odd.get(odd.find(19_999 * 31.5), 0)).toBe(19_999);
     const capped = createNumTable(0, 3);
     expect([1, 2, 3, 4].map((k) => capped.add(k))).toEqual([0, 1, 2, -1]);
   });

@@ -20,7 +20,9 @@ export interface NumTable {
 }
 
 export function createNumTable(columns: number, maxRows: number, initialRows = 1024): NumTable {
-  let capacity = Math.max(16, initialRows);
+  // A power of two, so that `& mask` reaches every slot.
+  let capacity = 16;
+  while (capacity < initialRows) capacity *= 2;
   let slots = new Int32Array(capacity * 2).fill(EMPTY); // open addressing, load <= 0.5
   let keys = new Float64Array(capacity);
   let data = new Float64Array(capacity * columns);
