@@ -2,6 +2,8 @@
 // option has a default, so an empty file is a valid configuration; the type comes from the schema.
 
 import { z } from 'zod';
+import { pipelineConfigSchema } from '../engine/pipeline.ts';
+import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
 
 export const tlsSchema = z
   .object({
@@ -65,6 +67,16 @@ export const logSchema = z
   })
   .strict();
 
+export const inputsSchema = z
+  .object({
+    /** NetFlow v5/v9 and IPFIX over UDP (docs/netflow.md has every option). */
+    netflow: netflowUdpConfigSchema
+      .extend({ enabled: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Data directory (store, findings, users); the CLI's --data-dir wins over it. */
@@ -73,6 +85,9 @@ export const configSchema = z
     auth: authSchema.default(authSchema.parse({})),
     query: querySchema.default(querySchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
+    inputs: inputsSchema.prefault({}),
+    /** Live detection over what the inputs receive (docs/detections.md has every key). */
+    detection: pipelineConfigSchema.prefault({}),
   })
   .strict();
 

@@ -18,6 +18,7 @@ import { buildApp } from './app.ts';
 import { Metrics, type Gauge } from './metrics.ts';
 import { openServerStore } from './open-store.ts';
 import { loadOrCreateSecretKey } from './secret-key.ts';
+import { startLiveInputs, type LiveInputs } from './live.ts';
 
 const BOOTSTRAP_TTL_MS = 24 * 3_600_000;
 
@@ -37,6 +38,8 @@ export interface RunningServer {
   port: number;
   app: FastifyInstance;
   deps: ServerDeps;
+  /** The live inputs (NetFlow UDP when enabled) and the detection pipeline over them. */
+  live: LiveInputs;
   close(): Promise<void>;
 }
 
@@ -114,7 +117,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       options.onBootstrapToken(token, new Date(now + BOOTSTRAP_TTL_MS));
     }
-    await app.listen({ host: config.server.host, port: config.server.port });
+    const live = await startLiveInputs({
+      config,
+      dataDir,
+      clock,
+      flows: store.flows,
+      findings: store.findings,
+      metrics,
+      log: (level, message) => app.log[level](message),
+    });
+    try {
+      await app.listen({ host: config.server.host, port: config.server.port });
+    } catch (e) {
+      await live.stop();
+      throw e;
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
@@ -124,6 +141,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       port,
       app,
       deps,
+      live,
       close: () =>
         (closing ??= (async () => {
           const timeout = config.server.shutdownTimeoutSeconds * 1000;
@@ -132,6 +150,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             await app.close();
           } finally {
             clearTimeout(timer);
+            await live.stop();
             await store.close();
           }
         })()),
