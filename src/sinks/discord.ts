@@ -49,13 +49,11 @@ export function renderDiscord(m: AlertMessage, username: string): Record<string,
           m.top.map((f) => `${f.severity.toFixed(1)} ${f.title} — ${resourceText(f)}`).join('\n'),
           4096,
         ),
-        fields: m.byType
-          .slice(0, 25)
-          .map((t) => ({
-            name: cut(t.type, 256),
-            value: `${t.count} (max ${t.maxSeverity.toFixed(1)})`,
-            inline: true,
-          })),
+        fields: m.byType.slice(0, 25).map((t) => ({
+          name: cut(t.type, 256),
+          value: `${t.count} (max ${t.maxSeverity.toFixed(1)})`,
+          inline: true,
+        })),
       };
       return { username, content: cut(headline(m), 2000), embeds: [embed], allowed_mentions: NO_MENTIONS };
     }
