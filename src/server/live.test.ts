@@ -6,10 +6,43 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.ts';
+import { manualClock, systemClock } from '../core/clock.ts';
 import { defaultConfig } from '../config/schema.ts';
 import { readUdpFromPcap, SOFTFLOWD_CAPTURE } from '../parsers/netflow/testdata/read-pcap.ts';
 import { startServer } from './serve.ts';
+
+/** A NetFlow v5 datagram: SYN-only TCP flows from `src` to each of `ports` on `dst`, at `unixMs`. */
+function v5Probe(
+  src: string,
+  dst: string,
+  ports: readonly number[],
+  unixMs: number,
+  sequence: number,
+): Buffer {
+  const ip = (t: string): number => t.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const uptimeMs = 5_000_000;
+  const buf = Buffer.alloc(24 + 48 * ports.length);
+  buf.writeUInt16BE(5, 0);
+  buf.writeUInt16BE(ports.length, 2);
+  buf.writeUInt32BE(uptimeMs, 4);
+  buf.writeUInt32BE(Math.floor(unixMs / 1000), 8);
+  buf.writeUInt32BE((unixMs % 1000) * 1e6, 12);
+  buf.writeUInt32BE(sequence, 16);
+  ports.forEach((port, i) => {
+    const o = 24 + 48 * i;
+    buf.writeUInt32BE(ip(src), o);
+    buf.writeUInt32BE(ip(dst), o + 4);
+    buf.writeUInt32BE(1, o + 16); // packets
+    buf.writeUInt32BE(44, o + 20); // bytes
+    buf.writeUInt32BE(uptimeMs - 2000 + i, o + 24); // first
+    buf.writeUInt32BE(uptimeMs - 2000 + i, o + 28); // last
+    buf.writeUInt16BE(40_000 + i, o + 32);
+    buf.writeUInt16BE(port, o + 34);
+    buf[o + 37] = 0x02; // SYN only: a failed-looking attempt
+    buf[o + 38] = 6; // TCP
+  });
+  return buf;
+}
 
 /** Polls until `done()` or a deadline; never asserts on durations. */
 async function until(done: () => boolean, deadlineMs = 10_000): Promise<void> {
@@ -68,6 +101,51 @@ describe('serve with live NetFlow', () => {
       expect(metrics).toContain(`sakura_guard_records_in_total{source="netflow"} ${3 * 13_207}`);
     } finally {
       for (const sock of senders.values()) sock.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a port scan arriving over NetFlow becomes a finding listed by the API once its window closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-live-'));
+    const clock = manualClock(Date.parse('2026-11-23T12:00:00Z'));
+    const config = defaultConfig();
+    config.server.port = 0;
+    config.inputs.netflow.enabled = true;
+    config.inputs.netflow.listen = [{ host: '127.0.0.1', port: 0 }];
+    let token = '';
+    const server = await startServer({
+      config,
+      dataDir: dir,
+      clock,
+      version: 't',
+      logStream: false,
+      onBootstrapToken: (t) => {
+        token = t;
+      },
+    });
+    const sock = createSocket('udp4');
+    try {
+      const ports = Array.from({ length: 25 }, (_, i) => 1000 + i);
+      const packet = v5Probe('203.0.113.50', '10.0.0.5', ports, clock.now(), 1);
+      await new Promise<void>((resolve, reject) =>
+        sock.send(packet, server.live.netflow[0]?.port ?? 0, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+      );
+      await until(() => (server.live.netflowCounters()?.receivedPackets ?? 0) === 1);
+      await server.live.settle();
+      const list = async (): Promise<{ total: number; items: { type: string; actor: { ip: string } }[] }> =>
+        (await (
+          await fetch(`${server.url}/api/v1/findings`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { total: number; items: { type: string; actor: { ip: string } }[] };
+      expect((await list()).total).toBe(0); // the window is still open
+      clock.advance((300 + config.detection.allowedLatenessSeconds + 60) * 1000);
+      await server.live.settle();
+      const after = await list();
+      expect(after.total).toBe(1);
+      expect(after.items[0]?.type).toMatch(/Portscan/);
+      expect(after.items[0]?.actor.ip).toBe('203.0.113.50');
+    } finally {
+      sock.close();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
