@@ -119,11 +119,16 @@ export async function createDuckDbOutbox(conn: DuckDBConnection): Promise<Outbox
     async enqueue(e) {
       await upsert(e);
     },
-    async due(now, limit) {
+    async due(now, limit, excludeChannels = []) {
+      const values: Value[] = [now, ...excludeChannels, limit];
+      const excluded =
+        excludeChannels.length === 0
+          ? ''
+          : `AND channel NOT IN (${excludeChannels.map((_, k) => `$${k + 2}`).join(', ')})`;
       const r = await rows(
-        `SELECT ${ENTRY_COLUMNS} FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= $1
-         ORDER BY created_at, id LIMIT $2`,
-        [now, limit],
+        `SELECT ${ENTRY_COLUMNS} FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= $1 ${excluded}
+         ORDER BY created_at, id LIMIT $${values.length}`,
+        values,
       );
       return r.map(entryRow);
     },

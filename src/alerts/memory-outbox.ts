@@ -30,9 +30,11 @@ export function createMemoryOutbox(): Outbox {
     async enqueue(e) {
       entries.set(e.id, copy(e));
     },
-    async due(now, limit) {
+    async due(now, limit, excludeChannels = []) {
       return [...entries.values()]
-        .filter((e) => e.status === 'pending' && e.nextAttemptAt <= now)
+        .filter(
+          (e) => e.status === 'pending' && e.nextAttemptAt <= now && !excludeChannels.includes(e.channel),
+        )
         .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
         .slice(0, limit)
         .map(copy);

@@ -32,6 +32,10 @@ export function outboxContract(name: string, make: () => Promise<Outbox>): void 
       expect(due.map((e) => e.id)).toEqual(['a', 'b']);
       expect(due[0]).toEqual(entry('a', { createdAt: 100 }));
       expect((await o.due(300, 1)).map((e) => e.id)).toEqual(['a']);
+      await o.enqueue(entry('x', { createdAt: 1, channel: 'x' }));
+      await o.enqueue(entry('y', { createdAt: 2, channel: 'y' }));
+      expect((await o.due(300, 10, ['x', 'c'])).map((e) => e.id)).toEqual(['y']);
+      expect((await o.due(300, 10, ['c'])).map((e) => e.id)).toEqual(['x', 'y']);
     });
 
     it('updates entries and lists them by status and channel, newest first', async () => {

@@ -61,8 +61,8 @@ export interface Outbox {
   /** Runs `fn` with its writes in one transaction (one commit for a finding's decisions). */
   batch<T>(fn: () => Promise<T>): Promise<T>;
   enqueue(e: OutboxEntry): Promise<void>;
-  /** Pending entries with nextAttemptAt <= now, oldest first. */
-  due(now: number, limit: number): Promise<OutboxEntry[]>;
+  /** Pending entries with nextAttemptAt <= now, oldest first, leaving out the given channels. */
+  due(now: number, limit: number, excludeChannels?: readonly string[]): Promise<OutboxEntry[]>;
   update(e: OutboxEntry): Promise<void>;
   /** Newest first. */
   list(q?: OutboxQuery): Promise<OutboxEntry[]>;

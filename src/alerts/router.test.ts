@@ -308,3 +308,34 @@ describe('alert router over DuckDB', () => {
     await rx.stop();
   });
 });
+
+describe('alert router with many channels', () => {
+  it('a long queue for a dead channel does not starve the others', async () => {
+    const clock = manualClock(T0);
+    const down = recordingSink();
+    const up = recordingSink();
+    down.down = true;
+    const policy = { digest: { immediatePerType: 1000 }, rateLimit: { max: 1000 } };
+    const config = parseAlertingConfig({
+      channels: [
+        { name: 'down', kind: 'teams', url: 'https://example.test/a', ...policy },
+        { name: 'up', kind: 'teams', url: 'https://example.test/b', ...policy },
+      ],
+      routes: [{ channels: ['down'] }, { types: ['Late:*'], channels: ['up'] }],
+    });
+    const outbox = createMemoryOutbox();
+    const sinks = new Map([
+      ['down', down as Sink],
+      ['up', up as Sink],
+    ]);
+    const router = createAlertRouter({ config, outbox, clock, sinks, batchSize: 5, random: () => 0 });
+    for (let i = 0; i < 20; i++)
+      await router.onFinding(makeFinding({ id: `d${i}`, type: `Early:${i}` }), 'new');
+    await router.onFinding(makeFinding({ id: 'late', type: 'Late:X' }), 'new');
+    clock.advance(MIN);
+    await router.tick();
+    expect(up.got).toHaveLength(1);
+    expect(down.got).toHaveLength(0);
+    expect(await outbox.list({ status: 'pending', channel: 'down' })).toHaveLength(21);
+  });
+});

@@ -143,7 +143,10 @@ export function createAlertRouter(deps: AlertRouterDeps): AlertRouter {
   /** Delivers due entries oldest first; a channel that fails waits for its back-off. */
   async function deliverDue(result: TickResult): Promise<void> {
     const now = clock.now();
-    for (const e of await outbox.due(now, batchSize)) {
+    // Channels waiting out a back-off are left out of the query, so a long queue for a dead
+    // channel never starves the others.
+    const blocked = [...blockedUntil].filter(([, until]) => until > now).map(([c]) => c);
+    for (const e of await outbox.due(now, batchSize, blocked)) {
       // Later messages of a failing channel are not attempted: they keep their attempts for
       // when the channel is back, and keep their order.
       if ((blockedUntil.get(e.channel) ?? 0) > now) continue;
