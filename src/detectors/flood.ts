@@ -93,12 +93,14 @@ export function createFloodDetector(
         const k = hashKey(src, dst, proto);
         const p = Number.isNaN(b.packets[i]!) ? 1 : b.packets[i]!;
         const bytes = Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
+        // Approximate counting first, with no per-pair object; exact state only for pairs that
+        // could become a flood (the sketch never underestimates).
+        const packetsSoFar = w.packets.add(k, p) - p;
+        const recordsSoFar = w.records.add(k, 1) - 1;
+        if (packetsSoFar + p < trackFrom) continue;
         let s = w.pairs.get(k);
         if (s === undefined) {
-          // Approximate counting first; exact state only for pairs that could become a flood.
-          const packetsSoFar = w.packets.add(k, p) - p;
-          const recordsSoFar = w.records.add(k, 1) - 1;
-          if (packetsSoFar + p < trackFrom || w.pairs.size >= settings.maxKeys) continue;
+          if (w.pairs.size >= settings.maxKeys) continue;
           s = {
             src,
             dst,

@@ -45,6 +45,8 @@ interface Conn {
 
 const FIRST = 0;
 const LAST = 1;
+/** 1 once the connection has a full entry in `conns`. */
+const PROMOTED = 2;
 
 export const longConnection: Detector<typeof longConnectionConfigSchema> = {
   id: 'long-connection',
@@ -53,7 +55,7 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
   configSchema: longConnectionConfigSchema,
   create(config) {
     const tiers = [...config.tiers].sort((a, b) => a.seconds - b.seconds);
-    let young: NumTable = createNumTable(2, config.maxConnections, 4096);
+    let young: NumTable = createNumTable(3, config.maxConnections, 4096);
     const conns = new Map<number, Conn>();
     let lastSweep = -Infinity;
     let lastCompact = -Infinity;
@@ -95,12 +97,13 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
 
     /** Drops young connections idle for longer than idleSeconds by copying the live ones. */
     function compact(t: number): void {
-      const next = createNumTable(2, config.maxConnections, Math.max(4096, young.size));
+      const next = createNumTable(3, config.maxConnections, Math.max(4096, young.size));
       for (let r = 0; r < young.size; r++) {
         if (young.get(r, LAST) < t - config.idleSeconds) continue;
         const n = next.add(young.key(r));
         next.set(n, FIRST, young.get(r, FIRST));
         next.set(n, LAST, young.get(r, LAST));
+        next.set(n, PROMOTED, young.get(r, PROMOTED));
       }
       young = next;
     }
@@ -120,10 +123,11 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
           const k = hashKey(hashKey(src, dst, b.proto[i]!), sport, dport);
           const t = b.start[i]!;
           const e = Number.isNaN(b.end[i]!) ? t : b.end[i]!;
-          let c = conns.get(k);
+          const r = young.add(k);
+          if (r < 0) continue;
+          // Only promoted connections touch the Map (a Map lookup by a double key allocates).
+          let c = young.get(r, PROMOTED) === 1 ? conns.get(k) : undefined;
           if (c === undefined) {
-            const r = young.add(k);
-            if (r < 0) continue;
             let first = young.get(r, FIRST);
             let last = young.get(r, LAST);
             // A new row, or the 5-tuple reused after a silence no coverage gap explains.
@@ -155,6 +159,7 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
               sample: [],
             };
             conns.set(k, c);
+            young.set(r, PROMOTED, 1);
           } else if (t > c.last + config.idleSeconds && !ctx.gapCovers(c.resource, c.last, t)) {
             c.first = t;
             c.last = e;
@@ -165,6 +170,8 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
           }
           if (t < c.first) c.first = t;
           if (e > c.last) c.last = e;
+          // Keeps the compact row alive (compaction drops rows idle for idleSeconds).
+          young.set(r, LAST, c.last);
           c.records++;
           if (!rev) c.bytes += Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
           // A few records spread over the connection's life, not its first twenty.

@@ -48,21 +48,19 @@ function fold(a: number): number {
   return a < TWO32 ? a | 0 : ((a % TWO32) ^ Math.floor(a / TWO32)) | 0;
 }
 
-function mix(h: number, v: number): number {
-  h = Math.imul(h ^ v, 0x9e3779b1);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x85ebca77);
-  return h ^ (h >>> 13);
-}
-
-/** A 53-bit hash of up to three numbers, used as a Map key for pairs and triples. */
+/** A 53-bit hash of up to three numbers, used as a key for pairs and triples (two multiplies per part). */
 export function hashKey(a: number, b: number, c = 0): number {
   const fa = fold(a);
   const fb = fold(b);
   const fc = fold(c);
-  const h1 = mix(mix(mix(0x1234567, fa), fb), fc) >>> 0;
-  const h2 = mix(mix(mix(0x7654321, fc), fb), fa) & 0x1fffff;
-  return h1 * 2097152 + h2;
+  let h1 =
+    Math.imul(fa, 0x9e3779b1) ^
+    Math.imul(fb ^ 0x5bd1e995, 0x85ebca77) ^
+    Math.imul(fc ^ 0x27d4eb2f, 0xc2b2ae3d);
+  h1 = Math.imul(h1 ^ (h1 >>> 15), 0x2c1b3c6d);
+  let h2 = Math.imul(fa ^ 0x68e31da4, 0x165667b1) + Math.imul(fb, 0x27d4eb2f) + Math.imul(fc, 0x9e3779b1);
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0x85ebca77);
+  return ((h1 ^ (h1 >>> 16)) >>> 0) * 2097152 + ((h2 ^ (h2 >>> 16)) & 0x1fffff);
 }
 
 export function isV6Key(key: number): boolean {
