@@ -13,12 +13,13 @@ import { bytesOnDisk } from '../store/duckdb.ts';
 import type { ServerDeps } from '../api/route.ts';
 import { apiRoutes } from '../api/routes/index.ts';
 import { newSecret, secretDigest } from '../api/secrets.ts';
-import { BOOTSTRAP_OWNER, BOOTSTRAP_TOKEN_PREFIX } from '../api/auth-store.ts';
+import { AuthStore, BOOTSTRAP_OWNER, BOOTSTRAP_TOKEN_PREFIX } from '../api/auth-store.ts';
 import { buildApp } from './app.ts';
 import { Metrics, type Gauge } from './metrics.ts';
 import { openServerStore } from './open-store.ts';
 import { loadOrCreateSecretKey } from './secret-key.ts';
 import { startLiveInputs, type LiveInputs } from './live.ts';
+import { LOCAL_OWNER, removeServerFiles, writeServerFiles } from './discovery.ts';
 
 const BOOTSTRAP_TTL_MS = 24 * 3_600_000;
 
@@ -135,9 +136,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    const url = `${https ? 'https' : 'http'}://${host}:${port}`;
+    const localTokenId = await createLocalToken(store.auth, clock, dataDir, url, options.version);
     let closing: Promise<void> | null = null;
     return {
-      url: `${https ? 'https' : 'http'}://${host}:${port}`,
+      url,
       port,
       app,
       deps,
@@ -150,6 +153,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             await app.close();
           } finally {
             clearTimeout(timer);
+            removeServerFiles(dataDir);
+            await store.auth.revokeToken(localTokenId);
             await live.stop();
             await store.close();
           }
@@ -159,6 +164,40 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await store.close();
     throw e;
   }
+}
+
+/** The admin token CLI commands on this machine use while the server holds the store (discovery.ts). */
+async function createLocalToken(
+  auth: AuthStore,
+  clock: Clock,
+  dataDir: string,
+  url: string,
+  version: string,
+): Promise<string> {
+  // A token left by a server that did not shut down cleanly is revoked first.
+  for (const old of await auth.listTokens(LOCAL_OWNER))
+    if (old.revokedAt === null) await auth.revokeToken(old.id);
+  const token = newSecret('sgt');
+  const now = clock.now();
+  const id = `tok-local-${randomBytes(4).toString('hex')}`;
+  await auth.addToken(
+    {
+      id,
+      name: 'local CLI',
+      owner: LOCAL_OWNER,
+      role: 'admin',
+      createdAt: now,
+      expiresAt: now + 365 * 86_400_000,
+      revokedAt: null,
+    },
+    secretDigest(token),
+  );
+  writeServerFiles(
+    dataDir,
+    { url, pid: process.pid, version, startedAt: new Date(now).toISOString() },
+    token,
+  );
+  return id;
 }
 
 type All = (sql: string) => Promise<Record<string, unknown>[]>;

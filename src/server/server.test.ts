@@ -17,6 +17,7 @@ import { totpCode } from '../api/totp.ts';
 import { batchOf } from '../engine/test-flows.ts';
 import { OPENAPI_PATH } from './app.ts';
 import { startServer, type RunningServer } from './serve.ts';
+import { findRunningServer } from './discovery.ts';
 
 const clock = manualClock(Date.parse('2026-11-23T12:00:00Z'));
 const logs: string[] = [];
@@ -456,6 +457,15 @@ describe('sakura-guard serve over HTTP', () => {
     expect(text).toMatch(/sakura_guard_http_requests_total\{route="\/api\/v1\/findings",status="200"\} \d+/);
     expect(text).toMatch(/sakura_guard_findings\{severity="medium",status="active"\} \d+/);
     expect(text).toMatch(/sakura_guard_logins_total\{outcome="failed"\} \d+/);
+  });
+
+  it('CLI commands can find the running server and its local token through the data directory', async () => {
+    const found = findRunningServer(dir);
+    expect(found?.url).toBe(server.url);
+    expect(found?.pid).toBe(process.pid);
+    secrets.push(found?.token ?? '');
+    const me = await call('GET', '/api/v1/auth/me', { token: found?.token ?? '' });
+    expect(me.body).toMatchObject({ user: '(local cli)', role: 'admin', via: 'token' });
   });
 
   it('never writes secrets to the log', () => {

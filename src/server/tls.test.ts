@@ -9,6 +9,7 @@ import { manualClock } from '../core/clock.ts';
 import { defaultConfig } from '../config/schema.ts';
 import { hashPassword } from '../api/secrets.ts';
 import { startServer } from './serve.ts';
+import { findRunningServer } from './discovery.ts';
 
 const CERT = join(import.meta.dirname, 'testdata/localhost.crt');
 const KEY = join(import.meta.dirname, 'testdata/localhost.key');
@@ -62,10 +63,12 @@ describe('serve over TLS', () => {
       );
       expect(login.status).toBe(200);
       expect(String(login.headers['set-cookie'])).toMatch(/; Secure/);
+      expect(findRunningServer(dir)?.url).toBe(server.url);
     } finally {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
     }
+    expect(findRunningServer(dir)).toBeNull(); // the files go at shutdown
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports unreadable certificate files as a user error', async () => {
