@@ -1,5 +1,5 @@
 // A real SMTP server in its own process for the e-mail tests: `node test-smtp-server.ts` listens
-// on 127.0.0.1 (an ephemeral port), prints {"port":N} on stdout, then one JSON line per mail
+// on 127.0.0.1 (PORT, or an ephemeral port), prints {"port":N} on stdout, then one JSON line per mail
 // received ({"from","to","raw"}). `REJECT=1` answers 451 to DATA (a temporary failure).
 
 import { SMTPServer } from 'smtp-server';
@@ -24,7 +24,7 @@ const server = new SMTPServer({
     });
   },
 });
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const addr = server.server.address();
   process.stdout.write(
     `${JSON.stringify({ port: addr !== null && typeof addr === 'object' ? addr.port : 0 })}\n`,
