@@ -4,10 +4,16 @@
 
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
+import { BOOTSTRAP_OWNER } from '../api/auth-store.ts';
 import { ApiError, unauthorized } from '../api/errors.ts';
+import { roleRank } from '../api/permissions.ts';
 import type { Principal, ServerDeps } from '../api/route.ts';
 import { constantTimeEqual, secretDigest } from '../api/secrets.ts';
 import { CSRF_HEADER, csrfToken, sessionExpired, SESSION_COOKIE } from '../api/sessions.ts';
+import { LOCAL_OWNER } from './discovery.ts';
+
+/** Token owners that are not users: the bootstrap token and the local CLI token. */
+const SYSTEM_OWNERS = new Set([BOOTSTRAP_OWNER, LOCAL_OWNER]);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -19,9 +25,16 @@ export async function authenticate(req: FastifyRequest, deps: ServerDeps): Promi
     if (!m?.[1]) throw unauthorized();
     const token = await deps.auth.liveToken(secretDigest(m[1]));
     if (!token) throw unauthorized();
+    // A token never carries more than its owner holds now: demoting a user demotes their tokens.
+    let role = token.role;
+    if (!SYSTEM_OWNERS.has(token.owner)) {
+      const owner = await deps.auth.getUser(token.owner);
+      if (!owner) throw unauthorized();
+      if (roleRank(owner.role) < roleRank(role)) role = owner.role;
+    }
     return {
       user: token.owner,
-      role: token.role,
+      role,
       via: 'token',
       tokenId: token.id,
       sessionDigest: null,

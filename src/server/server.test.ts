@@ -206,6 +206,26 @@ describe('sakura-guard serve over HTTP', () => {
     expect((await call('GET', '/api/v1/findings', { token: t })).status).toBe(401);
   });
 
+  it('demoting a user demotes their tokens at once', async () => {
+    const { cookie, csrf } = await login('alice');
+    const created = await call('POST', '/api/v1/tokens', { cookie, csrf, body: { name: 'mine' } });
+    const t = String(created.body['token']);
+    secrets.push(t);
+    const filter = { filter: { type: 'Nothing:*' }, reason: 'x' };
+    const before = await call('POST', '/api/v1/suppressions', { token: t, body: filter });
+    expect(before.status).toBe(201);
+    await call('DELETE', `/api/v1/suppressions/${String((before.body['rule'] as { id: string }).id)}`, {
+      token: t,
+    });
+    expect(
+      (await call('PATCH', '/api/v1/users/alice', { token: tokens.admin, body: { role: 'viewer' } })).status,
+    ).toBe(200);
+    expect((await call('POST', '/api/v1/suppressions', { token: t, body: filter })).status).toBe(403);
+    expect((await call('GET', '/api/v1/findings', { token: t })).status).toBe(200);
+    await call('PATCH', '/api/v1/users/alice', { token: tokens.admin, body: { role: 'analyst' } });
+    expect((await call('POST', '/api/v1/suppressions/preview', { token: t, body: filter })).status).toBe(200);
+  });
+
   it('a token cannot be created above its creator’s role', async () => {
     const r = await call('POST', '/api/v1/tokens', {
       token: tokens.viewer,
