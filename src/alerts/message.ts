@@ -30,6 +30,8 @@ export interface FindingMessage {
   /** Why this reason, e.g. "severity medium -> high". */
   detail: string;
   finding: FindingSummary;
+  /** The finding's evidence as in `findings --json` (contributing records, threshold...). */
+  evidence: { threshold: number; observed: number; window: string; sample: string[] };
 }
 
 export interface DigestMessage {
@@ -64,6 +66,23 @@ export function summarize(f: Finding, baseUrl: string | null): FindingSummary {
     firstSeen: f.firstSeen,
     lastSeen: f.lastSeen,
     link: baseUrl === null ? null : `${baseUrl.replace(/\/+$/, '')}/findings/${encodeURIComponent(f.id)}`,
+  };
+}
+
+/** The message for one finding. */
+export function messageFor(
+  f: Finding,
+  reason: NotifyReason,
+  detail: string,
+  baseUrl: string | null,
+): FindingMessage {
+  const { threshold, observed, window, sample } = f.evidence;
+  return {
+    kind: 'finding',
+    reason,
+    detail,
+    finding: summarize(f, baseUrl),
+    evidence: { threshold, observed, window, sample: [...sample] },
   };
 }
 

@@ -14,7 +14,7 @@ import { SinkError, type Sink } from '../sinks/sink.ts';
 import { retryDelayMs } from './backoff.ts';
 import type { AlertingConfig, ChannelConfig } from './config.ts';
 import { decide, newThrottle, recordSend, type ChannelThrottle, type Decision } from './decide.ts';
-import { buildDigest, summarize, type AlertMessage } from './message.ts';
+import { buildDigest, messageFor, summarize, type AlertMessage } from './message.ts';
 import type { DecisionRecord, Outbox, OutboxEntry } from './outbox.ts';
 import { inQuietHours } from './quiet-hours.ts';
 import { compileRoutes, matchChannels } from './route.ts';
@@ -207,19 +207,13 @@ export function createAlertRouter(deps: AlertRouterDeps): AlertRouter {
         const d = decide(c, throttleOf(channel), prior, f, now);
         records.push({ ...base, channel, action: d.action, reason: `${routeName}: ${reasonText(d)}` });
         if (d.action === 'skip') continue;
-        const summary = summarize(f, baseUrl);
         if (d.action === 'send') {
           recordSend(c, throttleOf(channel), f.type, now);
-          const message: AlertMessage = {
-            kind: 'finding',
-            reason: d.reason,
-            detail: d.detail,
-            finding: summary,
-          };
+          const message = messageFor(f, d.reason, d.detail, baseUrl);
           await outbox.enqueue(newEntry(channel, message, now));
           sent = true;
         } else {
-          await outbox.hold({ channel, at: now, finding: summary });
+          await outbox.hold({ channel, at: now, finding: summarize(f, baseUrl) });
         }
         await outbox.putNotified({ channel, findingId: f.id, severity: f.severity, count: f.count, at: now });
       }

@@ -1,7 +1,7 @@
 // Findings and messages for the alerting tests.
 
 import { severityLabel, type Finding } from '../findings/finding.ts';
-import { summarize, type AlertMessage } from './message.ts';
+import { messageFor, type AlertMessage } from './message.ts';
 
 export function makeFinding(over: Partial<Finding> = {}): Finding {
   const severity = over.severity ?? 5;
@@ -35,10 +35,5 @@ export function findingMessage(
   over: Partial<Finding> = {},
   link: string | null = 'https://guard.example/',
 ): AlertMessage {
-  return {
-    kind: 'finding',
-    reason: 'new',
-    detail: 'first notification',
-    finding: summarize(makeFinding(over), link),
-  };
+  return messageFor(makeFinding(over), 'new', 'first notification', link);
 }

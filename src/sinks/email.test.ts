@@ -29,6 +29,15 @@ describe('email rendering', () => {
     expect(r.text).toContain('Open the finding: https://guard.example/findings/f1');
     expect(r.html).toContain('<h2>Scan &lt;script&gt;</h2>');
     expect(r.html).not.toContain('<script>');
+    expect(r.text).toContain('Observed: 40 (threshold 15, 5m)');
+    const withSample = renderEmail(
+      findingMessage({
+        evidence: { threshold: 15, observed: 40, window: '5m', sample: ['a <flow>', 'b'], query: '' },
+      }),
+      'en',
+    );
+    expect(withSample.text).toContain('Contributing records:\n  a <flow>\n  b');
+    expect(withSample.html).toContain('<pre>a &lt;flow&gt;\nb</pre>');
   });
 
   it('renders Japanese', () => {

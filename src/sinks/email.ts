@@ -8,6 +8,7 @@ import {
   headline,
   resourceText,
   type AlertMessage,
+  type FindingMessage,
   type FindingSummary,
 } from '../alerts/message.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -39,6 +40,9 @@ const LABELS = {
     count: 'Count',
     firstSeen: 'First seen',
     lastSeen: 'Last seen',
+    observed: 'Observed',
+    threshold: 'threshold',
+    sample: 'Contributing records',
     open: 'Open the finding',
     digest: (n: number, t: number) => `Digest: ${n} finding(s) of ${t} type(s)`,
     byType: 'By type',
@@ -54,6 +58,9 @@ const LABELS = {
     count: '回数',
     firstSeen: '初回検知',
     lastSeen: '最終検知',
+    observed: '観測値',
+    threshold: 'しきい値',
+    sample: '該当レコード',
     open: '検出結果を開く',
     digest: (n: number, t: number) => `まとめ: ${t} 種類 ${n} 件の検出`,
     byType: '種類別',
@@ -72,7 +79,9 @@ export function escapeHtml(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function facts(f: FindingSummary, lang: Language): [string, string][] {
+const SAMPLE_LINES = 5;
+
+function facts(f: FindingSummary, e: FindingMessage['evidence'], lang: Language): [string, string][] {
   const L = LABELS[lang];
   return [
     [L.severity, `${L.band[f.severityLabel]} (${f.severity.toFixed(1)})`],
@@ -82,6 +91,7 @@ function facts(f: FindingSummary, lang: Language): [string, string][] {
     [L.count, String(f.count)],
     [L.firstSeen, f.firstSeen],
     [L.lastSeen, f.lastSeen],
+    [L.observed, `${e.observed} (${L.threshold} ${e.threshold}, ${e.window})`],
   ];
 }
 
@@ -96,7 +106,8 @@ export function renderEmail(m: AlertMessage, lang: Language): RenderedMail {
   switch (m.kind) {
     case 'finding': {
       const f = m.finding;
-      const rows = facts(f, lang);
+      const rows = facts(f, m.evidence, lang);
+      const sample = m.evidence.sample.slice(0, SAMPLE_LINES);
       const subject = `[Sakura Guard] ${L.reason[m.reason]}: ${L.band[f.severityLabel]} ${f.type} — ${resourceText(f)}`;
       const text = [
         f.title,
@@ -104,6 +115,7 @@ export function renderEmail(m: AlertMessage, lang: Language): RenderedMail {
         ...rows.map(([k, v]) => `${k}: ${v}`),
         '',
         f.description,
+        ...(sample.length > 0 ? ['', `${L.sample}:`, ...sample.map((l) => `  ${l}`)] : []),
         ...(m.detail ? ['', m.detail] : []),
         ...(f.link === null ? [] : ['', `${L.open}: ${f.link}`]),
         '',
@@ -115,6 +127,9 @@ export function renderEmail(m: AlertMessage, lang: Language): RenderedMail {
         ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
         '</table>',
         `<p>${escapeHtml(f.description)}</p>`,
+        ...(sample.length > 0
+          ? [`<p>${escapeHtml(L.sample)}:</p><pre>${sample.map(escapeHtml).join('\n')}</pre>`]
+          : []),
         ...(m.detail ? [`<p>${escapeHtml(m.detail)}</p>`] : []),
         ...(f.link === null ? [] : [`<p><a href="${escapeHtml(f.link)}">${escapeHtml(L.open)}</a></p>`]),
         `<p style="color:#888">id ${escapeHtml(f.id)}</p>`,

@@ -38,6 +38,7 @@ export function renderSlack(m: AlertMessage): { text: string; blocks: Block[] } 
           md(`*Actor*\n${slackEscape(actorText(f))}`),
           md(`*Count*\n${f.count}`),
           md(`*Last seen*\n${f.lastSeen}`),
+          md(`*Observed*\n${m.evidence.observed} (threshold ${m.evidence.threshold}, ${m.evidence.window})`),
         ],
       });
       blocks.push({ type: 'section', text: md(slackEscape(f.description).slice(0, 2900)) });

@@ -67,6 +67,7 @@ describe('webhook sink', () => {
     };
     expect(body).toMatchObject({ version: 1, kind: 'finding', deliveryId: 'delivery-1' });
     expect(body.finding.severity).toBe(8);
+    expect(body).toHaveProperty('evidence', { threshold: 15, observed: 40, window: '5m', sample: [] });
   });
 
   it('a wrong secret is refused by the receiver', async () => {

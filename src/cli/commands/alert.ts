@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { parseAlertingConfig, type AlertingConfig } from '../../alerts/config.ts';
-import { summarize, type AlertMessage } from '../../alerts/message.ts';
+import { messageFor, type AlertMessage } from '../../alerts/message.ts';
 import { systemClock } from '../../core/clock.ts';
 import { errorMessage, UserError } from '../../core/errors.ts';
 import { clampSeverity, isoTime, severityLabel } from '../../findings/finding.ts';
@@ -47,37 +47,40 @@ export function testMessage(
 ): AlertMessage {
   const sev = clampSeverity(severity);
   const t = isoTime(nowMs / 1000);
-  return {
-    kind: 'finding',
-    reason: 'test',
-    detail: `test alert for channel ${channel}`,
-    finding: summarize(
-      {
-        id: `test-${nowMs}`,
-        type: 'Test:Alert/Delivery',
-        severity: sev,
-        severityLabel: severityLabel(sev),
-        title: `Sakura Guard test alert for channel ${channel}`,
-        description: 'If you can read this, the channel is configured correctly. No action is needed.',
-        resource: { ip: '192.0.2.10', name: 'test-host', id: null },
-        actor: { ip: '198.51.100.1', port: null },
-        role: 'target',
-        count: 1,
-        firstSeen: t,
-        lastSeen: t,
-        evidence: { threshold: 0, observed: 0, window: '0s', sample: [], query: '' },
-        status: 'active',
-        archivedBy: null,
-        intelList: null,
-        detector: 'alert-test',
-        detail: {},
-        windows: [],
-        createdAt: nowMs,
-        updatedAt: nowMs,
+  return messageFor(
+    {
+      id: `test-${nowMs}`,
+      type: 'Test:Alert/Delivery',
+      severity: sev,
+      severityLabel: severityLabel(sev),
+      title: `Sakura Guard test alert for channel ${channel}`,
+      description: 'If you can read this, the channel is configured correctly. No action is needed.',
+      resource: { ip: '192.0.2.10', name: 'test-host', id: null },
+      actor: { ip: '198.51.100.1', port: null },
+      role: 'target',
+      count: 1,
+      firstSeen: t,
+      lastSeen: t,
+      evidence: {
+        threshold: 0,
+        observed: 0,
+        window: '0s',
+        sample: ['(a test alert has no contributing records)'],
+        query: '',
       },
-      baseUrl,
-    ),
-  };
+      status: 'active',
+      archivedBy: null,
+      intelList: null,
+      detector: 'alert-test',
+      detail: {},
+      windows: [],
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    },
+    'test',
+    `test alert for channel ${channel}`,
+    baseUrl,
+  );
 }
 
 export const registerAlert: RegisterCommand = (program, ctx) => {
