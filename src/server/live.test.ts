@@ -99,6 +99,9 @@ describe('serve with live NetFlow', () => {
       expect(body.rows[0]?.[0]).toBe(3 * 13_207);
       const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
       expect(metrics).toContain(`sakura_guard_records_in_total{source="netflow"} ${3 * 13_207}`);
+      expect(metrics).toContain(`sakura_guard_input_datagrams_total{source="netflow"} ${datagrams.length}`);
+      expect(metrics).toContain('sakura_guard_input_dropped_total{source="netflow"} 0');
+      expect(metrics).toMatch(/sakura_guard_detector_state_entries\{detector="[^"]+"\} \d+/);
     } finally {
       for (const sock of senders.values()) sock.close();
       await server.close();

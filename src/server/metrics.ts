@@ -12,6 +12,8 @@ const HELP: Record<string, string> = {
 export interface Gauge {
   name: string;
   help: string;
+  /** Figures read at scrape time are gauges unless they only ever grow. */
+  type?: 'gauge' | 'counter';
   values: { labels: Record<string, string>; value: number }[];
 }
 
@@ -44,7 +46,7 @@ export class Metrics implements MetricsSink {
       for (const [labels, v] of series) lines.push(`${name}${labels} ${v}`);
     }
     for (const g of await this.gauges()) {
-      lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`);
+      lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} ${g.type ?? 'gauge'}`);
       for (const v of g.values) lines.push(`${g.name}${labelText(v.labels)} ${v.value}`);
     }
     return `${lines.join('\n')}\n`;

@@ -64,7 +64,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const secretKey = loadOrCreateSecretKey(dataDir);
   const store = await openServerStore(dataDir, secretKey, clock);
   try {
-    const metrics = new Metrics(() => gauges(store.flows.all.bind(store.flows), store.flows.file));
+    let liveRef: LiveInputs | null = null;
+    const metrics = new Metrics(async () => [
+      ...(await gauges(store.flows.all.bind(store.flows), store.flows.file)),
+      ...(liveRef ? liveGauges(liveRef, clock.now()) : []),
+    ]);
     const deps: ServerDeps = {
       config,
       dataDir,
@@ -127,6 +131,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       metrics,
       log: (level, message) => app.log[level](message),
     });
+    liveRef = live;
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (e) {
@@ -198,6 +203,56 @@ async function createLocalToken(
     token,
   );
   return id;
+}
+
+function liveGauges(live: LiveInputs, nowMs: number): Gauge[] {
+  const p = live.pipeline.stats();
+  const out: Gauge[] = [
+    {
+      name: 'sakura_guard_detection_watermark_lag_seconds',
+      help: 'Wall clock minus detection watermark (event time up to which windows are closed)',
+      values: Number.isFinite(p.watermark) ? [{ labels: {}, value: nowMs / 1000 - p.watermark }] : [],
+    },
+    {
+      name: 'sakura_guard_detector_state_entries',
+      help: 'Entries each detector holds in its bounded state',
+      values: Object.entries(p.state).map(([detector, v]) => ({ labels: { detector }, value: v })),
+    },
+    {
+      name: 'sakura_guard_detection_late_records_total',
+      help: 'Records that arrived behind the watermark (not detected on)',
+      type: 'counter',
+      values: [{ labels: {}, value: p.late }],
+    },
+  ];
+  const n = live.netflowCounters();
+  if (n) {
+    const series = (name: string, help: string, value: number | null): Gauge => ({
+      name,
+      help,
+      type: 'counter',
+      values: value === null ? [] : [{ labels: { source: 'netflow' }, value }],
+    });
+    out.push(
+      series('sakura_guard_input_datagrams_total', 'Datagrams received', n.receivedPackets),
+      series(
+        'sakura_guard_input_dropped_total',
+        'Datagrams dropped because the decode queue was full',
+        n.droppedPackets,
+      ),
+      series(
+        'sakura_guard_input_kernel_drops_total',
+        'Datagrams the kernel dropped (socket buffer full)',
+        n.kernelDrops,
+      ),
+      series(
+        'sakura_guard_input_sequence_gaps_total',
+        'Exporter sequence gaps (lost export datagrams)',
+        n.sequenceGaps,
+      ),
+    );
+  }
+  return out;
 }
 
 type All = (sql: string) => Promise<Record<string, unknown>[]>;
