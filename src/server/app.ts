@@ -12,12 +12,16 @@ import Fastify, {
 import type { z } from 'zod';
 import { ApiError, forbidden, sendError, unauthorized } from '../api/errors.ts';
 import { openApiDocument } from '../api/routes/openapi.ts';
+import { openApiPage } from '../api/routes/openapi-page.ts';
 import { allows, PERMISSIONS } from '../api/permissions.ts';
 import type { ApiRoute, Principal, RouteContext, ServerDeps } from '../api/route.ts';
 import { RateLimiter } from '../api/rate-limit.ts';
 import { authenticate } from './authenticate.ts';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
+/** The same document where the issue names it, and a page to browse it. */
+export const OPENAPI_ALIAS = '/api/openapi.json';
+export const OPENAPI_PAGE = '/api/docs';
 
 export interface AppOptions {
   routes: ApiRoute[];
@@ -104,6 +108,23 @@ export async function buildApp(deps: ServerDeps, options: AppOptions): Promise<F
       summary: 'This OpenAPI document',
       access: { kind: 'authenticated' },
       handler: async () => doc,
+    } satisfies ApiRoute,
+    {
+      method: 'GET',
+      path: OPENAPI_ALIAS,
+      summary: 'This OpenAPI document (same as /api/v1/openapi.json)',
+      access: { kind: 'authenticated' },
+      handler: async () => doc,
+    } satisfies ApiRoute,
+    {
+      method: 'GET',
+      path: OPENAPI_PAGE,
+      summary: 'The OpenAPI document as a browsable page',
+      access: { kind: 'authenticated' },
+      handler: async ({ reply }) => {
+        void reply.type('text/html; charset=utf-8');
+        return openApiPage(doc, OPENAPI_PATH);
+      },
     } satisfies ApiRoute,
   ];
   const doc = openApiDocument(routes, options.version);

@@ -15,7 +15,7 @@ import { apiRoutes } from '../api/routes/index.ts';
 import type { ApiRoute } from '../api/route.ts';
 import { totpCode } from '../api/totp.ts';
 import { batchOf } from '../engine/test-flows.ts';
-import { OPENAPI_PATH } from './app.ts';
+import { OPENAPI_ALIAS, OPENAPI_PAGE, OPENAPI_PATH } from './app.ts';
 import { startServer, type RunningServer } from './serve.ts';
 import { findRunningServer } from './discovery.ts';
 
@@ -161,13 +161,13 @@ describe('sakura-guard serve over HTTP', () => {
   it('every route x every role (and none) follows the permission matrix', async () => {
     const routes: ApiRoute[] = [
       ...apiRoutes(),
-      {
+      ...[OPENAPI_PATH, OPENAPI_ALIAS, OPENAPI_PAGE].map((path): ApiRoute => ({
         method: 'GET',
-        path: OPENAPI_PATH,
+        path,
         summary: '',
         access: { kind: 'authenticated' },
         handler: async () => null,
-      },
+      })),
     ];
     const failures: string[] = [];
     for (const route of routes) {
@@ -471,6 +471,14 @@ describe('sakura-guard serve over HTTP', () => {
     const doc = await call('GET', OPENAPI_PATH, { token: tokens.viewer });
     expect(doc.body['openapi']).toBe('3.1.0');
     expect(Object.keys(doc.body['paths'] as object)).toContain('/api/v1/findings/{id}');
+    expect((await call('GET', OPENAPI_ALIAS, { token: tokens.viewer })).body).toEqual(doc.body);
+    const page = await fetch(`${server.url}${OPENAPI_PAGE}`, {
+      headers: { authorization: `Bearer ${tokens.viewer}` },
+    });
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<code>/api/v1/suppressions/{id}</code>');
+    expect(html).not.toContain('<script');
     const r = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${tokens.admin}` } });
     const text = await r.text();
     expect(r.status).toBe(200);
