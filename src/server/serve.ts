@@ -136,6 +136,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (e) {
       await live.stop();
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new UserError(
+          `cannot listen on ${config.server.host}:${config.server.port}: ${errorMessage(e)}`,
+          {
+            hint: 'another program uses the port, or it needs privileges; set server.port (or SAKURA_GUARD__SERVER__PORT)',
+            exitCode: EXIT_USAGE,
+            cause: e,
+          },
+        );
+      }
       throw e;
     }
     const address = app.server.address();

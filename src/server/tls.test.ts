@@ -78,4 +78,34 @@ describe('serve over TLS', () => {
       startServer({ config, dataDir: '/nonexistent', clock: manualClock(0), version: 't', logStream: false }),
     ).rejects.toThrow(/TLS certificate or key/);
   });
+
+  it('reports a port in use as a user error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-port-'));
+    const config = defaultConfig();
+    config.server.port = 0;
+    const first = await startServer({
+      config,
+      dataDir: join(dir, 'a'),
+      clock: manualClock(0),
+      version: 't',
+      logStream: false,
+    });
+    try {
+      const taken = defaultConfig();
+      taken.server.port = first.port;
+      const second = join(dir, 'b');
+      await expect(
+        startServer({
+          config: taken,
+          dataDir: second,
+          clock: manualClock(0),
+          version: 't',
+          logStream: false,
+        }),
+      ).rejects.toThrow(/cannot listen on 127\.0\.0\.1/);
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
