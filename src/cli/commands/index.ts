@@ -6,6 +6,7 @@ import { registerAlert } from './alert.ts';
 import { registerAudit } from './audit.ts';
 import { registerConfig } from './config.ts';
 import { registerServe } from './serve.ts';
+import { registerUsers } from './users.ts';
 import { registerExport } from './export.ts';
 import { registerFindings } from './findings.ts';
 import { registerIngest } from './ingest.ts';
@@ -30,4 +31,5 @@ export const commands: RegisterCommand[] = [
   registerConfig,
   registerServe,
   registerAlert,
+  registerUsers,
 ];
