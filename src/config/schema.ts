@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { pipelineConfigSchema } from '../engine/pipeline.ts';
 import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
+import { syslogUdpConfigSchema } from '../server/syslog-udp.ts';
 
 export const tlsSchema = z
   .object({
@@ -74,6 +75,8 @@ export const inputsSchema = z
       .extend({ enabled: z.boolean().default(false) })
       .strict()
       .prefault({}),
+    /** Syslog over UDP: iptables/nftables LOG lines, sshd, web servers, Sakura routers. */
+    syslog: syslogUdpConfigSchema.prefault({}),
   })
   .strict();
 

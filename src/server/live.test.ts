@@ -153,4 +153,63 @@ describe('serve with live NetFlow', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('iptables LOG lines over syslog UDP become flows and a port-scan finding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-live-'));
+    const clock = manualClock(Date.parse('2026-11-23T12:00:00Z'));
+    const config = defaultConfig();
+    config.server.port = 0;
+    config.inputs.syslog.enabled = true;
+    config.inputs.syslog.listen = [{ host: '127.0.0.1', port: 0 }];
+    let token = '';
+    const server = await startServer({
+      config,
+      dataDir: dir,
+      clock,
+      version: 't',
+      logStream: false,
+      onBootstrapToken: (t) => {
+        token = t;
+      },
+    });
+    const sock = createSocket('udp4');
+    try {
+      const port = server.live.syslog[0]?.port ?? 0;
+      const lines = Array.from(
+        { length: 25 },
+        (_, i) =>
+          `<4>Nov 23 11:59:50 vm kernel: [ 1.0] NDR-DROP: IN=eth0 OUT= SRC=203.0.113.60 DST=10.0.0.7 LEN=44 PROTO=TCP SPT=${40000 + i} DPT=${2000 + i} SYN`,
+      );
+      lines.push('not a syslog line');
+      for (const line of lines) {
+        await new Promise<void>((resolve, reject) =>
+          sock.send(Buffer.from(line), port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+        );
+      }
+      await until(() => (server.live.syslogCounters()?.receivedPackets ?? 0) === lines.length);
+      await server.live.settle();
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const q = await fetch(`${server.url}/api/v1/query`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          query: "SELECT count(*) FROM flows WHERE source = 'iptables' AND action = 'reject'",
+        }),
+      });
+      expect(((await q.json()) as { rows: number[][] }).rows).toEqual([[25]]);
+      clock.advance((300 + config.detection.allowedLatenessSeconds + 60) * 1000);
+      await server.live.settle();
+      const list = (await (await fetch(`${server.url}/api/v1/findings`, { headers })).json()) as {
+        items: { type: string; actor: { ip: string } }[];
+      };
+      expect(list.items.map((f) => [f.type, f.actor.ip])).toEqual([['Recon:Host/Portscan', '203.0.113.60']]);
+      const metrics = await (await fetch(`${server.url}/metrics`, { headers })).text();
+      expect(metrics).toContain('sakura_guard_records_in_total{source="syslog"} 25');
+      expect(metrics).toContain('sakura_guard_records_quarantined_total{source="syslog"} 1');
+    } finally {
+      sock.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -21,10 +21,14 @@ import {
 import type { FlowStore } from '../store/store.ts';
 import type { MetricsSink } from '../api/route.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
+import { createSyslogUdpSource, type SyslogUdpCounters, type SyslogUdpSource } from './syslog-udp.ts';
 
 export interface LiveInputs {
   netflow: BoundSocket[];
   pipeline: DetectionPipeline;
+  /** Bound syslog sockets (empty when syslog is off). */
+  syslog: { address: string; port: number }[];
+  syslogCounters(): SyslogUdpCounters | null;
   /** The collector's counters, or null when NetFlow is off. */
   netflowCounters(): NetflowUdpCounters | null;
   /** Decodes what is queued, writes it and moves detection (tests call this instead of waiting). */
@@ -59,26 +63,36 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     return chain;
   };
 
-  const onOutput = (source: string, o: ParseOutput): Promise<void> =>
-    serial(async () => {
-      for (const b of o.batches) {
-        await flows.appendFlows(b);
-        await pipeline.onFlows(b);
-        metrics.inc('sakura_guard_records_in_total', { source }, b.length);
-      }
-      if (o.gaps.length > 0) {
-        await flows.appendGaps(o.gaps);
-        pipeline.onGaps(o.gaps);
-      }
-      if (o.rejections.length > 0) {
-        quarantine ??= openQuarantine(deps.dataDir, clock.now());
-        quarantine.add(o.rejections);
-        metrics.inc('sakura_guard_records_quarantined_total', { source }, o.rejections.length);
-      }
-    });
+  const quarantineAdd = (source: string, rejections: ParseOutput['rejections']): void => {
+    quarantine ??= openQuarantine(deps.dataDir, clock.now());
+    quarantine.add(rejections);
+    metrics.inc('sakura_guard_records_quarantined_total', { source }, rejections.length);
+  };
+  const onOutput = (source: string, o: ParseOutput): Promise<void> => serial(() => onOutputNow(source, o));
+  const onOutputNow = async (source: string, o: ParseOutput): Promise<void> => {
+    for (const b of o.batches) {
+      await flows.appendFlows(b);
+      await pipeline.onFlows(b);
+      metrics.inc('sakura_guard_records_in_total', { source }, b.length);
+    }
+    if (o.gaps.length > 0) {
+      await flows.appendGaps(o.gaps);
+      pipeline.onGaps(o.gaps);
+    }
+    if (o.rejections.length > 0) quarantineAdd(source, o.rejections);
+  };
 
+  let syslog: SyslogUdpSource | null = null;
   const tick = (): Promise<void> =>
     serial(async () => {
+      if (syslog) {
+        const out = syslog.decode();
+        await onOutputNow('syslog', out.flows);
+        for (const e of out.events.events) await pipeline.onEvent(e);
+        if (out.events.events.length > 0)
+          metrics.inc('sakura_guard_events_in_total', { source: 'syslog' }, out.events.events.length);
+        if (out.events.rejections.length > 0) quarantineAdd('syslog', out.events.rejections);
+      }
       await flows.flush();
       await pipeline.tick();
     });
@@ -95,6 +109,18 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     bound = await netflow.start();
     for (const b of bound) deps.log('info', `netflow: listening on ${b.address}:${b.port}/udp`);
   }
+  let syslogBound: { address: string; port: number }[] = [];
+  if (config.inputs.syslog.enabled) {
+    syslog = createSyslogUdpSource(config.inputs.syslog, clock);
+    try {
+      syslogBound = await syslog.start();
+    } catch (e) {
+      await syslog.stop();
+      await netflow?.stop();
+      throw e;
+    }
+    for (const b of syslogBound) deps.log('info', `syslog: listening on ${b.address}:${b.port}/udp`);
+  }
   const timer = setInterval(() => void tick(), 1000);
   timer.unref();
 
@@ -102,6 +128,8 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     netflow: bound,
     pipeline,
     netflowCounters: () => netflow?.counters() ?? null,
+    syslog: syslogBound,
+    syslogCounters: () => syslog?.counters() ?? null,
     async settle() {
       await netflow?.drain();
       await tick();
@@ -109,6 +137,8 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     async stop() {
       clearInterval(timer);
       await netflow?.stop();
+      await syslog?.stop();
+      await tick(); // what syslog queued before its sockets closed
       await serial(async () => {
         await flows.flush();
         await pipeline.finish();
