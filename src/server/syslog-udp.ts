@@ -7,6 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
+import { EXIT_USAGE, UserError, errorMessage } from '../core/errors.ts';
 import type { EventOutput } from '../core/events.ts';
 import type { ParseOutput } from '../core/records.ts';
 import { SyslogRouter } from '../parsers/syslog/router.ts';
@@ -65,13 +66,22 @@ export function createSyslogUdpSource(config: SyslogUdpConfig, clock: Clock): Sy
           }
           queue.push({ text: msg.toString('utf8'), at: clock.now(), peer: rinfo.address, port: l.port });
         });
-        await new Promise<void>((resolve, reject) => {
-          socket.once('error', reject);
-          socket.bind(l.port, l.host, () => {
-            socket.off('error', reject);
-            resolve();
+        try {
+          await new Promise<void>((resolve, reject) => {
+            socket.once('error', reject);
+            socket.bind(l.port, l.host, () => {
+              socket.off('error', reject);
+              resolve();
+            });
           });
-        });
+        } catch (e) {
+          socket.close();
+          throw new UserError(`syslog: cannot listen on ${l.host}:${l.port}/udp: ${errorMessage(e)}`, {
+            hint: 'another program uses the port, or ports below 1024 need privileges; set inputs.syslog.listen',
+            exitCode: EXIT_USAGE,
+            cause: e,
+          });
+        }
         sockets.push(socket);
         const a = socket.address();
         bound.push({ address: a.address, port: a.port });

@@ -103,6 +103,40 @@ describe('serve over TLS', () => {
           logStream: false,
         }),
       ).rejects.toThrow(/cannot listen on 127\.0\.0\.1/);
+      const syslogTaken = defaultConfig();
+      syslogTaken.server.port = 0;
+      syslogTaken.inputs.syslog = {
+        ...syslogTaken.inputs.syslog,
+        enabled: true,
+        listen: [{ host: '127.0.0.1', port: 0 }],
+      };
+      const withSyslog = await startServer({
+        config: syslogTaken,
+        dataDir: join(dir, 'c'),
+        clock: manualClock(0),
+        version: 't',
+        logStream: false,
+      });
+      try {
+        const clash = defaultConfig();
+        clash.server.port = 0;
+        clash.inputs.syslog = {
+          ...clash.inputs.syslog,
+          enabled: true,
+          listen: [{ host: '127.0.0.1', port: withSyslog.live.syslog[0]?.port ?? 0 }],
+        };
+        await expect(
+          startServer({
+            config: clash,
+            dataDir: join(dir, 'd'),
+            clock: manualClock(0),
+            version: 't',
+            logStream: false,
+          }),
+        ).rejects.toThrow(/syslog: cannot listen on 127\.0\.0\.1:\d+\/udp/);
+      } finally {
+        await withSyslog.close();
+      }
     } finally {
       await first.close();
       rmSync(dir, { recursive: true, force: true });
