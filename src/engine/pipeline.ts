@@ -149,6 +149,7 @@ export function createDetectionPipeline(deps: PipelineDeps): DetectionPipeline {
     const batch = queue.splice(0, queue.length);
     draining = draining.then(async () => {
       for (const s of batch) await stage.accept(s);
+      await deps.findingStore.flush();
     });
     return draining;
   }

@@ -55,6 +55,7 @@ export async function addSuppression(
     await store.put(f);
     archived++;
   }
+  await store.flush();
   return { rule, archived };
 }
 
@@ -73,6 +74,7 @@ export async function removeSuppression(store: FindingStore, id: string, clock: 
     await store.put(f);
     restored++;
   }
+  await store.flush();
   return restored;
 }
 
@@ -96,5 +98,6 @@ export async function archiveFindings(
     await store.put(f);
     archived.push(id);
   }
+  await store.flush();
   return { archived, unknown };
 }

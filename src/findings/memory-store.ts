@@ -15,6 +15,7 @@ export function createMemoryFindingStore(): FindingStore {
     put: async (f) => {
       findings.set(f.id, structuredClone(f));
     },
+    flush: async () => undefined,
     list: async (q: FindingQuery = {}) =>
       [...findings.values()]
         .filter((f) => matchesQuery(f, q))

@@ -25,7 +25,9 @@ export async function withFindingStore<T>(
     } else {
       store = await createDuckDbFindingStore(conn);
     }
-    return await fn(store);
+    const result = await fn(store);
+    await store.flush();
+    return result;
   } finally {
     await db.close();
   }

@@ -14,8 +14,10 @@ export interface FindingQuery {
 
 export interface FindingStore {
   get(id: string): Promise<Finding | null>;
-  /** Inserts or replaces by id. */
+  /** Inserts or replaces by id. May be buffered: visible to get/list at once, durable after flush(). */
   put(finding: Finding): Promise<void>;
+  /** Writes buffered puts. Callers that finish a unit of work (a batch, a user action) call it. */
+  flush(): Promise<void>;
   /** Sorted by severity (highest first), then last seen (newest first), then id. */
   list(query?: FindingQuery): Promise<Finding[]>;
   putRule(rule: SuppressionRule): Promise<void>;
