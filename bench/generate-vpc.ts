@@ -1,6 +1,7 @@
 // Deterministic VPC Flow Logs (default v2 format, with the S3 header line) for the benchmark.
-// The shape is a busy VPC: a few thousand internal hosts behind a couple of hundred interfaces,
-// a long tail of internet peers (Zipf-like), service ports and ephemeral ports, ~10 % REJECT,
+// The shape is a busy VPC: 4 000 internal hosts behind 200 interfaces, a long tail of internet
+// peers (Zipf-like); outbound calls and their replies, internet clients of a web tier, east-west
+// database traffic, and ~12 % internet background noise that the security groups REJECT;
 // time-ordered over one day. The same seed always writes the same bytes.
 
 import { createWriteStream } from 'node:fs';
@@ -29,7 +30,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-const SERVICE_PORTS = [443, 443, 443, 443, 80, 80, 22, 53, 123, 3306, 5432, 6379, 8080, 8443, 25, 3389];
+const OUTBOUND_PORTS = [443, 443, 443, 443, 80, 80, 53, 53, 123];
+const DB_PORTS = [3306, 5432, 6379];
+const NOISE_PORTS = [22, 23, 445, 3389, 1433, 3306, 5432, 6379, 8080, 2375];
+const WEB_HOSTS = 40;
+const DB_HOSTS = 12;
 
 export const V2_HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
@@ -62,17 +67,50 @@ export async function writeVpcFile(file: string, opts: VpcGenOptions): Promise<v
     const eni = enis[hostIdx % enis.length]!;
     // Zipf-like peer choice: small indexes are much more popular.
     const peer = external[Math.floor(Math.pow(rnd(), 3) * external.length)]!;
-    const svc = SERVICE_PORTS[Math.floor(rnd() * SERVICE_PORTS.length)]!;
     const eph = 32768 + Math.floor(rnd() * 28000);
-    const inbound = rnd() < 0.5;
-    const reject = rnd() < 0.1;
-    const proto = svc === 53 || svc === 123 ? 17 : 6;
+    const kind = rnd();
+    let src: string, dst: string, sport: number, dport: number, proto: number, reject: boolean;
+    if (kind < 0.35) {
+      // Outbound: our hosts calling internet services.
+      const svc = OUTBOUND_PORTS[Math.floor(rnd() * OUTBOUND_PORTS.length)]!;
+      [src, dst, sport, dport, proto, reject] = [
+        host,
+        peer,
+        eph,
+        svc,
+        svc === 53 || svc === 123 ? 17 : 6,
+        false,
+      ];
+    } else if (kind < 0.55) {
+      // Replies to outbound calls (service port -> ephemeral port).
+      const svc = OUTBOUND_PORTS[Math.floor(rnd() * OUTBOUND_PORTS.length)]!;
+      [src, dst, sport, dport, proto, reject] = [
+        peer,
+        host,
+        svc,
+        eph,
+        svc === 53 || svc === 123 ? 17 : 6,
+        false,
+      ];
+    } else if (kind < 0.75) {
+      // Internet clients of the web tier.
+      const web = internal[hostIdx % WEB_HOSTS]!;
+      [src, dst, sport, dport, proto, reject] = [peer, web, eph, rnd() < 0.8 ? 443 : 80, 6, false];
+    } else if (kind < 0.88) {
+      // East-west: application hosts to the database tier.
+      const db = internal[WEB_HOSTS + (hostIdx % DB_HOSTS)]!;
+      const svc = DB_PORTS[Math.floor(rnd() * DB_PORTS.length)]!;
+      [src, dst, sport, dport, proto, reject] = [host, db, eph, svc, 6, false];
+    } else {
+      // Internet background noise, dropped by the security groups.
+      const port =
+        rnd() < 0.5 ? NOISE_PORTS[Math.floor(rnd() * NOISE_PORTS.length)]! : 1 + Math.floor(rnd() * 65535);
+      [src, dst, sport, dport, proto, reject] = [peer, host, eph, port, 6, true];
+    }
     const packets = reject ? 1 : 1 + Math.floor(rnd() * rnd() * 2000);
     const bytes = reject ? 40 + Math.floor(rnd() * 20) : packets * (60 + Math.floor(rnd() * 1400));
     const dur = reject ? 0 : Math.floor(rnd() * 60);
-    const line = inbound
-      ? `2 123456789012 ${eni} ${peer} ${host} ${eph} ${svc} ${proto} ${packets} ${bytes} ${t} ${t + dur} ${reject ? 'REJECT' : 'ACCEPT'} OK`
-      : `2 123456789012 ${eni} ${host} ${peer} ${eph} ${svc} ${proto} ${packets} ${bytes} ${t} ${t + dur} ${reject ? 'REJECT' : 'ACCEPT'} OK`;
+    const line = `2 123456789012 ${eni} ${src} ${dst} ${sport} ${dport} ${proto} ${packets} ${bytes} ${t} ${t + dur} ${reject ? 'REJECT' : 'ACCEPT'} OK`;
     chunk.push(line);
     if (chunk.length === 65_536) {
       if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
