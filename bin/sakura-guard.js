@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(main)) {
-  process.stderr.write('sakura-guard: the program is not built yet. Run `npm install` (or `npm run build`) first.\n');
+  process.stderr.write(
+    'sakura-guard: the program is not built yet. Run `npm install` (or `npm run build`) first.\n',
+  );
   process.exit(70);
 }
 const { run } = await import(main);
