@@ -1,3 +1,4 @@
+import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { readFailJson } from '../sshd/fail2ban.test-helper.ts';
 import { parseAccessLine } from './line.ts';
 import { AccessLogParser } from './parser.ts';
 
-const DATA = '/work/shared/datasets';
+const DATA = SHARED_DATASETS;
 
 function parseAll(input: string | Buffer) {
   const p = new AccessLogParser();

@@ -1,10 +1,11 @@
+import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { flowAt, type FlowRecord } from '../../core/flow.ts';
 import { FirewallLogParser, type FirewallLogParserOptions } from './parser.ts';
 
-const DATA = '/work/shared/datasets';
+const DATA = SHARED_DATASETS;
 
 function parseAll(input: string | Buffer, options: Partial<FirewallLogParserOptions> = {}) {
   const p = new FirewallLogParser({ referenceMs: Date.UTC(2026, 11, 31), ...options });

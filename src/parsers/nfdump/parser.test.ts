@@ -1,10 +1,11 @@
+import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { flowAt, type FlowRecord } from '../../core/flow.ts';
 import { NfdumpCsvParser, type NfdumpCsvParserOptions } from './parser.ts';
 
-const DATA = '/work/shared/datasets';
+const DATA = SHARED_DATASETS;
 const HEADER = 'ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt,opkt,obyt,ra';
 
 function parseAll(input: string | Buffer, options: NfdumpCsvParserOptions = {}) {

@@ -1,3 +1,4 @@
+import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canonicalIpv6, parseIp } from '../../core/ip.ts';
@@ -5,7 +6,7 @@ import type { LogEvent } from '../../core/records.ts';
 import { readFailJson } from './fail2ban.test-helper.ts';
 import { SshdParser, type SshdParserOptions } from './parser.ts';
 
-const DATA = '/work/shared/datasets';
+const DATA = SHARED_DATASETS;
 
 function parseAll(text: string | Buffer, options: Partial<SshdParserOptions> = {}) {
   const p = new SshdParser({ referenceMs: Date.UTC(2026, 11, 31), ...options });

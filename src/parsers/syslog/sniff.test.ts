@@ -1,9 +1,10 @@
+import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { sniffLogFormat } from './sniff.ts';
 
-const DATA = '/work/shared/datasets';
+const DATA = SHARED_DATASETS;
 
 function head(path: string): string[] {
   let buf = readFileSync(path);

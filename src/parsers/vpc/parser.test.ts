@@ -1,3 +1,4 @@
+import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -7,7 +8,7 @@ import type { ParseOutput } from '../../core/records.ts';
 import { parseVpcBuffer, VpcParser, type VpcParserOptions } from './parser.ts';
 
 const here = join(import.meta.dirname, 'testdata', 'otel-contrib');
-const shared = '/work/shared/datasets';
+const shared = SHARED_DATASETS;
 const elasticBeats = join(shared, 'vpcflow-fixtures', 'elastic-beats');
 const elasticIntegrations = join(shared, 'vpcflow-fixtures', 'elastic-integrations');
 const generated = join(shared, 'generated');

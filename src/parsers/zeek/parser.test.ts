@@ -1,10 +1,11 @@
+import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { flowAt, type FlowRecord } from '../../core/flow.ts';
 import { ZeekConnParser, type ZeekParserOptions } from './parser.ts';
 
-const DATA = '/work/shared/datasets';
+const DATA = SHARED_DATASETS;
 
 function parseAll(input: string | Buffer, options: ZeekParserOptions = {}) {
   const p = new ZeekConnParser(options);
