@@ -10,6 +10,7 @@ import { openQuarantine, type QuarantineSummary } from '../../core/quarantine.ts
 import { createDetectionPipeline, type DetectionPipeline } from '../../engine/pipeline.ts';
 import { createDuckDbFindingStore } from '../../findings/duckdb-store.ts';
 import { type IngestCounts, runIngest } from '../../ingest/ingest.ts';
+import { openFlowInputsInWorker } from '../../ingest/parallel-inputs.ts';
 import { loadIntel } from '../../intel/store.ts';
 import { openFlowInputs } from '../../sources/files.ts';
 import { expandInputPaths } from '../../sources/paths.ts';
@@ -114,25 +115,29 @@ export async function ingestPaths(
       });
     }
     const progress = createProgress(ctx.stderr, clock);
-    counts = await runIngest(
-      openFlowInputs(paths, opts.vpcFormat === undefined ? {} : { format: opts.vpcFormat }),
-      {
-        sink: store,
-        quarantine,
-        observers: pipeline ? [pipeline] : [],
-        clock,
-        totalBytes,
-        fileCount: files.length,
-        onProgress: (p) =>
-          progress.update({
-            label: 'ingest',
-            done: p.bytesDone,
-            total: p.bytesTotal,
-            records: p.records,
-            detail: `file ${p.fileIndex}/${p.files}`,
-          }),
-      },
-    );
+    const inputOptions = opts.vpcFormat === undefined ? {} : { format: opts.vpcFormat };
+    // Parsing runs in a worker thread (the main thread stores); SAKURA_GUARD_INGEST_WORKER=0 keeps
+    // everything on the main thread.
+    const inputs =
+      process.env.SAKURA_GUARD_INGEST_WORKER === '0'
+        ? openFlowInputs(paths, inputOptions)
+        : openFlowInputsInWorker(paths, inputOptions);
+    counts = await runIngest(inputs, {
+      sink: store,
+      quarantine,
+      observers: pipeline ? [pipeline] : [],
+      clock,
+      totalBytes,
+      fileCount: files.length,
+      onProgress: (p) =>
+        progress.update({
+          label: 'ingest',
+          done: p.bytesDone,
+          total: p.bytesTotal,
+          records: p.records,
+          detail: `file ${p.fileIndex}/${p.files}`,
+        }),
+    });
     progress.done();
     await store.flush();
     if (pipeline) {
