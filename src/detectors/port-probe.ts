@@ -1,5 +1,6 @@
 // Recon:Host/PortProbeUnprotectedPort: internet sources reached (ACCEPT) a sensitive port of our
-// host. One finding per (host, port), naming the busiest prober; databases and search are high.
+// host. One finding per (host, port), naming the busiest prober of the latest window and listing
+// the others in the detail; databases and search are high.
 
 import { z } from 'zod';
 import { ACTION_ACCEPT } from '../core/flow.ts';
@@ -98,6 +99,7 @@ export const portProbe: Detector<typeof portProbeConfigSchema> = {
               actor: { ip: actor, port: null },
               role: 'target',
               discriminator: `port:${p.port}`,
+              actorInIdentity: false,
               title: `Unprotected port ${p.port} on ${host} is being probed from the internet`,
               description: `${p.sources.size} internet source(s) reached port ${p.port} of ${host} and were accepted${isHigh ? '; the port serves a database or search engine' : ''}.`,
               threshold: config.minSources,

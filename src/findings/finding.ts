@@ -25,6 +25,12 @@ export interface Signal {
   role: Role;
   /** Extra identity beyond type/resource/actor (e.g. "port:445"); part of the finding id. */
   discriminator: string;
+  /**
+   * False when many actors do the same thing to one resource and one finding should hold them
+   * (GuardDuty groups port probes by resource and port): the actor is then left out of the id and
+   * the finding names the actor of its latest detail. Default true.
+   */
+  actorInIdentity?: boolean;
   title: string;
   description: string;
   threshold: number;

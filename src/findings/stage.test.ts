@@ -57,6 +57,19 @@ describe('findings stage', () => {
     expect(f!.id).toBe(findingId('Recon:Host/Portscan', '10.0.0.5', '203.0.113.9', 'vertical'));
   });
 
+  it('groups actors into one finding per resource when the actor is not part of the identity', async () => {
+    const store = createMemoryFindingStore();
+    const stage = createFindingsStage({ store, clock: manualClock(0), intel: createListIntel([]), assets });
+    const probe = (ip: string, windowStart: number): Signal =>
+      signal({ actor: { ip, port: null }, windowStart, actorInIdentity: false, discriminator: 'port:22' });
+    expect(await stage.accept(probe('198.51.100.1', 1000))).toBe('new');
+    expect(await stage.accept(probe('198.51.100.2', 4600))).toBe('updated');
+    const all = await store.list();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ count: 2, actor: { ip: '198.51.100.2' } });
+    expect(all[0]!.id).toBe(findingId('Recon:Host/Portscan', '10.0.0.5', '*', 'port:22'));
+  });
+
   it('a new target is a new finding', async () => {
     const store = createMemoryFindingStore();
     const stage = createFindingsStage({

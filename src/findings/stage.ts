@@ -60,7 +60,12 @@ export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
     }
     rules ??= await deps.store.listRules();
     const now = deps.clock.now();
-    const id = findingId(s.type, s.resource.ip, s.actor.ip, s.discriminator);
+    const id = findingId(
+      s.type,
+      s.resource.ip,
+      s.actorInIdentity === false ? '*' : s.actor.ip,
+      s.discriminator,
+    );
     const existing = await deps.store.get(id);
     let f: Finding;
     let outcome: SignalOutcome;
@@ -119,6 +124,7 @@ export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
         f.description = s.description;
         f.evidence = evidenceOf(s);
         f.detail = { ...s.detail, windowStart: isoTime(s.windowStart) };
+        if (s.actorInIdentity === false) f.actor = { ...s.actor };
         if (s.intelList !== undefined) f.intelList = s.intelList;
       }
       f.updatedAt = now;
