@@ -31,7 +31,7 @@ export interface MainToWorker {
 export interface WorkerInputTuning {
   /** Events the worker may post before the consumer has taken them. Default 8. */
   maxInFlight?: number;
-  /** Called for each event received: its sequence number and how many the consumer had taken. */
+  /** Called as each event arrives from the worker: its sequence number and how many the consumer had taken. */
   onReceive?: (seq: number, taken: number) => void;
 }
 
@@ -63,10 +63,13 @@ export async function* openFlowInputsInWorker(
     wake?.();
     wake = null;
   };
-  worker.on('message', (m: WorkerToMain) => arrive(m));
+  let taken = 0;
+  worker.on('message', (m: WorkerToMain) => {
+    if (m.kind === 'event') tuning.onReceive?.(m.seq, taken);
+    arrive(m);
+  });
   worker.on('error', (error) => arrive({ kind: 'crash', error }));
   worker.on('exit', (code) => arrive({ kind: 'exit', code }));
-  let taken = 0;
   try {
     for (;;) {
       while (queue.length === 0) {
@@ -77,7 +80,6 @@ export async function* openFlowInputsInWorker(
       const a = queue.shift()!;
       switch (a.kind) {
         case 'event':
-          tuning.onReceive?.(a.seq, taken);
           taken = a.seq;
           // Acknowledge before handing it over: the worker parses the next chunk meanwhile.
           worker.postMessage({ acked: taken } satisfies MainToWorker);
