@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.ts';
+import { type CapturedRun, runCaptured } from '../src/cli/run-captured.ts';
 
 interface Row {
   src: string;
@@ -68,15 +68,8 @@ const CUSTOM_HEADER =
 const customLine = (x: Row): string =>
   `${x.start} ${x.start + 30} ${x.eni} ${x.src} ${x.sport} ${x.dst} ${x.dport} ${x.proto} ${x.bytes} ${x.packets} ${x.action} OK 5`;
 
-async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = {
-    stdout: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
-    stderr: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
-  };
-  const code = await run(['node', 'sakura-guard', '--data-dir', dataDir, ...args], io, {});
-  return { code, out, err };
+async function cli(dataDir: string, ...args: string[]): Promise<CapturedRun> {
+  return runCaptured(['--data-dir', dataDir, ...args]);
 }
 
 describe('ingest and query through the CLI', () => {

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   startHttpReceiver,
@@ -10,7 +9,7 @@ import {
   type HttpReceiver,
 } from '../../sinks/test-receivers.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../sinks/webhook.ts';
-import { run } from '../main.ts';
+import { runCaptured } from '../run-captured.ts';
 
 const SECRET = 'cli-test-secret-0123456789';
 let dir: string;
@@ -34,19 +33,7 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await run(
-    ['node', 'sakura-guard', '--data-dir', path.join(dir, 'data'), ...args],
-    { stdout, stderr },
-    {},
-    dir,
-  );
-  return { code, out, err };
+  return runCaptured(['--data-dir', path.join(dir, 'data'), ...args], { cwd: dir });
 }
 
 async function config(extra = ''): Promise<string> {

@@ -1,21 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../main.ts';
+import { runCaptured } from '../run-captured.ts';
 
 const TESTDATA = path.resolve(import.meta.dirname, '../../audit/testdata');
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await run(['node', 'sakura-guard', ...args], { stdout, stderr }, {}, TESTDATA);
-  return { code, out, err };
+  return runCaptured(args, { cwd: TESTDATA });
 }
 
 describe('sakura-guard audit', () => {

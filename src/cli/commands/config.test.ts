@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from '../main.ts';
+import { runCaptured } from '../run-captured.ts';
 
 const EXAMPLE = path.join(import.meta.dirname, '../../../sakura-guard.example.yaml');
 let dir: string;
@@ -18,14 +17,7 @@ async function cli(
   env: NodeJS.ProcessEnv,
   ...args: string[]
 ): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await run(['node', 'sakura-guard', ...args], { stdout, stderr }, env, dir);
-  return { code, out, err };
+  return runCaptured(args, { env, cwd: dir });
 }
 
 describe('sakura-guard config check', () => {

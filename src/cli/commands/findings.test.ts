@@ -1,24 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleFinding } from '../../findings/store-contract.ts';
 import { withFindingStore } from '../../findings/open.ts';
-import { run } from '../main.ts';
+import { runCaptured } from '../run-captured.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sg-findings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await run(['node', 'sakura-guard', '--data-dir', dir, ...args], { stdout, stderr }, {}, dir);
-  return { code, out, err };
+  return runCaptured(['--data-dir', dir, ...args], { cwd: dir });
 }
 
 describe('findings and suppress commands', () => {

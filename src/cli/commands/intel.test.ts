@@ -1,10 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadIntel } from '../../intel/store.ts';
-import { run } from '../main.ts';
+import { runCaptured } from '../run-captured.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -17,19 +16,7 @@ afterEach(async () => {
 const at = (name: string): string => path.join(dir, name);
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await run(
-    ['node', 'sakura-guard', '--data-dir', path.join(dir, 'data'), ...args],
-    { stdout, stderr },
-    {},
-    dir,
-  );
-  return { code, out, err };
+  return runCaptured(['--data-dir', path.join(dir, 'data'), ...args], { cwd: dir });
 }
 
 describe('sakura-guard intel', () => {

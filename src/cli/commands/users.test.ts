@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../core/clock.ts';
 import { defaultConfig } from '../../config/schema.ts';
 import { startServer } from '../../server/serve.ts';
-import { run } from '../main.ts';
+import { runCaptured } from '../run-captured.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -20,19 +19,7 @@ async function cli(
   env: NodeJS.ProcessEnv,
   ...args: string[]
 ): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await run(
-    ['node', 'sakura-guard', '--data-dir', path.join(dir, 'data'), ...args],
-    { stdout, stderr },
-    env,
-    dir,
-  );
-  return { code, out, err };
+  return runCaptured(['--data-dir', path.join(dir, 'data'), ...args], { env, cwd: dir });
 }
 
 const PW = { SAKURA_GUARD_PASSWORD: 'a-long-enough-password' };
