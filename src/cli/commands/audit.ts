@@ -3,9 +3,16 @@
 
 import { writeFile } from 'node:fs/promises';
 import { Option } from 'commander';
+import { loadAssets } from '../../assets/load.ts';
+import { systemClock } from '../../core/clock.ts';
 import { EXIT_FINDINGS, EXIT_USAGE, UserError } from '../../core/errors.ts';
-import { auditPaths } from '../../audit/audit.ts';
+import { auditPaths, type AuditReport } from '../../audit/audit.ts';
 import { joinFlows } from '../../audit/flows/join.ts';
+import { isDataDir } from '../../audit/flows/read-store.ts';
+import { recordPostureFindings, savePostureReport } from '../../audit/record.ts';
+import { createDuckDbFindingStore } from '../../findings/duckdb-store.ts';
+import { loadIntel } from '../../intel/store.ts';
+import { openDuckDbStore } from '../../store/duckdb.ts';
 import { toJson } from '../../audit/output/json.ts';
 import { toJunit } from '../../audit/output/junit.ts';
 import { toSarif } from '../../audit/output/sarif.ts';
@@ -22,6 +29,7 @@ interface AuditCliOptions {
   flowsFrom?: string[];
   window?: string;
   showSuppressed?: boolean;
+  record?: boolean;
 }
 
 export const registerAudit: RegisterCommand = (program, ctx) => {
@@ -45,6 +53,10 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     )
     .option('--window <days>', 'days of traffic to consider with --flows-from (default 30)')
     .option('--show-suppressed', 'list suppressed findings in the table too')
+    .option(
+      '--record',
+      'store the report and its Policy:Host/ExposedSensitivePort findings in the data directory (joins with its flows unless --flows-from is given)',
+    )
     .action(async (paths: string[], opts: AuditCliOptions) => {
       let failOn: Severity | undefined;
       if (opts.failOn !== undefined) {
@@ -62,13 +74,22 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
           ctx.stderr,
           `sakura-guard: no docker-compose, Terraform, iptables-save, nft or Kubernetes file found in ${paths.join(', ')}`,
         );
-      if (opts.flowsFrom && opts.flowsFrom.length > 0) {
+      let flowsFrom = opts.flowsFrom ?? [];
+      if (opts.record && flowsFrom.length === 0) {
+        if (!isDataDir(ctx.dataDir()))
+          throw new UserError(`--record needs observed traffic: no store in ${ctx.dataDir()}`, {
+            hint: 'pass --flows-from DIR|FILES, or --data-dir pointing at a directory `sakura-guard ingest` filled',
+            exitCode: EXIT_USAGE,
+          });
+        flowsFrom = [ctx.dataDir()];
+      }
+      if (flowsFrom.length > 0) {
         const days = opts.window === undefined ? 30 : Number(opts.window);
         if (!Number.isFinite(days) || days <= 0)
           throw new UserError(`--window must be a positive number of days, got '${opts.window}'`, {
             hint: 'for example --window 30',
           });
-        await joinFlows(report, { from: opts.flowsFrom, windowDays: days });
+        await joinFlows(report, { from: flowsFrom, windowDays: days });
       }
       const text =
         opts.format === 'json'
@@ -78,9 +99,31 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
             : opts.format === 'junit'
               ? toJunit(report)
               : toTable(report, { showSuppressed: opts.showSuppressed === true });
+      if (opts.record) await record(report, ctx.dataDir(), ctx.stderr);
       if (opts.output) await writeFile(opts.output, text);
       else ctx.stdout.write(text);
       const worst = worstSeverity(report);
       if (failOn && worst && severityRank(worst) >= severityRank(failOn)) ctx.exitCode = EXIT_FINDINGS;
     });
 };
+
+/** `--record`: findings through the findings stage and the report itself, in the data directory. */
+async function record(report: AuditReport, dataDir: string, stderr: NodeJS.WritableStream): Promise<void> {
+  const clock = systemClock;
+  const intel = await loadIntel(dataDir);
+  const assets = await loadAssets(dataDir);
+  const store = await openDuckDbStore(dataDir);
+  try {
+    const findings = await createDuckDbFindingStore(store.connection);
+    const c = await recordPostureFindings(report, { store: findings, clock, intel, assets });
+    await savePostureReport(store.connection, report, clock.now());
+    writeLine(
+      stderr,
+      `Recorded the posture report in ${dataDir}: ${c.signals} exposed-port signal(s) -> ${c.new} new, ` +
+        `${c.updated} updated, ${c.repeat} unchanged finding(s)` +
+        (c.trusted > 0 ? `, ${c.trusted} skipped (trusted)` : ''),
+    );
+  } finally {
+    await store.close();
+  }
+}
