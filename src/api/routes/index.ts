@@ -5,6 +5,7 @@ import { createAuthRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { findingRoutes } from './findings.ts';
 import { healthRoutes } from './health.ts';
+import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
 import { statsRoutes } from './stats.ts';
 import { suppressionRoutes } from './suppressions.ts';
@@ -19,6 +20,7 @@ export function apiRoutes(): ApiRoute[] {
     ...suppressionRoutes,
     ...queryRoutes,
     ...statsRoutes,
+    ...postureRoutes,
     ...catalogRoutes,
     ...userRoutes,
   ];
