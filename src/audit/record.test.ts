@@ -49,6 +49,25 @@ describe('recordPostureFindings', () => {
     expect(all.map((f) => [f.type, f.resource.ip, f.count])).toEqual([[POSTURE_SIGNAL_TYPE, '10.0.1.5', 1]]);
   });
 
+  it('a later window with another top source updates the same finding', async () => {
+    const store = createMemoryFindingStore();
+    const deps = { store, clock: manualClock(0), intel: createListIntel([]), assets: noAssets };
+    await recordPostureFindings(report, deps);
+    const later = path.join(dir, 'later.log');
+    const t = END + 10 * 86400;
+    const lines = Array.from(
+      { length: 3 },
+      (_, i) => `2 1 eni-1 198.51.100.77 10.0.1.5 5100${i} 5432 6 10 800 ${t + i} ${t + i + 60} ACCEPT OK`,
+    );
+    await writeFile(later, `${lines.join('\n')}\n`);
+    const next = await auditPaths([path.join(TESTDATA, 'compose/case14.yml')], { baseDir: TESTDATA });
+    await joinFlows(next, { from: [later], windowDays: 30 });
+    expect(await recordPostureFindings(next, deps)).toMatchObject({ new: 0, updated: 1 });
+    const all = await store.list();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ count: 2, actor: { ip: '198.51.100.77' } });
+  });
+
   it('keeps trusted hosts silent and applies suppression rules', async () => {
     const trusted = createMemoryFindingStore();
     const c = await recordPostureFindings(report, {

@@ -46,6 +46,8 @@ export function postureSignals(report: AuditReport): Signal[] {
         severity: NUMERIC[f.severity],
         resource: { ip, id: null },
         actor: { ip: o.topSource, port: null },
+        // One finding per host and exposure: the top source changes from window to window.
+        actorInIdentity: false,
         role: 'target',
         discriminator: `${f.checkId}:${f.file}:${f.resource}`,
         title: `${ip} exposes port ${portList} to the internet and was reached`,
