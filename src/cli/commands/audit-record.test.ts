@@ -64,9 +64,13 @@ describe('sakura-guard audit --record', () => {
     expect(posture).toHaveLength(1);
     expect(onHost.filter((f) => f.type !== 'Policy:Host/ExposedSensitivePort').length).toBeGreaterThan(0);
 
-    const second = await runCaptured(['--data-dir', data, 'audit', compose, '--record'], { env });
+    // The flow file itself instead of the data directory's flows: the same window, the same finding.
+    const second = await runCaptured(
+      ['--data-dir', data, 'audit', compose, '--record', '--flows-from', flows],
+      { env },
+    );
     expect(second.code, second.err).toBe(0);
-    expect(second.err).toContain('0 new');
+    expect(second.err).toContain('0 new, 0 updated, 1 unchanged');
     const again = parseFindings((await runCaptured(['--data-dir', data, 'findings', '--json'], { env })).out);
     expect(again.filter((f) => f.type === 'Policy:Host/ExposedSensitivePort').map((f) => f.id)).toEqual(
       posture.map((f) => f.id),
