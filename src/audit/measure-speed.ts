@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { auditPaths } from './audit.ts';
 
 const sg = (i: number): string => `resource "aws_security_group" "sg${i}" {
@@ -82,9 +83,8 @@ const iptables = (i: number): string => `*filter
 COMMIT
 `;
 
-const count = Number(process.argv[2] ?? 1000);
-const root = await mkdtemp(path.join(tmpdir(), 'sg-audit-speed-'));
-try {
+/** Writes a synthetic repository of `count` configuration files under `root`. */
+export async function writeSyntheticRepo(root: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const dir = path.join(root, `svc${Math.floor(i / 10)}`);
     await mkdir(dir, { recursive: true });
@@ -95,12 +95,38 @@ try {
     else if (kind === 2) await writeFile(path.join(dir, `k8s${i}.yaml`), k8s(i));
     else await writeFile(path.join(dir, `host${i}.rules`), iptables(i));
   }
+}
+
+export interface AuditSpeed {
+  files: number;
+  findings: number;
+  problems: number;
+  ms: number;
+}
+
+/** Times auditPaths over a repository already written by writeSyntheticRepo. */
+export async function timeAudit(root: string): Promise<AuditSpeed> {
   const start = performance.now();
   const report = await auditPaths([root], { baseDir: root });
   const ms = performance.now() - start;
-  process.stdout.write(
-    `audited ${report.files.length} files in ${(ms / 1000).toFixed(2)} s: ${report.findings.length} findings, ${report.problems.length} problems\n`,
-  );
-} finally {
-  await rm(root, { recursive: true, force: true });
+  return {
+    files: report.files.length,
+    findings: report.findings.length,
+    problems: report.problems.length,
+    ms,
+  };
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const count = Number(process.argv[2] ?? 1000);
+  const root = await mkdtemp(path.join(tmpdir(), 'sg-audit-speed-'));
+  try {
+    await writeSyntheticRepo(root, count);
+    const r = await timeAudit(root);
+    process.stdout.write(
+      `audited ${r.files} files in ${(r.ms / 1000).toFixed(2)} s: ${r.findings} findings, ${r.problems} problems\n`,
+    );
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }
