@@ -1,6 +1,7 @@
 // The server's configuration: one YAML file (sakura-guard.yaml), validated by this schema. Every
 // option has a default, so an empty file is a valid configuration; the type comes from the schema.
 
+import { alertingSchema } from '../alerts/config.ts';
 import { z } from 'zod';
 import { pipelineConfigSchema } from '../engine/pipeline.ts';
 import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
@@ -91,6 +92,8 @@ export const configSchema = z
     inputs: inputsSchema.prefault({}),
     /** Live detection over what the inputs receive (docs/detections.md has every key). */
     detection: pipelineConfigSchema.prefault({}),
+    /** Alert channels and routes (docs/alerting.md has every key). */
+    alerting: alertingSchema.prefault({}),
   })
   .strict();
 
