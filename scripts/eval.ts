@@ -14,7 +14,7 @@ import { createListIntel, noAssets, type IntelLookup } from '../src/engine/looku
 import type { Finding } from '../src/findings/finding.ts';
 import { createMemoryFindingStore } from '../src/findings/memory-store.ts';
 import { generateVpc, vpcHeader } from '../src/generate/vpc-generator.ts';
-import { readVpcText } from '../src/generate/vpc-text.ts';
+import { parseVpcBuffer } from '../src/parsers/vpc/parser.ts';
 import { scoreFindings, type Label, type Score } from '../src/generate/score.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -25,7 +25,13 @@ async function detect(
   config: unknown,
   intel: IntelLookup,
 ): Promise<{ findings: Finding[]; records: number; ms: number }> {
-  const parsed = readVpcText(text);
+  // The product's own VPC parser, as `ingest` uses it; every line must parse.
+  const parsed = parseVpcBuffer(Buffer.from(text), { file: 'eval' });
+  if (parsed.rejections.length > 0) {
+    throw new Error(
+      `eval input has ${parsed.rejections.length} malformed lines, first: ${JSON.stringify(parsed.rejections[0])}`,
+    );
+  }
   const store = createMemoryFindingStore();
   const pipeline = createDetectionPipeline({
     config,
