@@ -4,7 +4,7 @@
 // is the back-pressure: nothing more is read until it asks. A file that cannot be read becomes a
 // Rejection and the next file goes on.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { errorMessage } from '../core/errors.ts';
 import { MAX_REJECTED_TEXT, type ParseOutput, type Rejection } from '../core/records.ts';
 import { parseVpcFormat, type VpcLayout } from '../parsers/vpc/fields.ts';
@@ -17,6 +17,7 @@ import {
 } from './cloudwatch.ts';
 import { parseParquetFile } from './parquet.ts';
 import { expandInputPaths, inputName, s3WindowTime, type InputFile } from './paths.ts';
+import { chooseLogFlowParser, firstLines, type LineFlowParser } from './log-flows.ts';
 import { sniffContent, SNIFF_BYTES } from './sniff.ts';
 import { counted, gunzipped, peek, textLines, type ByteCounter } from './streams.ts';
 
@@ -140,23 +141,55 @@ function parserFor(state: FileState, layout: VpcLayout | undefined, detectHeader
   });
 }
 
+/** Bytes looked at to tell VPC text from the other line formats. */
+const SNIFF_LINES_BYTES = 8192;
+
 async function* readText(state: FileState, stream: AsyncIterable<Buffer>): AsyncGenerator<InputEvent> {
-  const parser = parserFor(state, state.layout, true);
+  const { head, stream: rest } = await peek(stream, SNIFF_LINES_BYTES);
+  const referenceMs = state.input.kind === 'file' ? mtimeMs(state.input.path) : Date.now();
+  const other =
+    state.layout === undefined
+      ? chooseLogFlowParser(firstLines(head, head.length < SNIFF_LINES_BYTES), state.name, referenceMs)
+      : ({ kind: 'none' } as const);
+  if (other.kind === 'events') {
+    throw new UnreadableInput(
+      `${other.format} log: its records are events, not flows, and file import stores flows only so far ` +
+        "(send these logs to `serve`'s syslog input instead)",
+    );
+  }
+  const parser: LineFlowParser & { lines?: number } =
+    other.kind === 'flows' ? other.parser : parserFor(state, state.layout, true);
+  const countLines = other.kind === 'flows';
   let failure: { error: unknown } | null = null;
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of rest) {
+      if (countLines) state.lines += countNewlines(chunk);
       const output = parser.push(chunk);
-      state.lines = parser.lines;
+      if (!countLines) state.lines = parser.lines ?? state.lines;
       yield { kind: 'output', file: state.name, output, bytesRead: state.counter.bytes };
     }
   } catch (error) {
     failure = { error };
   }
   // What was parsed before a read error is kept; the error itself is reported by the caller.
-  const output = failure === null ? parser.end() : parser.abort();
-  state.lines = parser.lines;
+  const output = failure === null || !(parser instanceof VpcParser) ? parser.end() : parser.abort();
+  if (!countLines) state.lines = parser.lines ?? state.lines;
   yield { kind: 'output', file: state.name, output, bytesRead: state.counter.bytes };
   if (failure !== null) throw failure.error;
+}
+
+function countNewlines(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+function mtimeMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Date.now();
+  }
 }
 
 async function* readParquet(

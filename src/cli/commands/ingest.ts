@@ -18,7 +18,7 @@ import { openDuckDbStore } from '../../store/duckdb.ts';
 import { type CliContext, writeLine } from '../context.ts';
 import { createProgress, formatBytes, formatCount } from '../progress.ts';
 
-/** Formats `--format` accepts; only the VPC family is implemented so far. */
+/** Formats `--format` names; `auto` recognises each flow format by content, `vpc` forces VPC. */
 export const INGEST_FORMATS = [
   'auto',
   'vpc',
@@ -86,8 +86,10 @@ export async function ingestPaths(
     });
   }
   if (!IMPLEMENTED_FORMATS.has(opts.format)) {
-    throw new UserError(`--format ${opts.format} is not supported by file import yet`, {
-      hint: 'this version imports AWS VPC Flow Logs (--format auto or vpc); see docs/cli.md',
+    throw new UserError(`--format ${opts.format} cannot be forced in file import yet`, {
+      hint:
+        'use --format auto: it recognises VPC Flow Logs, Zeek conn.log (TSV), nfdump CSV and ' +
+        'iptables/nftables/pf LOG lines in syslog files by their content; see docs/cli.md',
     });
   }
   const detectionConfig = readDetectionConfig(opts.config);
