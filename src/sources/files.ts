@@ -157,15 +157,12 @@ async function* readText(state: FileState, stream: AsyncIterable<Buffer>): Async
         "(send these logs to `serve`'s syslog input instead)",
     );
   }
-  const parser: LineFlowParser & { lines?: number } =
-    other.kind === 'flows' ? other.parser : parserFor(state, state.layout, true);
-  const countLines = other.kind === 'flows';
+  const parser: LineFlowParser = other.kind === 'flows' ? other.parser : parserFor(state, state.layout, true);
   let failure: { error: unknown } | null = null;
   try {
     for await (const chunk of rest) {
-      if (countLines) state.lines += countNewlines(chunk);
       const output = parser.push(chunk);
-      if (!countLines) state.lines = parser.lines ?? state.lines;
+      state.lines = parser.lines;
       yield { kind: 'output', file: state.name, output, bytesRead: state.counter.bytes };
     }
   } catch (error) {
@@ -173,15 +170,9 @@ async function* readText(state: FileState, stream: AsyncIterable<Buffer>): Async
   }
   // What was parsed before a read error is kept; the error itself is reported by the caller.
   const output = failure === null || !(parser instanceof VpcParser) ? parser.end() : parser.abort();
-  if (!countLines) state.lines = parser.lines ?? state.lines;
+  state.lines = parser.lines;
   yield { kind: 'output', file: state.name, output, bytesRead: state.counter.bytes };
   if (failure !== null) throw failure.error;
-}
-
-function countNewlines(chunk: Buffer): number {
-  let n = 0;
-  for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
-  return n;
 }
 
 function mtimeMs(path: string): number {

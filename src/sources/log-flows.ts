@@ -13,6 +13,8 @@ import { ZeekConnParser } from '../parsers/zeek/parser.ts';
 export interface LineFlowParser {
   push(chunk: Buffer): ParseOutput;
   end(): ParseOutput;
+  /** Physical lines read so far. */
+  readonly lines: number;
 }
 
 export type LogFlowChoice =

@@ -8,16 +8,16 @@ import {
   ACTION_ACCEPT,
   ACTION_REJECT,
   ACTION_UNKNOWN,
-  DEFAULT_BATCH_CAPACITY,
   DIRECTION_EGRESS,
   DIRECTION_INGRESS,
   DIRECTION_UNKNOWN,
 } from '../../core/flow.ts';
-import type { ParseOutput, Rejection } from '../../core/records.ts';
+import type { ParseOutput } from '../../core/records.ts';
 import { parseSyslog, type SyslogMessage, type SyslogTimeOptions } from '../syslog/header.ts';
-import { LineSplitter, rejection } from '../syslog/lines.ts';
+import { LineFlowDriver } from '../line-flow-driver.ts';
+import { rejection } from '../syslog/lines.ts';
 import { prefixActionMapper, type PrefixActionsConfig } from './actions.ts';
-import { BatchWriter, setDst, setSrc } from './batch-writer.ts';
+import { setDst, setSrc } from './batch-writer.ts';
 import { findNetfilterStart, parseNetfilter } from './packet.ts';
 import { parsePfFilterlog } from './pf-filterlog.ts';
 
@@ -47,10 +47,9 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export class FirewallLogParser {
   private readonly file: string;
   private readonly time: SyslogTimeOptions;
-  private readonly splitter: LineSplitter;
-  private readonly writer: BatchWriter;
+  private readonly io: LineFlowDriver;
+  private readonly onLine = (text: string, line: number): void => this.line(text, line);
   private readonly actionOf: (prefix: string) => 0 | 1 | 2;
-  private rejections: Rejection[] = [];
   /** Lines that were not firewall log lines (other kernel or daemon messages). */
   skipped = 0;
   /** Flow rows written. */
@@ -63,26 +62,30 @@ export class FirewallLogParser {
       utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
       futureSlackDays: options.futureSlackDays ?? 7,
     };
-    this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
-    this.writer = new BatchWriter(options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+    this.io = new LineFlowDriver({
+      file: this.file,
+      batchCapacity: options.batchCapacity,
+      maxLineBytes: options.maxLineBytes,
+    });
     this.actionOf = prefixActionMapper(options.actions);
   }
 
   push(chunk: Buffer): ParseOutput {
-    for (const l of this.splitter.push(chunk, this.rejections)) this.line(l.text, l.line);
-    return this.drain(false);
+    return this.io.push(chunk, this.onLine);
   }
 
   end(): ParseOutput {
-    for (const l of this.splitter.end(this.rejections)) this.line(l.text, l.line);
-    return this.drain(true);
+    return this.io.end(this.onLine);
   }
 
-  /** Everything produced so far (full batches only unless `all`). */
+  /** Full batches (all when `all`) and the rejections collected since the last call. */
   drain(all = true): ParseOutput {
-    const out: ParseOutput = { batches: this.writer.take(all), gaps: [], rejections: this.rejections };
-    this.rejections = [];
-    return out;
+    return this.io.drain(all);
+  }
+
+  /** Physical lines read so far. */
+  get lines(): number {
+    return this.io.lines;
   }
 
   /** For the syslog receiver: one already-parsed syslog message (kernel or filterlog). */
@@ -99,7 +102,7 @@ export class FirewallLogParser {
       return;
     }
     const p = r.value;
-    const { b, i } = this.writer.row();
+    const { b, i } = this.io.writer.row();
     b.start[i] = time;
     b.end[i] = time;
     setSrc(b, i, p.src);
@@ -124,7 +127,7 @@ export class FirewallLogParser {
     if (p.icmpType >= 0) extra.icmp_type = p.icmpType;
     if (p.icmpCode >= 0) extra.icmp_code = p.icmpCode;
     b.text.extra[i] = JSON.stringify(extra);
-    this.writer.commit();
+    this.io.writer.commit();
     this.rows++;
   }
 
@@ -135,7 +138,7 @@ export class FirewallLogParser {
       return;
     }
     const p = r.value;
-    const { b, i } = this.writer.row();
+    const { b, i } = this.io.writer.row();
     b.start[i] = time;
     b.end[i] = time;
     setSrc(b, i, p.src);
@@ -152,7 +155,7 @@ export class FirewallLogParser {
     b.resource[i] = host;
     b.source[i] = 'pf';
     b.text.extra[i] = JSON.stringify({ interface: p.iface, rule: p.rule });
-    this.writer.commit();
+    this.io.writer.commit();
     this.rows++;
   }
 
@@ -197,7 +200,7 @@ export class FirewallLogParser {
   }
 
   private reject(origin: MessageOrigin, reason: string): void {
-    this.rejections.push(rejection(origin.file, origin.line, reason, origin.text));
+    this.io.reject(rejection(origin.file, origin.line, reason, origin.text));
   }
 }
 

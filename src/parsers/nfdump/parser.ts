@@ -3,11 +3,11 @@
 // work; the trailing `Summary` block of older versions ends the data. Times are nfdump's local
 // wall-clock text without a zone: give `utcOffsetMinutes` when the collector did not run in UTC.
 
-import { DEFAULT_BATCH_CAPACITY } from '../../core/flow.ts';
 import { parseIp } from '../../core/ip.ts';
-import type { ParseOutput, Rejection } from '../../core/records.ts';
-import { BatchWriter, setDst, setSrc } from '../iptables/batch-writer.ts';
-import { LineSplitter, rejection } from '../syslog/lines.ts';
+import type { ParseOutput } from '../../core/records.ts';
+import { setDst, setSrc } from '../iptables/batch-writer.ts';
+import { LineFlowDriver } from '../line-flow-driver.ts';
+import { rejection } from '../syslog/lines.ts';
 
 export interface NfdumpCsvParserOptions {
   file?: string;
@@ -35,9 +35,8 @@ export class NfdumpCsvParser {
   private readonly file: string;
   private readonly offsetMs: number;
   private readonly resource: string | null;
-  private readonly splitter: LineSplitter;
-  private readonly writer: BatchWriter;
-  private rejections: Rejection[] = [];
+  private readonly io: LineFlowDriver;
+  private readonly onLine = (text: string, line: number): void => this.line(text, line);
   private col = new Map<string, number>();
   private width = 0;
   private done = false;
@@ -47,24 +46,29 @@ export class NfdumpCsvParser {
     this.file = options.file ?? '<input>';
     this.offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
     this.resource = options.resource ?? null;
-    this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
-    this.writer = new BatchWriter(options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+    this.io = new LineFlowDriver({
+      file: this.file,
+      batchCapacity: options.batchCapacity,
+      maxLineBytes: options.maxLineBytes,
+    });
   }
 
   push(chunk: Buffer): ParseOutput {
-    for (const l of this.splitter.push(chunk, this.rejections)) this.line(l.text, l.line);
-    return this.drain(false);
+    return this.io.push(chunk, this.onLine);
   }
 
   end(): ParseOutput {
-    for (const l of this.splitter.end(this.rejections)) this.line(l.text, l.line);
-    return this.drain(true);
+    return this.io.end(this.onLine);
   }
 
+  /** Full batches (all when `all`) and the rejections collected since the last call. */
   drain(all = true): ParseOutput {
-    const out: ParseOutput = { batches: this.writer.take(all), gaps: [], rejections: this.rejections };
-    this.rejections = [];
-    return out;
+    return this.io.drain(all);
+  }
+
+  /** Physical lines read so far. */
+  get lines(): number {
+    return this.io.lines;
   }
 
   private line(text: string, line: number): void {
@@ -95,7 +99,7 @@ export class NfdumpCsvParser {
     const bytes = Number(get('ibyt'));
     if (!Number.isFinite(packets) || !Number.isFinite(bytes))
       return this.reject(line, 'bad-number:ipkt/ibyt', text);
-    const { b, i } = this.writer.row();
+    const { b, i } = this.io.writer.row();
     b.start[i] = start;
     b.end[i] = end;
     setSrc(b, i, src);
@@ -109,7 +113,7 @@ export class NfdumpCsvParser {
     if (proto === 6) b.tcpFlags[i] = flags(get('flg'));
     b.resource[i] = this.resource ?? (get('ra') || null);
     b.source[i] = 'nfdump';
-    this.writer.commit();
+    this.io.writer.commit();
     this.rows++;
   }
 
@@ -128,7 +132,7 @@ export class NfdumpCsvParser {
   }
 
   private reject(line: number, reason: string, text: string): void {
-    this.rejections.push(rejection(this.file, line, reason, text));
+    this.io.reject(rejection(this.file, line, reason, text));
   }
 }
 

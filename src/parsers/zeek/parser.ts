@@ -4,11 +4,12 @@
 // the originator's packets and IP bytes; the responder's counts, conn_state, history, service
 // and uid go to `text.extra` (our flow model is one direction per row, like VPC).
 
-import { DEFAULT_BATCH_CAPACITY, DIRECTION_EGRESS, DIRECTION_INGRESS } from '../../core/flow.ts';
+import { DIRECTION_EGRESS, DIRECTION_INGRESS } from '../../core/flow.ts';
 import { parseIp } from '../../core/ip.ts';
-import type { ParseOutput, Rejection } from '../../core/records.ts';
-import { BatchWriter, setDst, setSrc } from '../iptables/batch-writer.ts';
-import { LineSplitter, rejection } from '../syslog/lines.ts';
+import type { ParseOutput } from '../../core/records.ts';
+import { setDst, setSrc } from '../iptables/batch-writer.ts';
+import { LineFlowDriver } from '../line-flow-driver.ts';
+import { rejection } from '../syslog/lines.ts';
 
 export interface ZeekParserOptions {
   file?: string;
@@ -37,9 +38,8 @@ export class ZeekConnParser {
   private readonly file: string;
   private readonly tsOffset: number;
   private readonly resource: string | null;
-  private readonly splitter: LineSplitter;
-  private readonly writer: BatchWriter;
-  private rejections: Rejection[] = [];
+  private readonly io: LineFlowDriver;
+  private readonly onLine = (text: string, line: number): void => this.line(text, line);
   private separator = '\t';
   private unset = '-';
   private empty = '(empty)';
@@ -51,24 +51,29 @@ export class ZeekConnParser {
     this.file = options.file ?? '<input>';
     this.tsOffset = options.tsOffset ?? 0;
     this.resource = options.resource ?? null;
-    this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
-    this.writer = new BatchWriter(options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+    this.io = new LineFlowDriver({
+      file: this.file,
+      batchCapacity: options.batchCapacity,
+      maxLineBytes: options.maxLineBytes,
+    });
   }
 
   push(chunk: Buffer): ParseOutput {
-    for (const l of this.splitter.push(chunk, this.rejections)) this.line(l.text, l.line);
-    return this.drain(false);
+    return this.io.push(chunk, this.onLine);
   }
 
   end(): ParseOutput {
-    for (const l of this.splitter.end(this.rejections)) this.line(l.text, l.line);
-    return this.drain(true);
+    return this.io.end(this.onLine);
   }
 
+  /** Full batches (all when `all`) and the rejections collected since the last call. */
   drain(all = true): ParseOutput {
-    const out: ParseOutput = { batches: this.writer.take(all), gaps: [], rejections: this.rejections };
-    this.rejections = [];
-    return out;
+    return this.io.drain(all);
+  }
+
+  /** Physical lines read so far. */
+  get lines(): number {
+    return this.io.lines;
   }
 
   private line(text: string, line: number): void {
@@ -157,7 +162,7 @@ export class ZeekConnParser {
     const dport = num(get('id.resp_p'));
     const duration = num(get('duration'));
     const history = get('history');
-    const { b, i } = this.writer.row();
+    const { b, i } = this.io.writer.row();
     b.start[i] = ts + this.tsOffset;
     b.end[i] = Number.isNaN(duration) ? NaN : ts + this.tsOffset + duration;
     setSrc(b, i, src);
@@ -200,12 +205,12 @@ export class ZeekConnParser {
       if (!Number.isNaN(dport)) extra.icmp_code = dport;
     }
     b.text.extra[i] = JSON.stringify(extra);
-    this.writer.commit();
+    this.io.writer.commit();
     this.rows++;
   }
 
   private reject(line: number, reason: string, text: string): void {
-    this.rejections.push(rejection(this.file, line, reason, text));
+    this.io.reject(rejection(this.file, line, reason, text));
   }
 }
 
