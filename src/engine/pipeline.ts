@@ -8,6 +8,7 @@ import { UserError } from '../core/errors.ts';
 import type { CoverageGap, FlowBatch } from '../core/flow.ts';
 import type { LogEvent } from '../core/records.ts';
 import type { Signal } from '../findings/finding.ts';
+import type { FindingEvents } from '../findings/events.ts';
 import { createFindingsStage } from '../findings/stage.ts';
 import type { FindingStore } from '../findings/store.ts';
 import { detectors as registry } from '../detectors/index.ts';
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   clock: Clock;
   /** Defaults to the registry in detectors/index.ts. */
   detectors?: readonly Detector[];
+  /** Told of every stored finding (alert router, live API stream). */
+  findingEvents?: FindingEvents;
 }
 
 export interface PipelineStats {
@@ -92,6 +95,7 @@ export function createDetectionPipeline(deps: PipelineDeps): DetectionPipeline {
     clock: deps.clock,
     intel: deps.intel,
     assets: deps.assets,
+    ...(deps.findingEvents ? { events: deps.findingEvents } : {}),
   });
   const all = deps.detectors ?? registry;
   const known = new Set(all.map((d) => d.id));
@@ -150,6 +154,7 @@ export function createDetectionPipeline(deps: PipelineDeps): DetectionPipeline {
     draining = draining.then(async () => {
       for (const s of batch) await stage.accept(s);
       await deps.findingStore.flush();
+      await stage.announce();
     });
     return draining;
   }

@@ -17,6 +17,7 @@ import {
   type Finding,
   type Signal,
 } from './finding.ts';
+import type { FindingEvents } from './events.ts';
 import type { FindingStore } from './store.ts';
 import { matchingRule, type SuppressionRule } from './suppression.ts';
 
@@ -24,6 +25,11 @@ export type SignalOutcome = 'new' | 'updated' | 'repeat' | 'trusted';
 
 export interface FindingsStage {
   accept(signal: Signal): Promise<SignalOutcome>;
+  /**
+   * Tells `events` of the findings accepted since the last call. The pipeline calls it after the
+   * store's flush, so a listener that reads the store sees what it was told of.
+   */
+  announce(): Promise<void>;
   readonly counts: { new: number; updated: number; repeat: number; trusted: number };
 }
 
@@ -32,6 +38,8 @@ export interface FindingsStageDeps {
   clock: Clock;
   intel: IntelLookup;
   assets: AssetLookup;
+  /** Told of every stored finding with its outcome (alert router, live API stream). */
+  events?: FindingEvents;
 }
 
 function evidenceOf(s: Signal): Finding['evidence'] {
@@ -47,6 +55,7 @@ function evidenceOf(s: Signal): Finding['evidence'] {
 export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
   const counts = { new: 0, updated: 0, repeat: 0, trusted: 0 };
   let rules: SuppressionRule[] | null = null;
+  const pending: [Finding, SignalOutcome][] = [];
 
   const resourceName = (s: Signal): string | null => {
     const a = parseIp(s.resource.ip);
@@ -139,8 +148,14 @@ export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
     }
     await deps.store.put(f);
     counts[outcome]++;
+    if (deps.events && deps.events.listenerCount > 0) pending.push([structuredClone(f), outcome]);
     return outcome;
   }
 
-  return { accept, counts };
+  async function announce(): Promise<void> {
+    const list = pending.splice(0, pending.length);
+    for (const [f, outcome] of list) await deps.events?.publish(f, outcome);
+  }
+
+  return { accept, announce, counts };
 }

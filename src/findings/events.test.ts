@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../core/clock.ts';
+import { createListIntel, noAssets } from '../engine/lookups.ts';
+import { createFindingEvents } from './events.ts';
+import type { Finding, Signal } from './finding.ts';
+import type { SignalOutcome } from './stage.ts';
+import { createMemoryFindingStore } from './memory-store.ts';
+import { createFindingsStage } from './stage.ts';
+
+function signal(over: Partial<Signal> = {}): Signal {
+  return {
+    type: 'Recon:Host/Portscan',
+    severity: 2,
+    resource: { ip: '10.0.0.5', id: null },
+    actor: { ip: '203.0.113.9', port: null },
+    role: 'target',
+    discriminator: 'vertical',
+    title: 't',
+    description: 'd',
+    threshold: 15,
+    observed: 20,
+    windowStart: 1000,
+    windowEnd: 1300,
+    sample: [],
+    query: 'SELECT 1',
+    firstSeen: 1010,
+    lastSeen: 1100,
+    detail: {},
+    detector: 'portscan',
+    ...over,
+  };
+}
+
+describe('finding events', () => {
+  it('announces accepted findings only when asked, in order, as snapshots', async () => {
+    const events = createFindingEvents();
+    const got: [Finding, SignalOutcome][] = [];
+    events.subscribe((f, o) => void got.push([f, o]));
+    const stage = createFindingsStage({
+      store: createMemoryFindingStore(),
+      clock: manualClock(0),
+      intel: createListIntel([]),
+      assets: noAssets,
+      events,
+    });
+    await stage.accept(signal());
+    await stage.accept(signal({ windowStart: 1300, observed: 40 }));
+    expect(got).toHaveLength(0);
+    await stage.announce();
+    expect(got.map(([f, o]) => [o, f.count, f.evidence.observed])).toEqual([
+      ['new', 1, 20],
+      ['updated', 2, 40],
+    ]);
+    await stage.announce();
+    expect(got).toHaveLength(2);
+  });
+
+  it('a failing listener is reported and does not stop the others; unsubscribe works', async () => {
+    const errors: unknown[] = [];
+    const events = createFindingEvents((e) => errors.push(e));
+    const seen: string[] = [];
+    events.subscribe(() => {
+      throw new Error('boom');
+    });
+    const off = events.subscribe((f) => void seen.push(f.id));
+    const stage = createFindingsStage({
+      store: createMemoryFindingStore(),
+      clock: manualClock(0),
+      intel: createListIntel([]),
+      assets: noAssets,
+      events,
+    });
+    await stage.accept(signal());
+    await stage.announce();
+    expect(seen).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    off();
+    expect(events.listenerCount).toBe(1);
+    await stage.accept(signal({ windowStart: 1300 }));
+    await stage.announce();
+    expect(seen).toHaveLength(1);
+  });
+});
