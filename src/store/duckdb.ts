@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import type { CoverageGap, FlowBatch } from '../core/flow.ts';
+import type { LogEvent } from '../core/records.ts';
 import { EXIT_STORE, UserError, errorMessage } from '../core/errors.ts';
 import { CHUNK_ROWS, FlowChunkWriter, firstInvalidStart, validTime } from './flow-chunks.ts';
 import { migrate } from './migrate.ts';
 import { retainFlows } from './retention.ts';
 import { exportFlowsParquet } from './export-parquet.ts';
-import { FLOW_TABLE } from './schema.ts';
+import { EVENT_TABLE, FLOW_TABLE } from './schema.ts';
 import type {
   ExportRange,
   ExportResult,
@@ -91,9 +92,11 @@ export class DuckDbFlowStore implements FlowStore {
   private readonly conn: DuckDBConnection;
   private flowAppender: DuckDBAppender | null = null;
   private gapAppender: DuckDBAppender | null = null;
+  private eventAppender: DuckDBAppender | null = null;
   /** Creation in flight, so that concurrent first appends share one appender. */
   private flowAppenderOpening: Promise<DuckDBAppender> | null = null;
   private gapAppenderOpening: Promise<DuckDBAppender> | null = null;
+  private eventAppenderOpening: Promise<DuckDBAppender> | null = null;
   private readonly writer = new FlowChunkWriter();
   private pending = 0;
   private closed = false;
@@ -148,10 +151,37 @@ export class DuckDbFlowStore implements FlowStore {
     this.pending += gaps.length;
   }
 
+  async appendEvents(events: readonly LogEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    this.assertWritable();
+    const bad = events.findIndex((e) => !validTime(e.time));
+    if (bad >= 0) throw new Error(`log event ${bad} has time ${events[bad]?.time}; it cannot be stored`);
+    this.eventAppenderOpening ??= this.conn.createAppender(EVENT_TABLE).then((a) => (this.eventAppender = a));
+    const a = await this.eventAppenderOpening;
+    for (const e of events) {
+      // Column order of EVENT_COLUMNS (schema.ts).
+      a.appendTimestamp(secondsToTimestamp(e.time));
+      a.appendVarchar(e.kind);
+      appendText(a, e.outcome);
+      appendText(a, e.src_ip);
+      appendPort(a, e.src_port);
+      appendText(a, e.dst_ip);
+      appendPort(a, e.dst_port);
+      appendText(a, e.user);
+      appendText(a, e.message);
+      appendText(a, e.source);
+      appendText(a, e.host);
+      a.appendVarchar(JSON.stringify(e.fields));
+      a.endRow();
+    }
+    this.pending += events.length;
+  }
+
   async flush(): Promise<void> {
     if (this.pending === 0) return;
     this.flowAppender?.flushSync();
     this.gapAppender?.flushSync();
+    this.eventAppender?.flushSync();
     this.pending = 0;
     await Promise.resolve();
   }
@@ -167,9 +197,11 @@ export class DuckDbFlowStore implements FlowStore {
       `SELECT count(*) AS n, min(time) AS first, max(time) AS last FROM ${FLOW_TABLE}`,
     );
     const [gaps] = await this.all(`SELECT count(*) AS n FROM gaps`);
+    const [events] = await this.all(`SELECT count(*) AS n FROM ${EVENT_TABLE}`);
     return {
       flowRows: Number(flows?.['n'] ?? 0),
       gapRows: Number(gaps?.['n'] ?? 0),
+      eventRows: Number(events?.['n'] ?? 0),
       firstTime: (flows?.['first'] as Date | null | undefined) ?? null,
       lastTime: (flows?.['last'] as Date | null | undefined) ?? null,
       bytesOnDisk: bytesOnDisk(this.file),
@@ -194,6 +226,7 @@ export class DuckDbFlowStore implements FlowStore {
       await this.flush();
       this.flowAppender?.closeSync();
       this.gapAppender?.closeSync();
+      this.eventAppender?.closeSync();
     } finally {
       this.conn.closeSync();
       this.instance.closeSync();
@@ -224,6 +257,11 @@ function secondsToTimestamp(seconds: number): DuckDBTimestampValue {
 function appendText(a: DuckDBAppender, v: string | null): void {
   if (v === null) a.appendNull();
   else a.appendVarchar(v);
+}
+
+function appendPort(a: DuckDBAppender, v: number | null): void {
+  if (v === null || !Number.isInteger(v) || v < 0 || v > 65_535) a.appendNull();
+  else a.appendInteger(v);
 }
 
 /**

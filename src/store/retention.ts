@@ -1,4 +1,4 @@
-// Retention: by age (drop flows and gaps that started before now - N days) and by size (drop
+// Retention: by age (drop flows, gaps and events that started before now - N days) and by size (drop
 // whole UTC days, oldest first, until the store uses at most maxBytes). After deleting, a
 // CHECKPOINT writes the tables back so DuckDB frees the blocks the deleted rows occupied.
 //
@@ -7,7 +7,7 @@
 // file's length; see docs/storage.md.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { FLOW_TABLE } from './schema.ts';
+import { EVENT_TABLE, FLOW_TABLE } from './schema.ts';
 import type { RetentionPolicy, RetentionResult } from './store.ts';
 import { toDuckDbValues } from './values.ts';
 
@@ -46,18 +46,32 @@ export function parseSize(text: string): number {
   return n * (scale[unit] ?? 1);
 }
 
-async function deleteBefore(conn: DuckDBConnection, cutoff: Date): Promise<{ flows: number; gaps: number }> {
+interface Deleted {
+  flows: number;
+  gaps: number;
+  events: number;
+}
+
+async function deleteBefore(conn: DuckDBConnection, cutoff: Date): Promise<Deleted> {
   const params = toDuckDbValues([cutoff]);
   const flows = await conn.run(`DELETE FROM ${FLOW_TABLE} WHERE time < ?`, params);
   const gaps = await conn.run(`DELETE FROM gaps WHERE start < ?`, params);
-  return { flows: flows.rowsChanged, gaps: gaps.rowsChanged };
+  const events = await conn.run(`DELETE FROM ${EVENT_TABLE} WHERE time < ?`, params);
+  return { flows: flows.rowsChanged, gaps: gaps.rowsChanged, events: events.rowsChanged };
 }
 
-/** UTC days holding flows or gaps, oldest first, as YYYY-MM-DD. */
+function addDeleted(result: RetentionResult, d: Deleted): void {
+  result.flowRowsDeleted += d.flows;
+  result.gapRowsDeleted += d.gaps;
+  result.eventRowsDeleted += d.events;
+}
+
+/** UTC days holding flows, gaps or events, oldest first, as YYYY-MM-DD. */
 async function storedDays(conn: DuckDBConnection): Promise<string[]> {
   const r = await conn.runAndReadAll(
     `SELECT DISTINCT d FROM (SELECT CAST(time AS DATE) AS d FROM ${FLOW_TABLE}
-       UNION ALL SELECT CAST(start AS DATE) FROM gaps) ORDER BY d`,
+       UNION ALL SELECT CAST(start AS DATE) FROM gaps
+       UNION ALL SELECT CAST(time AS DATE) FROM ${EVENT_TABLE}) ORDER BY d`,
   );
   return r.getRowsJS().map((row) => (row[0] as Date).toISOString().slice(0, 10));
 }
@@ -71,15 +85,14 @@ export async function retainFlows(
   const result: RetentionResult = {
     flowRowsDeleted: 0,
     gapRowsDeleted: 0,
+    eventRowsDeleted: 0,
     daysDropped: [],
     bytesBefore: bytesOnDisk(),
     bytesAfter: 0,
     withinMaxBytes: true,
   };
   if (policy.maxAgeDays !== undefined) {
-    const d = await deleteBefore(conn, new Date(nowMs - policy.maxAgeDays * DAY_MS));
-    result.flowRowsDeleted += d.flows;
-    result.gapRowsDeleted += d.gaps;
+    addDeleted(result, await deleteBefore(conn, new Date(nowMs - policy.maxAgeDays * DAY_MS)));
   }
   await conn.run('CHECKPOINT');
   if (policy.maxBytes !== undefined) {
@@ -90,9 +103,7 @@ export async function retainFlows(
         result.withinMaxBytes = false;
         break;
       }
-      const d = await deleteBefore(conn, new Date(Date.parse(`${oldest}T00:00:00Z`) + DAY_MS));
-      result.flowRowsDeleted += d.flows;
-      result.gapRowsDeleted += d.gaps;
+      addDeleted(result, await deleteBefore(conn, new Date(Date.parse(`${oldest}T00:00:00Z`) + DAY_MS)));
       result.daysDropped.push(oldest);
       await conn.run('CHECKPOINT');
     }

@@ -1,5 +1,5 @@
 // The DuckDB schema: the physical `flow_rows` table (integer IPv4, coded action/direction), the
-// `gaps` table, and the user-facing views (`flows`, `flow_records`, `vpc_flow_logs`) that present
+// `gaps` table, the `events` table (log events), and the user-facing views (`flows`, `flow_records`, `vpc_flow_logs`) that present
 // the columns of docs/data-model.md. Migrations are versioned in the `meta` table; each version is
 // a list of statements applied once, in order, inside one transaction.
 
@@ -181,6 +181,30 @@ const VPC_FLOW_LOGS_VIEW = `CREATE OR REPLACE VIEW vpc_flow_logs AS
     upper(kind) AS log_status, CAST(start AS DATE) AS date, strftime(start, '%Y/%m/%d') AS day
   FROM gaps`;
 
+/** Name of the log-event table (sshd, web access, firewall lines...); users query it directly. */
+export const EVENT_TABLE = 'events';
+
+/**
+ * The columns of `events`, in appender order (docs/data-model.md). Addresses are text (events are
+ * far fewer than flows); `fields` holds the source-specific fields as a JSON object.
+ */
+export const EVENT_COLUMNS: readonly PhysicalColumn[] = [
+  { name: 'time', type: 'TIMESTAMP' },
+  { name: 'kind', type: 'VARCHAR' },
+  { name: 'outcome', type: 'VARCHAR' },
+  { name: 'src_ip', type: 'VARCHAR' },
+  { name: 'src_port', type: 'INTEGER' },
+  { name: 'dst_ip', type: 'VARCHAR' },
+  { name: 'dst_port', type: 'INTEGER' },
+  { name: 'user', type: 'VARCHAR' },
+  { name: 'message', type: 'VARCHAR' },
+  { name: 'source', type: 'VARCHAR' },
+  { name: 'host', type: 'VARCHAR' },
+  { name: 'fields', type: 'VARCHAR' },
+];
+
+const NOT_NULL_EVENT_COLUMNS = new Set(['time', 'kind']);
+
 export interface Migration {
   version: number;
   statements: readonly string[];
@@ -207,6 +231,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // `day` text partition column (yyyy/MM/dd) that AWS's partition-projection examples use.
     version: 2,
     statements: [flowRecordsViewSql(), VPC_FLOW_LOGS_VIEW],
+  },
+  {
+    // Log events (sshd, web access, firewall, Sakura router lines), queried as `events`.
+    version: 3,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${EVENT_TABLE} (${EVENT_COLUMNS.map((c) => `${q(c.name)} ${c.type}${NOT_NULL_EVENT_COLUMNS.has(c.name) ? ' NOT NULL' : ''}`).join(', ')})`,
+    ],
   },
 ];
 

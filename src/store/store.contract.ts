@@ -1,6 +1,6 @@
 // The contract every FlowStore backend passes: call runFlowStoreContract from the backend's test
 // file with a function that opens the backend over a data directory. The suite reads through
-// the user-facing views (`flows`, `gaps`, `flow_records`, `vpc_flow_logs`) with plain SQL that
+// the user-facing views (`flows`, `gaps`, `flow_records`, `vpc_flow_logs`) and `events` with plain SQL that
 // DuckDB and ClickHouse both accept, and reads exported Parquet back with an in-memory DuckDB.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +20,7 @@ import {
   type FlowTextExtra,
 } from '../core/flow.ts';
 import { parseIp } from '../core/ip.ts';
+import type { LogEvent } from '../core/records.ts';
 import type { FlowStore, OpenFlowStore } from './store.ts';
 
 /** One test flow; omitted fields are missing. */
@@ -110,6 +111,37 @@ const V6_FLOW: TestFlow = {
 
 /** A flow with every optional field missing. */
 const BARE_FLOW: TestFlow = { time: T0 + 30, src: '192.0.2.1', dst: '192.0.2.2' };
+
+const SSH_EVENT: LogEvent = {
+  time: T0 + 5.25,
+  kind: 'auth',
+  outcome: 'failure',
+  src_ip: '2001:db8::7',
+  src_port: 52144,
+  dst_ip: null,
+  dst_port: 22,
+  user: "o'brien",
+  message: "Failed password for invalid user o'brien from 2001:db8::7 port 52144 ssh2",
+  source: 'sshd',
+  host: 'bastion-1',
+  fields: { method: 'password', pid: 4242 },
+};
+
+/** An event with every optional field missing. */
+const BARE_EVENT: LogEvent = {
+  time: T0 + 40,
+  kind: 'firewall',
+  outcome: 'blocked',
+  src_ip: null,
+  src_port: null,
+  dst_ip: null,
+  dst_port: null,
+  user: null,
+  message: '',
+  source: 'iptables',
+  host: null,
+  fields: {},
+};
 
 async function readParquet(path: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:');
@@ -346,6 +378,77 @@ export function runFlowStoreContract(name: string, open: OpenFlowStore): void {
       ]);
     });
 
+    it('stores log events in `events` with exact values, NULLs and the fields as JSON text', async () => {
+      const s = await openStore();
+      await s.appendEvents([]);
+      await s.appendEvents([BARE_EVENT, SSH_EVENT]);
+      await s.flush();
+      const rows = await s.all(
+        `SELECT time, kind, outcome, src_ip, src_port, dst_ip, dst_port, user, message, source, host, fields
+         FROM events ORDER BY time`,
+      );
+      expect(rows).toEqual([
+        {
+          time: new Date(iso(T0 + 5.25)),
+          kind: 'auth',
+          outcome: 'failure',
+          src_ip: '2001:db8::7',
+          src_port: 52144,
+          dst_ip: null,
+          dst_port: 22,
+          user: "o'brien",
+          message: SSH_EVENT.message,
+          source: 'sshd',
+          host: 'bastion-1',
+          fields: '{"method":"password","pid":4242}',
+        },
+        {
+          time: new Date(iso(T0 + 40)),
+          kind: 'firewall',
+          outcome: 'blocked',
+          src_ip: null,
+          src_port: null,
+          dst_ip: null,
+          dst_port: null,
+          user: null,
+          message: '',
+          source: 'iptables',
+          host: null,
+          fields: '{}',
+        },
+      ]);
+      const byUser = await s.all('SELECT count(*) AS n FROM events WHERE user = ? AND kind = ?', [
+        "o'brien",
+        'auth',
+      ]);
+      expect(byUser).toEqual([{ n: 1 }]);
+      expect(await s.all('SELECT count(*) AS n FROM flows')).toEqual([{ n: 0 }]);
+    });
+
+    it('refuses events with an unstorable time whole, and keeps the others', async () => {
+      const s = await openStore();
+      await s.appendEvents([SSH_EVENT]);
+      await expect(s.appendEvents([BARE_EVENT, { ...BARE_EVENT, time: NaN }])).rejects.toThrow(/event 1/);
+      await Promise.all([s.appendEvents([BARE_EVENT]), s.appendFlows(batchOf([V4_FLOW]))]);
+      await s.flush();
+      expect(await s.all('SELECT kind FROM events ORDER BY time')).toEqual([
+        { kind: 'auth' },
+        { kind: 'firewall' },
+      ]);
+    });
+
+    it('retains events by age with the flows, and keeps them across a reopen', async () => {
+      const s = await openStore();
+      await s.appendEvents([SSH_EVENT, { ...BARE_EVENT, time: T0 + 3 * DAY }]);
+      await s.close();
+      store = null;
+      const again = await openStore();
+      expect(await again.stats()).toMatchObject({ eventRows: 2, flowRows: 0 });
+      const r = await again.retain({ maxAgeDays: 1 }, (T0 + 3 * DAY + 60) * 1000);
+      expect(r).toMatchObject({ eventRowsDeleted: 1, flowRowsDeleted: 0 });
+      expect(await again.all('SELECT kind FROM events')).toEqual([{ kind: 'firewall' }]);
+    });
+
     it('reports stats', async () => {
       const s = await openStore();
       expect(await s.stats()).toMatchObject({ flowRows: 0, gapRows: 0, firstTime: null, lastTime: null });
@@ -457,6 +560,7 @@ export function runFlowStoreContract(name: string, open: OpenFlowStore): void {
         { src_ip: '2001:db8::1' },
       ]);
       await expect(ro.appendFlows(batchOf([BARE_FLOW]))).rejects.toThrow(/read-only/);
+      await expect(ro.appendEvents([BARE_EVENT])).rejects.toThrow(/read-only/);
     });
   });
 }

@@ -3,6 +3,7 @@
 // implement it for scale-out and must pass the same contract suite (store.contract.ts).
 
 import type { CoverageGap, FlowBatch } from '../core/flow.ts';
+import type { LogEvent } from '../core/records.ts';
 
 /** A value bound to a `?` parameter. Dates bind as TIMESTAMP; whole numbers as INTEGER/BIGINT. */
 export type SqlValue = string | number | bigint | boolean | Date | null;
@@ -10,6 +11,8 @@ export type SqlValue = string | number | bigint | boolean | Date | null;
 export interface FlowStoreStats {
   flowRows: number;
   gapRows: number;
+  /** Rows of the `events` table (log events). */
+  eventRows: number;
   /** Earliest and latest flow `time`, or null when the store holds no flows. */
   firstTime: Date | null;
   lastTime: Date | null;
@@ -18,7 +21,7 @@ export interface FlowStoreStats {
 }
 
 export interface RetentionPolicy {
-  /** Drop flows and gaps that started more than this many days before `nowMs`. */
+  /** Drop flows, gaps and events that started more than this many days before `nowMs`. */
   maxAgeDays?: number;
   /** Drop whole days, oldest first, until the store's size is at most this. */
   maxBytes?: number;
@@ -27,6 +30,7 @@ export interface RetentionPolicy {
 export interface RetentionResult {
   flowRowsDeleted: number;
   gapRowsDeleted: number;
+  eventRowsDeleted: number;
   /** UTC days (YYYY-MM-DD) removed by the size rule. */
   daysDropped: string[];
   bytesBefore: number;
@@ -58,6 +62,11 @@ export interface FlowStore {
   /** Queues a batch for writing; rows are durable after `flush()`. The batch may be reused after the call returns. */
   appendFlows(batch: FlowBatch): Promise<void>;
   appendGaps(gaps: readonly CoverageGap[]): Promise<void>;
+  /**
+   * Queues log events for the `events` table; durable after `flush()`. Throws (storing none of
+   * them) when an event's time cannot be stored: parsers must reject such records.
+   */
+  appendEvents(events: readonly LogEvent[]): Promise<void>;
   /** Makes every appended row visible to queries and durable. */
   flush(): Promise<void>;
   /** Runs trusted SQL from our own code; user values always go in `params`. Rows as plain objects. */

@@ -31,6 +31,22 @@ beforeAll(async () => {
       { time: T0 + 2, src: '10.0.0.2', dst: '10.0.0.3', dstPort: 443, bytes: 200 },
     ]),
   );
+  await store.appendEvents([
+    {
+      time: T0 + 3,
+      kind: 'http',
+      outcome: '4xx',
+      src_ip: '198.51.100.4',
+      src_port: null,
+      dst_ip: null,
+      dst_port: null,
+      user: null,
+      message: 'GET /etc/passwd',
+      source: 'access',
+      host: 'web-1',
+      fields: { status: 404, path: '/../../etc/passwd' },
+    },
+  ]);
   await store.close();
 });
 
@@ -48,6 +64,16 @@ async function refusal(sql: string): Promise<UserError> {
 }
 
 describe('runUserQuery', () => {
+  it('reads log events, with their fields through JSON operators', async () => {
+    const r = await runUserQuery(
+      dir,
+      `SELECT time, kind, src_ip, fields->>'$.path' AS path, CAST(fields->>'$.status' AS INTEGER) AS status
+       FROM events WHERE kind = ?`,
+      ['http'],
+    );
+    expect(r.rows).toEqual([['2026-11-20T00:00:03.000Z', 'http', '198.51.100.4', '/../../etc/passwd', 404]]);
+  });
+
   it('runs a SELECT with bound parameters and returns JSON-friendly values', async () => {
     const r = await runUserQuery(
       dir,

@@ -109,7 +109,7 @@ function refuse(message: string, hint: string, cause?: unknown): UserError {
 }
 
 const SELECT_ONLY_HINT =
-  'queries are read-only: write one SELECT (or WITH ... SELECT) over flows, flow_records, vpc_flow_logs or gaps';
+  'queries are read-only: write one SELECT (or WITH ... SELECT) over flows, flow_records, vpc_flow_logs, gaps or events';
 
 /** Statements that only read: SELECT and its spellings, plus DESCRIBE/SHOW/SUMMARIZE of a table. */
 const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE', 'DESCRIBE', 'SHOW', 'SUMMARIZE']);
