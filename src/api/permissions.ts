@@ -11,10 +11,14 @@ export const PERMISSIONS = {
   'suppressions:read': 'list suppression rules and preview one',
   'suppressions:write': 'add and remove suppression rules',
   'query:run': 'run read-only SQL and pipe queries over flows, events and findings',
-  'stats:read': 'time series, top talkers, top ports',
+  'stats:read': 'time series, top talkers, top ports, rejected traffic, a host’s peers',
   'posture:read': 'read the latest recorded posture audit report',
   'intel:read': 'list threat-intel and trusted lists',
-  'assets:read': 'list assets',
+  'intel:write': 'add and remove threat-intel and trusted lists',
+  'assets:read': 'list assets and show one host',
+  'alerts:read': 'list alert channels (secrets redacted), routing rules, deliveries and dead letters',
+  'alerts:write': 'send a test message to an alert channel',
+  'queries:own': 'save, change and remove one’s own saved queries',
   'users:read': 'list users and API tokens',
   'users:write': 'add, change and remove users; revoke any token',
   'tokens:own': 'create, list and revoke one’s own API tokens (role at most one’s own)',
@@ -32,8 +36,15 @@ const VIEWER: readonly Permission[] = [
   'intel:read',
   'assets:read',
   'tokens:own',
+  'queries:own',
 ];
-const ANALYST: readonly Permission[] = [...VIEWER, 'findings:write', 'suppressions:write'];
+const ANALYST: readonly Permission[] = [
+  ...VIEWER,
+  'findings:write',
+  'suppressions:write',
+  'intel:write',
+  'alerts:read',
+];
 const ADMIN: readonly Permission[] = Object.keys(PERMISSIONS) as Permission[];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {

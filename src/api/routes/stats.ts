@@ -1,39 +1,47 @@
-// Figures for dashboards: traffic over time, top talkers, top destination ports. Trusted SQL
-// over the `flows` view with bound parameters; the time range defaults to the last 24 hours.
+// Figures for dashboards: traffic over time, top talkers, top destination ports, rejected
+// traffic and a host's peers. Trusted SQL over the `flows` view with bound parameters; every
+// route takes the same bounded time range and filters (traffic-filter.ts) and caps its rows.
 
 import { z } from 'zod';
-import { ApiError } from '../errors.ts';
-import { defineRoute, need, type ApiRoute, type ServerDeps } from '../route.ts';
+import { ACTION_REJECT } from '../../core/flow.ts';
+import { ipText, parseIp } from '../../core/ip.ts';
+import { defineRoute, need, type ApiRoute } from '../route.ts';
+import {
+  addressCondition,
+  autoBucketSeconds,
+  plainRow,
+  rangeOf,
+  trafficQuery,
+  trafficWhere,
+} from '../traffic-filter.ts';
 
-const range = z.object({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
-const top = range.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) });
-
-function bounds(deps: ServerDeps, q: z.infer<typeof range>): [Date, Date] {
-  const to = q.to ? new Date(q.to) : new Date(deps.clock.now());
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 86_400_000);
-  if (from >= to) throw new ApiError(400, '`from` must be before `to`');
-  return [from, to];
-}
+const top = trafficQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) });
+/** Ports listed per peer edge. */
+const EDGE_PORTS = 10;
 
 export const statsRoutes: ApiRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/api/v1/stats/timeseries',
-    summary: 'Flows, bytes and packets per time bucket',
+    summary: 'Flows, bytes, packets and rejected flows per time bucket (automatic size unless given)',
     access: need('stats:read'),
-    query: range.extend({ bucketSeconds: z.coerce.number().int().min(1).max(86_400).default(300) }),
+    query: trafficQuery.extend({ bucketSeconds: z.coerce.number().int().min(1).max(86_400).optional() }),
     async handler({ query, deps }) {
-      const [from, to] = bounds(deps, query);
+      const range = rangeOf(deps.clock.now(), query);
+      const bucketSeconds = query.bucketSeconds ?? autoBucketSeconds(range);
+      const where = trafficWhere(range, query);
       const rows = await deps.flows.all(
-        `SELECT to_timestamp(floor(epoch(time) / ?) * ?) AS bucket, count(*) AS flows,
-                coalesce(sum(bytes), 0) AS bytes, coalesce(sum(packets), 0) AS packets
-         FROM flows WHERE time >= ? AND time < ? GROUP BY 1 ORDER BY 1`,
-        [query.bucketSeconds, query.bucketSeconds, from, to],
+        `SELECT CAST(floor(epoch(time) / ?) * ? AS BIGINT) AS bucket, count(*) AS flows,
+                coalesce(sum(bytes), 0) AS bytes, coalesce(sum(packets), 0) AS packets,
+                count(*) FILTER (WHERE action_code = ?) AS rejects
+         FROM flows WHERE ${where.sql} GROUP BY 1 ORDER BY 1`,
+        [bucketSeconds, bucketSeconds, ACTION_REJECT, ...where.params],
       );
-      return { from, to, bucketSeconds: query.bucketSeconds, points: rows.map(plain) };
+      const points = rows.map((r) => ({
+        ...plainRow(r),
+        bucket: new Date(Number(r['bucket']) * 1000).toISOString(),
+      }));
+      return { from: range[0], to: range[1], bucketSeconds, points };
     },
   }),
   defineRoute({
@@ -43,13 +51,14 @@ export const statsRoutes: ApiRoute[] = [
     access: need('stats:read'),
     query: top,
     async handler({ query, deps }) {
-      const [from, to] = bounds(deps, query);
+      const range = rangeOf(deps.clock.now(), query);
+      const where = trafficWhere(range, query);
       const rows = await deps.flows.all(
         `SELECT src_ip, coalesce(sum(bytes), 0) AS bytes, count(*) AS flows FROM flows
-         WHERE time >= ? AND time < ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?`,
-        [from, to, query.limit],
+         WHERE ${where.sql} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?`,
+        [...where.params, query.limit],
       );
-      return { from, to, items: rows.map(plain) };
+      return { from: range[0], to: range[1], items: rows.map(plainRow) };
     },
   }),
   defineRoute({
@@ -59,20 +68,100 @@ export const statsRoutes: ApiRoute[] = [
     access: need('stats:read'),
     query: top,
     async handler({ query, deps }) {
-      const [from, to] = bounds(deps, query);
+      const range = rangeOf(deps.clock.now(), query);
+      const where = trafficWhere(range, query);
       const rows = await deps.flows.all(
         `SELECT proto, dst_port, count(*) AS flows, coalesce(sum(bytes), 0) AS bytes FROM flows
-         WHERE time >= ? AND time < ? AND dst_port IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 2 LIMIT ?`,
-        [from, to, query.limit],
+         WHERE ${where.sql} AND dst_port IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 2 LIMIT ?`,
+        [...where.params, query.limit],
       );
-      return { from, to, items: rows.map(plain) };
+      return { from: range[0], to: range[1], items: rows.map(plainRow) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/stats/rejected',
+    summary: 'Rejected flows grouped by source, destination and port, most first',
+    access: need('stats:read'),
+    query: trafficQuery.extend({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    async handler({ query, deps }) {
+      const range = rangeOf(deps.clock.now(), query);
+      const where = trafficWhere(range, { ...query, action: 'reject' });
+      const [total] = await deps.flows.all(
+        `SELECT count(*) AS n FROM flows WHERE ${where.sql}`,
+        where.params,
+      );
+      const rows = await deps.flows.all(
+        `SELECT src_ip, dst_ip, dst_port, proto, count(*) AS flows, coalesce(sum(bytes), 0) AS bytes,
+                max(time) AS "lastSeen"
+         FROM flows WHERE ${where.sql} GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1, 2, 3 LIMIT ?`,
+        [...where.params, query.limit],
+      );
+      return {
+        from: range[0],
+        to: range[1],
+        totalFlows: Number(total?.['n'] ?? 0),
+        items: rows.map(plainRow),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/stats/peers',
+    summary: 'A host’s peers as a graph: nodes and directed edges, the heaviest first, bounded',
+    access: need('stats:read'),
+    query: trafficQuery.extend({
+      ip: z.string().min(1).max(64),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    async handler({ query, deps }) {
+      const range = rangeOf(deps.clock.now(), query);
+      const { ip, ...filters } = query;
+      const where = trafficWhere(range, filters);
+      const host = addressCondition(ip, 'either');
+      const a = parseIp(ip);
+      const center = a ? ipText(a.v4, a.v6) : ip;
+      const rows = await deps.flows.all(
+        `SELECT src_ip, dst_ip, count(*) AS flows, coalesce(sum(bytes), 0) AS bytes,
+                list_sort(list_distinct(list(dst_port)))[1:${EDGE_PORTS}] AS ports
+         FROM flows WHERE ${where.sql} AND ${host.sql}
+         GROUP BY 1, 2 ORDER BY 4 DESC, 3 DESC, 1, 2 LIMIT ?`,
+        [...where.params, ...host.params, query.limit + 1],
+      );
+      const truncated = rows.length > query.limit;
+      const edges = rows.slice(0, query.limit).map((r) => ({
+        source: String(r['src_ip']),
+        target: String(r['dst_ip']),
+        flows: Number(r['flows']),
+        bytes: Number(r['bytes']),
+        ports: (r['ports'] as unknown[]).filter((p) => p !== null).map(Number),
+      }));
+      return { ip: center, nodes: nodesOf(center, edges), edges, truncated };
     },
   }),
 ];
 
-/** Store rows to JSON: BigInt that survived jsFriendly becomes text, anything else stays. */
-function plain(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'bigint' ? v.toString() : v;
-  return out;
+interface Edge {
+  source: string;
+  target: string;
+  flows: number;
+  bytes: number;
+}
+
+/** The host (center) and each peer with the traffic of its edges. */
+function nodesOf(ip: string, edges: readonly Edge[]) {
+  const nodes = new Map<string, { id: string; ip: string; flows: number; bytes: number; center: boolean }>();
+  const add = (node: string, e: Edge): void => {
+    const n = nodes.get(node) ?? { id: node, ip: node, flows: 0, bytes: 0, center: false };
+    n.flows += e.flows;
+    n.bytes += e.bytes;
+    nodes.set(node, n);
+  };
+  for (const e of edges) {
+    add(e.source, e);
+    if (e.target !== e.source) add(e.target, e);
+  }
+  const center = [...nodes.values()].find((n) => n.ip === ip);
+  if (center) center.center = true;
+  return [...nodes.values()];
 }
