@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { ACTION_ACCEPT } from '../core/flow.ts';
-import type { Detector } from '../engine/detector.ts';
+import type { Detector, DetectorContext } from '../engine/detector.ts';
 import { flowsQuery, pushSample } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
 import { createNumTable, type NumTable } from '../engine/num-table.ts';
@@ -63,7 +63,8 @@ export const bruteforce: Detector<typeof bruteforceConfigSchema> = {
   ],
   description: 'Many short sessions from one source to a login service',
   configSchema: bruteforceConfigSchema,
-  create(config) {
+  create(config, deps) {
+    const early = deps.early === true;
     const services = new Map(config.services.map((s) => [s.port, s]));
     const sampleFrom = Math.max(2, Math.ceil(config.minSessions / 3));
     const windows = createTumblingWindows<WindowState>(config.windowSeconds, () => ({
@@ -71,8 +72,41 @@ export const bruteforce: Detector<typeof bruteforceConfigSchema> = {
       pairs: createNumTable(COLUMNS, config.maxKeys),
       extra: new Map(),
     }));
+    /** The signal for pair row r of window w. */
+    function report(ctx: DetectorContext, start: number, end: number, w: WindowState, r: number): void {
+      const p = w.pairs;
+      const sessions = p.get(r, SESSIONS);
+      const port = p.get(r, PORT);
+      const svc = services.get(port)!;
+      const src = ctx.keyText(p.get(r, SRC));
+      const dst = ctx.keyText(p.get(r, DST));
+      const ours = p.get(r, SRC_INTERNAL) === 1;
+      const success = p.get(r, MAX_PACKETS) >= config.successPackets;
+      const extra = w.extra.get(r);
+      ctx.emit({
+        type: svc.type,
+        severity: ours ? config.severityActor : config.severityTarget,
+        resource: { ip: ours ? src : dst, id: extra?.resource ?? null },
+        actor: { ip: src, port: null },
+        role: ours ? 'actor' : 'target',
+        discriminator: ours ? `target:${dst}:${port}` : `port:${port}`,
+        title: `${svc.name} brute force from ${src} against ${dst}:${port}`,
+        description: `${src} opened ${sessions} separate ${svc.name} sessions to ${dst}:${port} within ${config.windowSeconds / 60} min (threshold ${config.minSessions})${success ? '; one session was long enough to suggest a successful login' : ''}.`,
+        threshold: config.minSessions,
+        observed: sessions,
+        windowStart: start,
+        windowEnd: end,
+        sample: extra?.samples ?? [],
+        query: flowsQuery({ srcIp: src, dstIp: dst, dstPort: port, from: start, to: end }),
+        firstSeen: p.get(r, FIRST),
+        lastSeen: p.get(r, LAST),
+        detail: { port, target: dst, acceptedRecords: p.get(r, ACCEPTED), possibleSuccess: success },
+        detector: 'bruteforce',
+      });
+    }
+
     return {
-      onFlows(view) {
+      onFlows(view, ctx) {
         const b = view.batch;
         for (let i = 0; i < b.length; i++) {
           if (view.skip[i] || view.reply[i]) continue;
@@ -96,8 +130,9 @@ export const bruteforce: Detector<typeof bruteforceConfigSchema> = {
             w.pairs.set(r, SRC_INTERNAL, view.srcInternal[i]!);
           }
           const before = w.sessions.size;
+          let n = 0;
           if (w.sessions.add(hashKey(pk, b.srcPort[i]!, 7)) >= 0 && w.sessions.size > before) {
-            const n = w.pairs.inc(r, SESSIONS);
+            n = w.pairs.inc(r, SESSIONS);
             if (n >= sampleFrom) {
               let e = w.extra.get(r);
               if (e === undefined) {
@@ -111,41 +146,17 @@ export const bruteforce: Detector<typeof bruteforceConfigSchema> = {
           if (b.packets[i]! > w.pairs.get(r, MAX_PACKETS)) w.pairs.set(r, MAX_PACKETS, b.packets[i]!);
           if (t < w.pairs.get(r, FIRST)) w.pairs.set(r, FIRST, t);
           if (t > w.pairs.get(r, LAST)) w.pairs.set(r, LAST, t);
+          // Live: the finding appears with the record that completes the attack.
+          if (early && n === config.minSessions) {
+            const start = windows.startOf(t);
+            report(ctx, start, start + config.windowSeconds, w, r);
+          }
         }
       },
       onWatermark(t, ctx) {
         windows.closeUpTo(t, (start, end, w) => {
-          const p = w.pairs;
-          for (let r = 0; r < p.size; r++) {
-            const sessions = p.get(r, SESSIONS);
-            if (sessions < config.minSessions) continue;
-            const port = p.get(r, PORT);
-            const svc = services.get(port)!;
-            const src = ctx.keyText(p.get(r, SRC));
-            const dst = ctx.keyText(p.get(r, DST));
-            const ours = p.get(r, SRC_INTERNAL) === 1;
-            const success = p.get(r, MAX_PACKETS) >= config.successPackets;
-            const extra = w.extra.get(r);
-            ctx.emit({
-              type: svc.type,
-              severity: ours ? config.severityActor : config.severityTarget,
-              resource: { ip: ours ? src : dst, id: extra?.resource ?? null },
-              actor: { ip: src, port: null },
-              role: ours ? 'actor' : 'target',
-              discriminator: ours ? `target:${dst}:${port}` : `port:${port}`,
-              title: `${svc.name} brute force from ${src} against ${dst}:${port}`,
-              description: `${src} opened ${sessions} separate ${svc.name} sessions to ${dst}:${port} within ${config.windowSeconds / 60} min (threshold ${config.minSessions})${success ? '; one session was long enough to suggest a successful login' : ''}.`,
-              threshold: config.minSessions,
-              observed: sessions,
-              windowStart: start,
-              windowEnd: end,
-              sample: extra?.samples ?? [],
-              query: flowsQuery({ srcIp: src, dstIp: dst, dstPort: port, from: start, to: end }),
-              firstSeen: p.get(r, FIRST),
-              lastSeen: p.get(r, LAST),
-              detail: { port, target: dst, acceptedRecords: p.get(r, ACCEPTED), possibleSuccess: success },
-              detector: 'bruteforce',
-            });
+          for (let r = 0; r < w.pairs.size; r++) {
+            if (w.pairs.get(r, SESSIONS) >= config.minSessions) report(ctx, start, end, w, r);
           }
         });
       },

@@ -125,7 +125,8 @@ export const portscan: Detector<typeof portscanConfigSchema> = {
   types: ['Recon:Host/Portscan'],
   description: 'Vertical and horizontal port scans from failed-looking attempts',
   configSchema: portscanConfigSchema,
-  create(config) {
+  create(config, deps) {
+    const early = deps.early === true;
     const windows = createTumblingWindows<WindowState>(config.windowSeconds, () => ({
       triples: createNumTable(0, config.maxTriples),
       singles: createNumTable(5, config.maxTriples),
@@ -147,15 +148,29 @@ export const portscan: Detector<typeof portscanConfigSchema> = {
       dstInt: boolean,
       b: FlowBatch | null,
       i: number,
+      ctx: DetectorContext,
     ): void {
       const v = bump(w.vertical, hashKey(src, dst), src, dst, t, dst, srcInt);
       if (b && v >= 0 && w.vertical.get(v, N) >= sampleFrom(config.verticalPorts))
         sampleInto(w.verticalExtra, v, b, i);
+      // Live: the finding appears with the attempt that crosses the threshold.
+      if (early && v >= 0 && w.vertical.get(v, N) === config.verticalPorts) {
+        const start = windows.startOf(t);
+        const c = counterAt(w.vertical, v, w.verticalExtra.get(v));
+        emit(ctx, c, 'vertical', start, start + config.windowSeconds);
+      }
       // Our host sweeping one port of the internet is PortSweep's, not a horizontal scan.
       if (srcInt && !dstInt) return;
       const h = bump(w.horizontal, hashKey(src, port, 1), src, port, t, dst, srcInt);
       if (b && h >= 0 && w.horizontal.get(h, N) >= sampleFrom(config.horizontalHosts))
         sampleInto(w.horizontalExtra, h, b, i);
+      // Early only when our host scans: an outside scanner's finding is named after the lowest
+      // address it reached, which is not final before the window closes.
+      if (early && srcInt && h >= 0 && w.horizontal.get(h, N) === config.horizontalHosts) {
+        const start = windows.startOf(t);
+        const c = counterAt(w.horizontal, h, w.horizontalExtra.get(h));
+        emit(ctx, c, 'horizontal', start, start + config.windowSeconds, [c.other]);
+      }
     }
 
     function emit(
@@ -205,7 +220,7 @@ export const portscan: Detector<typeof portscanConfigSchema> = {
     }
 
     return {
-      onFlows(view) {
+      onFlows(view, ctx) {
         const b = view.batch;
         for (let i = 0; i < b.length; i++) {
           if (view.skip[i] || view.reply[i] || b.dstPort[i]! < 0) continue;
@@ -235,9 +250,9 @@ export const portscan: Detector<typeof portscanConfigSchema> = {
             const d0 = w.singles.get(sr, S_DST);
             const p0 = w.singles.get(sr, S_PORT);
             const t0 = w.singles.get(sr, S_TIME);
-            count(w, src, d0, p0, t0, srcInt, w.singles.get(sr, S_DST_INTERNAL) === 1, null, 0);
+            count(w, src, d0, p0, t0, srcInt, w.singles.get(sr, S_DST_INTERNAL) === 1, null, 0, ctx);
           }
-          count(w, src, dst, port, t, srcInt, dstInt, b, i);
+          count(w, src, dst, port, t, srcInt, dstInt, b, i, ctx);
         }
       },
       onWatermark(t, ctx) {

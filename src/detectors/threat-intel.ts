@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import { ACTION_ACCEPT } from '../core/flow.ts';
-import type { Detector } from '../engine/detector.ts';
+import type { Detector, DetectorContext } from '../engine/detector.ts';
 import { pushSample } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
 import type { IntelKind } from '../engine/lookups.ts';
@@ -51,10 +51,69 @@ export const threatIntel: Detector<typeof threatIntelConfigSchema> = {
   ],
   description: 'Traffic with addresses on threat lists or Tor node lists',
   configSchema: threatIntelConfigSchema,
-  create(config) {
+  create(config, deps) {
+    const early = deps.early === true;
     const windows = createTumblingWindows(config.windowSeconds, () => new Map<number, Contact>());
+    /** The signal for one contact; `peers`: Tor relays reaching the same service of ours. */
+    function report(ctx: DetectorContext, start: number, end: number, c: Contact, peers: number): void {
+      const host = ctx.keyText(c.ours);
+      const remote = ctx.keyText(c.remote);
+      let type: string;
+      let severity: number;
+      let role: Role;
+      let what: string;
+      if (c.kind === 'threat') {
+        type = 'UnauthorizedAccess:Host/MaliciousIPCaller.Custom';
+        role = c.outbound > 0 ? 'actor' : 'target';
+        severity = c.outbound > 0 || c.inboundAccepted > 0 ? config.severity : config.severityBlocked;
+        what = `${c.outbound > 0 ? `${host} contacted` : `${host} was contacted by`} ${remote}, which is on the threat list "${c.list}"`;
+      } else if (c.outbound > 0) {
+        type = 'UnauthorizedAccess:Host/TorClient';
+        role = 'actor';
+        severity = config.severityTorClient;
+        what = `${host} connected to the Tor node ${remote} (list "${c.list}")`;
+      } else if (c.kind === 'tor-relay' && peers >= config.torRelayMinPeers) {
+        type = 'UnauthorizedAccess:Host/TorRelay';
+        role = 'actor';
+        severity = config.severityTorRelay;
+        what = `${host} accepts connections from ${peers} Tor relays on port ${c.ourPort}, as a Tor relay does`;
+      } else {
+        type = 'UnauthorizedAccess:Host/TorIPCaller';
+        role = 'target';
+        severity = c.inboundAccepted > 0 ? config.severityTorCaller : config.severityBlocked;
+        what = `${host} was contacted by the Tor node ${remote} (list "${c.list}")`;
+      }
+      ctx.emit({
+        type,
+        severity,
+        resource: { ip: host, id: c.resource },
+        actor: { ip: remote, port: null },
+        role,
+        discriminator: '',
+        title: what,
+        description: `${what}: ${c.outbound} outbound and ${c.inbound} inbound records (${c.inboundAccepted} accepted) within ${config.windowSeconds / 60} min.`,
+        threshold: 1,
+        observed: c.outbound + c.inbound,
+        windowStart: start,
+        windowEnd: end,
+        sample: c.samples,
+        query: `SELECT * FROM flows WHERE ((src_ip = '${host}' AND dst_ip = '${remote}') OR (src_ip = '${remote}' AND dst_ip = '${host}')) AND time >= to_timestamp(${start}) AND time < to_timestamp(${end}) ORDER BY time`,
+        firstSeen: c.first,
+        lastSeen: c.last,
+        intelList: c.list,
+        detail: {
+          list: c.list,
+          kind: c.kind,
+          outbound: c.outbound,
+          inbound: c.inbound,
+          inboundAccepted: c.inboundAccepted,
+        },
+        detector: 'threat-intel',
+      });
+    }
+
     return {
-      onFlows(view) {
+      onFlows(view, ctx) {
         const b = view.batch;
         for (let i = 0; i < b.length; i++) {
           const m = view.intel[i] ?? null;
@@ -86,6 +145,11 @@ export const threatIntel: Detector<typeof threatIntelConfigSchema> = {
           }
           // Who started it: our host (src and not a reply, or dst of a reply) or the remote.
           const ourInitiative = srcOurs !== (view.reply[i] === 1);
+          // Live: a threat-list contact, or our host reaching a Tor node, is a finding at once
+          // (both keep their type until the window closes; Tor inbound types may still change).
+          const announce =
+            early &&
+            ((c.kind === 'threat' && c.outbound + c.inbound === 0) || (ourInitiative && c.outbound === 0));
           if (ourInitiative) c.outbound++;
           else {
             c.inbound++;
@@ -96,6 +160,10 @@ export const threatIntel: Detector<typeof threatIntelConfigSchema> = {
           c.first = Math.min(c.first, b.start[i]!);
           c.last = Math.max(c.last, b.start[i]!);
           pushSample(c.samples, b, i);
+          if (announce) {
+            const start = windows.startOf(b.start[i]!);
+            report(ctx, start, start + config.windowSeconds, c, 0);
+          }
         }
       },
       onWatermark(t, ctx) {
@@ -108,63 +176,8 @@ export const threatIntel: Detector<typeof threatIntelConfigSchema> = {
               relayPeers.set(key, (relayPeers.get(key) ?? 0) + 1);
             }
           }
-          for (const c of w.values()) {
-            const host = ctx.keyText(c.ours);
-            const remote = ctx.keyText(c.remote);
-            let type: string;
-            let severity: number;
-            let role: Role;
-            let what: string;
-            const peers = relayPeers.get(`${c.ours}:${c.ourPort}`) ?? 0;
-            if (c.kind === 'threat') {
-              type = 'UnauthorizedAccess:Host/MaliciousIPCaller.Custom';
-              role = c.outbound > 0 ? 'actor' : 'target';
-              severity = c.outbound > 0 || c.inboundAccepted > 0 ? config.severity : config.severityBlocked;
-              what = `${c.outbound > 0 ? `${host} contacted` : `${host} was contacted by`} ${remote}, which is on the threat list "${c.list}"`;
-            } else if (c.outbound > 0) {
-              type = 'UnauthorizedAccess:Host/TorClient';
-              role = 'actor';
-              severity = config.severityTorClient;
-              what = `${host} connected to the Tor node ${remote} (list "${c.list}")`;
-            } else if (c.kind === 'tor-relay' && peers >= config.torRelayMinPeers) {
-              type = 'UnauthorizedAccess:Host/TorRelay';
-              role = 'actor';
-              severity = config.severityTorRelay;
-              what = `${host} accepts connections from ${peers} Tor relays on port ${c.ourPort}, as a Tor relay does`;
-            } else {
-              type = 'UnauthorizedAccess:Host/TorIPCaller';
-              role = 'target';
-              severity = c.inboundAccepted > 0 ? config.severityTorCaller : config.severityBlocked;
-              what = `${host} was contacted by the Tor node ${remote} (list "${c.list}")`;
-            }
-            ctx.emit({
-              type,
-              severity,
-              resource: { ip: host, id: c.resource },
-              actor: { ip: remote, port: null },
-              role,
-              discriminator: '',
-              title: what,
-              description: `${what}: ${c.outbound} outbound and ${c.inbound} inbound records (${c.inboundAccepted} accepted) within ${config.windowSeconds / 60} min.`,
-              threshold: 1,
-              observed: c.outbound + c.inbound,
-              windowStart: start,
-              windowEnd: end,
-              sample: c.samples,
-              query: `SELECT * FROM flows WHERE ((src_ip = '${host}' AND dst_ip = '${remote}') OR (src_ip = '${remote}' AND dst_ip = '${host}')) AND time >= to_timestamp(${start}) AND time < to_timestamp(${end}) ORDER BY time`,
-              firstSeen: c.first,
-              lastSeen: c.last,
-              intelList: c.list,
-              detail: {
-                list: c.list,
-                kind: c.kind,
-                outbound: c.outbound,
-                inbound: c.inbound,
-                inboundAccepted: c.inboundAccepted,
-              },
-              detector: 'threat-intel',
-            });
-          }
+          for (const c of w.values())
+            report(ctx, start, end, c, relayPeers.get(`${c.ours}:${c.ourPort}`) ?? 0);
         });
       },
       stateSize() {

@@ -51,6 +51,15 @@ export interface DetectorInstance {
 export interface DetectorDeps {
   scope: NetScope;
   intel: IntelLookup;
+  /**
+   * Live mode: a detector that can should emit a provisional signal the moment a key crosses its
+   * threshold in a window that is still open, instead of waiting for the watermark to close it.
+   * The close emits the final signal for the same window and the findings stage merges the two
+   * (same id, count of distinct windows unchanged, the larger observation kept), so the stored
+   * result is the one a batch import gives. Only identities that cannot change before the close
+   * may be emitted early.
+   */
+  early?: boolean;
 }
 
 export interface Detector<S extends z.ZodType = z.ZodType> {

@@ -45,6 +45,8 @@ export interface PipelineDeps {
   detectors?: readonly Detector[];
   /** Told of every stored finding (alert router, live API stream). */
   findingEvents?: FindingEvents;
+  /** Live mode: detectors emit a finding as soon as a threshold is crossed (see DetectorDeps.early). */
+  early?: boolean;
 }
 
 export interface PipelineStats {
@@ -118,7 +120,10 @@ export function createDetectionPipeline(deps: PipelineDeps): DetectionPipeline {
         },
       );
     }
-    instances.push({ id: d.id, instance: d.create(parsed.data, { scope, intel: deps.intel }) });
+    instances.push({
+      id: d.id,
+      instance: d.create(parsed.data, { scope, intel: deps.intel, early: deps.early === true }),
+    });
   }
 
   const queue: Signal[] = [];

@@ -6,6 +6,8 @@ export interface TumblingWindows<S> {
   at(t: number): S | null;
   /** Closes, in time order, every window ending at or before t. */
   closeUpTo(t: number, onClose: (start: number, end: number, state: S) => void): void;
+  /** Start of the window that holds t. */
+  startOf(t: number): number;
   /** All open windows (oldest first). */
   open(): Iterable<[number, S]>;
   readonly late: number;
@@ -49,6 +51,7 @@ export function createTumblingWindows<S>(
         onClose(start, start + sizeSeconds, s);
       }
     },
+    startOf: (t) => Math.floor(t / sizeSeconds) * sizeSeconds,
     open: () => [...windows.entries()].sort((a, b) => a[0] - b[0]),
     get late() {
       return late;

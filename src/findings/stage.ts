@@ -133,6 +133,7 @@ export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
         f.description = s.description;
         f.evidence = evidenceOf(s);
         f.detail = { ...s.detail, windowStart: isoTime(s.windowStart) };
+        f.role = s.role;
         if (s.actorInIdentity === false) f.actor = { ...s.actor };
         if (s.intelList !== undefined) f.intelList = s.intelList;
       }
