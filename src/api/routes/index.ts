@@ -3,6 +3,7 @@
 import type { ApiRoute } from '../route.ts';
 import { createAuthRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
+import { findingDetailRoutes } from './finding-detail.ts';
 import { findingRoutes } from './findings.ts';
 import { healthRoutes } from './health.ts';
 import { postureRoutes } from './posture.ts';
@@ -17,6 +18,7 @@ export function apiRoutes(): ApiRoute[] {
     ...healthRoutes,
     ...createAuthRoutes(),
     ...findingRoutes,
+    ...findingDetailRoutes,
     ...suppressionRoutes,
     ...queryRoutes,
     ...statsRoutes,

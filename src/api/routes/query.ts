@@ -8,12 +8,12 @@ import { ApiError } from '../errors.ts';
 import { defineRoute, need, type ApiRoute } from '../route.ts';
 
 /** Tables of access control: the sandbox cannot read the key that would make them useful, but we refuse naming them too. */
-const PRIVATE_TABLES = /\b(auth_[a-z_]+|audit_log)\b/i;
+export const PRIVATE_TABLES = /\b(auth_[a-z_]+|audit_log)\b/i;
 
 const queues = new WeakMap<object, Promise<unknown>>();
 
 /** Runs `fn` after every earlier query on `conn` has finished (a connection runs one query at a time). */
-function serialised<T>(conn: object, fn: () => Promise<T>): Promise<T> {
+export function serialised<T>(conn: object, fn: () => Promise<T>): Promise<T> {
   const run = (queues.get(conn) ?? Promise.resolve()).then(fn, fn);
   queues.set(
     conn,

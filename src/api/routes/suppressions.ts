@@ -2,11 +2,14 @@
 // (restores what the rule archived).
 
 import { z } from 'zod';
-import { addSuppression, previewSuppression, removeSuppression } from '../../findings/lifecycle.ts';
-import { suppressionFilterSchema } from '../../findings/suppression.ts';
+import { addSuppression, removeSuppression } from '../../findings/lifecycle.ts';
+import { findingJson } from '../../findings/render.ts';
+import { filterMatches, suppressionFilterSchema, validateFilter } from '../../findings/suppression.ts';
 import { defineRoute, need, type ApiRoute } from '../route.ts';
 
 const DAY_MS = 86_400_000;
+/** Findings a preview lists (the highest severity first); `wouldArchive` counts them all. */
+const PREVIEW_SAMPLE = 20;
 
 export const suppressionRoutes: ApiRoute[] = [
   defineRoute({
@@ -21,11 +24,13 @@ export const suppressionRoutes: ApiRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/api/v1/suppressions/preview',
-    summary: 'How many active findings a filter would archive now',
+    summary: 'How many and which active findings a filter would archive now (nothing is created)',
     access: need('suppressions:read'),
     body: z.object({ filter: suppressionFilterSchema }),
     async handler({ body, deps }) {
-      return { wouldArchive: await previewSuppression(deps.findings, body.filter) };
+      const filter = validateFilter(body.filter);
+      const hidden = (await deps.findings.list({ status: 'active' })).filter((f) => filterMatches(filter, f));
+      return { wouldArchive: hidden.length, sample: hidden.slice(0, PREVIEW_SAMPLE).map(findingJson) };
     },
   }),
   defineRoute({
