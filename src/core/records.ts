@@ -20,6 +20,8 @@ export interface ParseOutput {
   batches: FlowBatch[];
   gaps: CoverageGap[];
   rejections: Rejection[];
+  /** Log events, from the event formats (sshd, web access, Sakura router lines); absent for flow formats. */
+  events?: LogEvent[];
 }
 
 export type EventKind = 'auth' | 'http' | 'firewall' | 'dns' | 'other';

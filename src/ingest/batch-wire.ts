@@ -197,17 +197,30 @@ export function decodeBatch(w: WireBatch): FlowBatch {
 
 export function encodeEvent(ev: InputEvent, transfer: Set<ArrayBuffer>): WireEvent {
   if (ev.kind !== 'output') return ev;
-  const { batches, gaps, rejections } = ev.output;
+  const { batches, gaps, rejections, events } = ev.output;
   return {
     ...ev,
-    output: { batches: batches.map((b) => encodeBatch(b, transfer)), gaps, rejections },
+    output: {
+      batches: batches.map((b) => encodeBatch(b, transfer)),
+      gaps,
+      rejections,
+      ...(events === undefined ? {} : { events }),
+    },
   };
 }
 
 export function decodeEvent(w: WireEvent): InputEvent {
   if (w.kind !== 'output') return w;
-  const { batches, gaps, rejections } = w.output;
-  return { ...w, output: { batches: batches.map(decodeBatch), gaps, rejections } };
+  const { batches, gaps, rejections, events } = w.output;
+  return {
+    ...w,
+    output: {
+      batches: batches.map(decodeBatch),
+      gaps,
+      rejections,
+      ...(events === undefined ? {} : { events }),
+    },
+  };
 }
 
 function codeOf(e: unknown): string | undefined {

@@ -4,7 +4,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { CoverageGap, FlowBatch } from '../core/flow.ts';
 import type { Quarantine } from '../core/quarantine.ts';
-import type { ParseOutput } from '../core/records.ts';
+import type { LogEvent, ParseOutput } from '../core/records.ts';
 
 /** What an input source yields, file by file (see sources/files.ts). */
 export type IngestInputEvent =
@@ -15,12 +15,14 @@ export type IngestInputEvent =
 export interface FlowSink {
   appendFlows(batch: FlowBatch): Promise<void>;
   appendGaps(gaps: readonly CoverageGap[]): Promise<void>;
+  appendEvents(events: readonly LogEvent[]): Promise<void>;
 }
 
 /** Detection as seen from the import loop. */
 export interface FlowObserver {
   onFlows(batch: FlowBatch): void | Promise<void>;
   onGaps(gaps: readonly CoverageGap[]): void | Promise<void>;
+  onEvent?(event: LogEvent): void | Promise<void>;
 }
 
 export interface IngestProgress {
@@ -37,9 +39,11 @@ export interface IngestCounts {
   bytesRead: number;
   lines: number;
   flows: number;
+  /** Log events stored (sshd, web access, Sakura router lines...). */
+  events: number;
   gaps: { nodata: number; skipdata: number; sequence: number };
   rejected: number;
-  /** Unix seconds of the earliest and latest flow start, or null when nothing was stored. */
+  /** Unix seconds of the earliest and latest flow start or event time, or null when nothing was stored. */
   firstTime: number | null;
   lastTime: number | null;
   elapsedMs: number;
@@ -66,6 +70,7 @@ export async function runIngest(
     bytesRead: 0,
     lines: 0,
     flows: 0,
+    events: 0,
     gaps: { nodata: 0, skipdata: 0, sequence: 0 },
     rejected: 0,
     firstTime: null,
@@ -83,7 +88,7 @@ export async function runIngest(
       files: deps.fileCount ?? counts.files,
       bytesDone: bytesBeforeFile + bytesThisFile,
       bytesTotal: deps.totalBytes ?? 0,
-      records: counts.flows,
+      records: counts.flows + counts.events,
     });
 
   for await (const ev of inputs) {
@@ -106,6 +111,19 @@ export async function runIngest(
           await deps.sink.appendFlows(batch);
           for (const o of deps.observers) await o.onFlows(batch);
           counts.flows += batch.length;
+        }
+        const events = ev.output.events ?? [];
+        if (events.length > 0) {
+          for (const e of events) {
+            if (e.time < first) first = e.time;
+            if (e.time > last) last = e.time;
+          }
+          await deps.sink.appendEvents(events);
+          for (const o of deps.observers) {
+            if (o.onEvent === undefined) continue;
+            for (const e of events) await o.onEvent(e);
+          }
+          counts.events += events.length;
         }
         if (gaps.length > 0) {
           await deps.sink.appendGaps(gaps);
@@ -133,7 +151,7 @@ export async function runIngest(
     }
   }
   counts.bytesRead = bytesBeforeFile + bytesThisFile;
-  if (counts.flows > 0) {
+  if (counts.flows + counts.events > 0) {
     counts.firstTime = first;
     counts.lastTime = last;
   }

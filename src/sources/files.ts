@@ -1,6 +1,7 @@
-// File inputs for VPC flow logs: expands paths (files, directories, `-`), sniffs each file's
-// content (gzip -> gunzip and sniff again; Parquet; CloudWatch Logs payloads and exports; else
-// text records) and yields parse results file by file. The consumer awaits between events, which
+// File inputs: expands paths (files, directories, `-`), sniffs each file's content (gzip ->
+// gunzip and sniff again; Parquet; CloudWatch Logs payloads and exports; Zeek JSON; else text:
+// VPC records or the line formats of log-flows.ts, flows and events) and yields parse results
+// file by file. The consumer awaits between events, which
 // is the back-pressure: nothing more is read until it asks. A file that cannot be read becomes a
 // Rejection and the next file goes on.
 
@@ -17,7 +18,7 @@ import {
 } from './cloudwatch.ts';
 import { parseParquetFile } from './parquet.ts';
 import { expandInputPaths, inputName, s3WindowTime, type InputFile } from './paths.ts';
-import { chooseLogFlowParser, firstLines, type LineFlowParser } from './log-flows.ts';
+import { chooseLogFlowParser, firstLines, lineParserFor, type LineFlowParser } from './log-flows.ts';
 import { sniffContent, SNIFF_BYTES } from './sniff.ts';
 import { counted, gunzipped, peek, textLines, type ByteCounter } from './streams.ts';
 
@@ -31,6 +32,8 @@ export interface FlowInputOptions {
   format?: string;
   /** Value of the `source` column. Default `vpc`. */
   source?: string;
+  /** Read every text input as this line format (log-flows.ts LINE_FORMATS) instead of sniffing it. */
+  lineFormat?: string;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -45,6 +48,7 @@ interface FileState {
   lines: number;
   layout: VpcLayout | undefined;
   source: string;
+  lineFormat: string | undefined;
 }
 
 /** Reads every input in order. Throws a UserError (before reading) for a missing path or bad format. */
@@ -63,6 +67,7 @@ export async function* openFlowInputs(
       lines: 0,
       layout,
       source: options.source ?? 'vpc',
+      lineFormat: options.lineFormat,
     };
     yield { kind: 'file-start', file: name, sizeBytes: input.kind === 'file' ? input.sizeBytes : 0 };
     try {
@@ -120,6 +125,14 @@ async function* readContent(
       return yield* readParquet(state, stream, gzipLayers);
     case 'cloudwatch-base64':
     case 'json':
+      if (state.lineFormat !== undefined) return yield* readText(state, stream);
+      if (kind === 'json') {
+        const { head, stream: rest } = await peek(stream, SNIFF_LINES_BYTES);
+        // Zeek's conn.log in JSON: its first record names `id.orig_h`.
+        const first = head.toString('utf8').split('\n', 1)[0] ?? '';
+        if (first.includes('"id.orig_h"')) return yield* readText(state, rest);
+        return yield* readCloudWatch(state, rest, kind);
+      }
       return yield* readCloudWatch(state, stream, kind);
     case 'text':
       return yield* readText(state, stream);
@@ -144,20 +157,23 @@ function parserFor(state: FileState, layout: VpcLayout | undefined, detectHeader
 /** Bytes looked at to tell VPC text from the other line formats. */
 const SNIFF_LINES_BYTES = 8192;
 
-async function* readText(state: FileState, stream: AsyncIterable<Buffer>): AsyncGenerator<InputEvent> {
-  const { head, stream: rest } = await peek(stream, SNIFF_LINES_BYTES);
+function textParser(state: FileState, head: Buffer): LineFlowParser {
   const referenceMs = state.input.kind === 'file' ? mtimeMs(state.input.path) : Date.now();
+  if (state.lineFormat !== undefined) {
+    const forced = lineParserFor(state.lineFormat, state.name, referenceMs);
+    if (forced === null) throw new Error(`unknown line format ${state.lineFormat}`);
+    return forced;
+  }
   const other =
     state.layout === undefined
       ? chooseLogFlowParser(firstLines(head, head.length < SNIFF_LINES_BYTES), state.name, referenceMs)
       : ({ kind: 'none' } as const);
-  if (other.kind === 'events') {
-    throw new UnreadableInput(
-      `${other.format} log: its records are events, not flows, and file import stores flows only so far ` +
-        "(send these logs to `serve`'s syslog input instead)",
-    );
-  }
-  const parser: LineFlowParser = other.kind === 'flows' ? other.parser : parserFor(state, state.layout, true);
+  return other.kind === 'parser' ? other.parser : parserFor(state, state.layout, true);
+}
+
+async function* readText(state: FileState, stream: AsyncIterable<Buffer>): AsyncGenerator<InputEvent> {
+  const { head, stream: rest } = await peek(stream, SNIFF_LINES_BYTES);
+  const parser = textParser(state, head);
   let failure: { error: unknown } | null = null;
   try {
     for await (const chunk of rest) {

@@ -1,13 +1,14 @@
-// Flow records in formats other than VPC Flow Logs that file import recognises by their first
-// lines: Zeek conn.log (TSV), nfdump CSV, and kernel firewall LOG lines (iptables/nftables, pf)
-// in syslog files. Log files that hold events rather than flows (sshd, web access) are refused
-// with a clear reason: the store keeps flows only so far.
+// Line formats other than VPC Flow Logs that file import recognises by their first lines (or
+// reads as `--format` forces): flows from Zeek conn.log (TSV or JSON), nfdump CSV and kernel
+// firewall LOG lines (iptables/nftables, pf); events from sshd/auth logs and web access logs;
+// other syslog files routed line by line by program (log-events.ts).
 
 import type { ParseOutput } from '../core/records.ts';
 import { FirewallLogParser } from '../parsers/iptables/parser.ts';
 import { NfdumpCsvParser } from '../parsers/nfdump/parser.ts';
 import { sniffLogFormat } from '../parsers/syslog/sniff.ts';
 import { ZeekConnParser } from '../parsers/zeek/parser.ts';
+import { eventFileParser, EVENT_FORMATS, isEventFormat } from './log-events.ts';
 
 /** A streaming parser of one non-VPC flow format. */
 export interface LineFlowParser {
@@ -17,10 +18,29 @@ export interface LineFlowParser {
   readonly lines: number;
 }
 
-export type LogFlowChoice =
-  | { kind: 'flows'; format: string; parser: LineFlowParser }
-  | { kind: 'events'; format: string }
-  | { kind: 'none' };
+export type LogFlowChoice = { kind: 'parser'; format: string; parser: LineFlowParser } | { kind: 'none' };
+
+/** Formats `--format` can force on line input (besides `vpc`). */
+export const LINE_FORMATS = ['zeek', 'nfdump', 'iptables', ...EVENT_FORMATS] as const;
+
+export function isLineFormat(format: string): boolean {
+  return (LINE_FORMATS as readonly string[]).includes(format);
+}
+
+/** The parser of a forced line format (one of LINE_FORMATS); null for any other name. */
+export function lineParserFor(format: string, file: string, referenceMs: number): LineFlowParser | null {
+  if (isEventFormat(format)) return eventFileParser(format, file, referenceMs);
+  switch (format) {
+    case 'zeek':
+      return new ZeekConnParser({ file });
+    case 'nfdump':
+      return new NfdumpCsvParser({ file });
+    case 'iptables':
+      return new FirewallLogParser({ file, referenceMs });
+    default:
+      return null;
+  }
+}
 
 /** Lines considered when sniffing: the complete lines among the first bytes of the input. */
 export function firstLines(head: Buffer, complete: boolean): string[] {
@@ -41,15 +61,19 @@ export function chooseLogFlowParser(
   const format = sniffLogFormat(lines);
   switch (format) {
     case 'zeek-tsv':
-      return { kind: 'flows', format, parser: new ZeekConnParser({ file }) };
+    case 'zeek-json':
+      return { kind: 'parser', format, parser: new ZeekConnParser({ file }) };
     case 'nfdump-csv':
-      return { kind: 'flows', format, parser: new NfdumpCsvParser({ file }) };
+      return { kind: 'parser', format, parser: new NfdumpCsvParser({ file }) };
     case 'syslog-iptables':
     case 'syslog-pf':
-      return { kind: 'flows', format, parser: new FirewallLogParser({ file, referenceMs }) };
+      return { kind: 'parser', format, parser: new FirewallLogParser({ file, referenceMs }) };
     case 'syslog-sshd':
+      return { kind: 'parser', format, parser: eventFileParser('sshd', file, referenceMs) };
     case 'access':
-      return { kind: 'events', format };
+      return { kind: 'parser', format, parser: eventFileParser('access', file, referenceMs) };
+    case 'syslog':
+      return { kind: 'parser', format, parser: eventFileParser('syslog', file, referenceMs) };
     default:
       return { kind: 'none' };
   }

@@ -1,4 +1,4 @@
-// `sakura-guard ingest PATH...`: import flow logs into the store, detecting as it goes.
+// `sakura-guard ingest PATH...`: import flow logs and event logs into the store, detecting as it goes.
 
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -13,24 +13,30 @@ import { type IngestCounts, runIngest } from '../../ingest/ingest.ts';
 import { openFlowInputsInWorker } from '../../ingest/parallel-inputs.ts';
 import { loadIntel } from '../../intel/store.ts';
 import { openFlowInputs } from '../../sources/files.ts';
+import { isLineFormat, LINE_FORMATS } from '../../sources/log-flows.ts';
 import { expandInputPaths } from '../../sources/paths.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
 import { type CliContext, writeLine } from '../context.ts';
 import { createProgress, formatBytes, formatCount } from '../progress.ts';
 
-/** Formats `--format` names; `auto` recognises each flow format by content, `vpc` forces VPC. */
+/**
+ * Formats `--format` names; `auto` recognises each format by content, `vpc` forces VPC, the line
+ * formats (zeek, nfdump, iptables, sshd, access, sakura-router, syslog) force their parser.
+ */
 export const INGEST_FORMATS = [
   'auto',
   'vpc',
   'netflow',
   'zeek',
+  'nfdump',
   'syslog',
   'iptables',
   'sshd',
   'access',
+  'sakura-router',
   'jsonl',
 ];
-const IMPLEMENTED_FORMATS = new Set(['auto', 'vpc']);
+const IMPLEMENTED_FORMATS = new Set(['auto', 'vpc', ...LINE_FORMATS]);
 
 export interface IngestOptions {
   format: string;
@@ -88,8 +94,9 @@ export async function ingestPaths(
   if (!IMPLEMENTED_FORMATS.has(opts.format)) {
     throw new UserError(`--format ${opts.format} cannot be forced in file import yet`, {
       hint:
-        'use --format auto: it recognises VPC Flow Logs, Zeek conn.log (TSV), nfdump CSV and ' +
-        'iptables/nftables/pf LOG lines in syslog files by their content; see docs/cli.md',
+        'use --format auto: it recognises VPC Flow Logs, Zeek conn.log (TSV, JSON), nfdump CSV, ' +
+        'iptables/nftables/pf LOG lines, sshd/auth logs, web access logs and other syslog files by ' +
+        'their content; NetFlow is received live by `serve`; see docs/cli.md',
     });
   }
   const detectionConfig = readDetectionConfig(opts.config);
@@ -117,7 +124,10 @@ export async function ingestPaths(
       });
     }
     const progress = createProgress(ctx.stderr, clock);
-    const inputOptions = opts.vpcFormat === undefined ? {} : { format: opts.vpcFormat };
+    const inputOptions = {
+      ...(opts.vpcFormat === undefined ? {} : { format: opts.vpcFormat }),
+      ...(isLineFormat(opts.format) ? { lineFormat: opts.format } : {}),
+    };
     // Parsing runs in a worker thread (the main thread stores); SAKURA_GUARD_INGEST_WORKER=0 keeps
     // everything on the main thread.
     const inputs =
@@ -158,7 +168,7 @@ export async function ingestPaths(
     ...counts,
     elapsedMs,
     dataDir,
-    recordsPerSecond: Math.round(counts.flows / secs),
+    recordsPerSecond: Math.round((counts.flows + counts.events) / secs),
     rejectedByReason: Object.fromEntries(quarantined.byReason),
     quarantineFile: quarantined.file,
     findings,
@@ -176,6 +186,7 @@ export function printIngestSummary(ctx: CliContext, s: IngestSummary): void {
     `Imported ${n(s.files)} file(s), ${formatBytes(s.bytesRead)}, in ${(s.elapsedMs / 1000).toFixed(1)} s into ${s.dataDir}`,
   );
   writeLine(out, `  flows stored     ${n(s.flows)}  (${formatCount(s.recordsPerSecond)} records/s)`);
+  if (s.events > 0) writeLine(out, `  events stored    ${n(s.events)}`);
   const gapTotal = s.gaps.nodata + s.gaps.skipdata + s.gaps.sequence;
   writeLine(
     out,
@@ -200,7 +211,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
   program
     .command('ingest')
     .description(
-      'import flow logs (files, directories walked recursively, .gz, or - for stdin) into the store, detecting as it goes',
+      'import flow and event logs (files, directories walked recursively, .gz, or - for stdin) into the store, detecting as it goes',
     )
     .argument('<paths...>', 'files or directories to import; - reads standard input')
     .option('--format <format>', `input format: ${INGEST_FORMATS.join('|')}`, 'auto')
@@ -226,6 +237,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         else printIngestSummary(ctx, summary);
         if (
           summary.flows === 0 &&
+          summary.events === 0 &&
           summary.gaps.nodata + summary.gaps.skipdata === 0 &&
           summary.rejected > 0
         ) {

@@ -51,6 +51,11 @@ export class SakuraRouterParser {
     this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
   }
 
+  /** Physical lines read so far. */
+  get lines(): number {
+    return this.splitter.lines;
+  }
+
   push(chunk: Buffer): EventOutput {
     for (const l of this.splitter.push(chunk, this.out.rejections)) this.line(l.text, l.line);
     return this.drain();

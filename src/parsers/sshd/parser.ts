@@ -41,6 +41,11 @@ export class SshdParser {
     this.maxRepeat = options.maxRepeat ?? 10_000;
   }
 
+  /** Physical lines read so far. */
+  get lines(): number {
+    return this.splitter.lines;
+  }
+
   push(chunk: Buffer): EventOutput {
     for (const l of this.splitter.push(chunk, this.out.rejections)) this.line(l.text, l.line);
     return this.drain();
