@@ -72,6 +72,13 @@ export interface AuditEntry {
 
 export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'at'>;
 
+export interface AuditFilter {
+  user?: string;
+  actionPrefix?: string;
+  fromMs?: number;
+  toMs?: number;
+}
+
 type Row = Record<string, unknown>;
 
 export class AuthStore {
@@ -262,12 +269,30 @@ export class AuthStore {
     );
   }
 
-  /** Newest first. */
-  async auditLog(limit: number, beforeSeq?: number): Promise<AuditEntry[]> {
-    const rows = await this.rows('SELECT * FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2', [
-      beforeSeq ?? Number.MAX_SAFE_INTEGER,
-      limit,
-    ]);
+  /** Newest first; `filter` narrows by user (with or without a token), action prefix and time. */
+  async auditLog(limit: number, beforeSeq?: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const where = ['seq < ?'];
+    const values: DuckDBValue[] = [beforeSeq ?? Number.MAX_SAFE_INTEGER];
+    if (filter.user !== undefined) {
+      where.push('(actor = ? OR starts_with(actor, ?))');
+      values.push(filter.user, `${filter.user} (token `);
+    }
+    if (filter.actionPrefix !== undefined) {
+      where.push('starts_with(action, ?)');
+      values.push(filter.actionPrefix);
+    }
+    if (filter.fromMs !== undefined) {
+      where.push('at_ms >= ?');
+      values.push(filter.fromMs);
+    }
+    if (filter.toMs !== undefined) {
+      where.push('at_ms < ?');
+      values.push(filter.toMs);
+    }
+    const rows = await this.rows(
+      `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`,
+      [...values, limit],
+    );
     return rows.map((r) => ({
       seq: Number(r['seq']),
       at: Number(r['at_ms']),

@@ -163,14 +163,23 @@ export const userRoutes: ApiRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/api/v1/audit',
-    summary: 'The audit log, newest first',
+    summary: 'The audit log, newest first; filter by user, action prefix and time; page with `before`',
     access: need('audit:read'),
     query: z.object({
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       before: z.coerce.number().int().min(1).optional(),
+      user: z.string().min(1).max(200).optional(),
+      action: z.string().min(1).max(200).optional(),
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
     }),
     async handler({ query, deps }) {
-      const items = await deps.auth.auditLog(query.limit, query.before);
+      const items = await deps.auth.auditLog(query.limit, query.before, {
+        ...(query.user === undefined ? {} : { user: query.user }),
+        ...(query.action === undefined ? {} : { actionPrefix: query.action }),
+        ...(query.from === undefined ? {} : { fromMs: Date.parse(query.from) }),
+        ...(query.to === undefined ? {} : { toMs: Date.parse(query.to) }),
+      });
       return { items: items.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
     },
   }),
