@@ -187,6 +187,16 @@ export const CHECKS = [
     remediation:
       'Attach a packet filter that allows only the needed ports and ends with a deny-all expression.',
   },
+  {
+    id: 'SAKURA-ROUTER-FW-LOGGING-OFF',
+    title: 'Sakura VPC/VPN-router firewall rule does not log',
+    severity: 'low',
+    inputs: FIREWALLS,
+    description:
+      'Sakura Cloud has no flow logs: a router firewall rule with logging off leaves no trace of the traffic it allowed or dropped, so neither syslog nor status polling can show it to Sakura Guard.',
+    remediation:
+      'Set `logging = true` on the rule (`Logging: "True"` in the API) and point the router\'s `syslog_host` at Sakura Guard (docs/sakura.md).',
+  },
   // docker-compose
   {
     id: 'COMPOSE-DATABASE-PORT-PUBLISHED',
