@@ -256,7 +256,7 @@ export function runFlowStoreContract(name: string, open: OpenFlowStore): void {
       const [agg] = await s.all(
         `SELECT count(*) AS n, sum(dst_port) AS ports, sum(bytes) AS bytes,
            count(source) AS with_source, count(subnet_id) AS with_subnet,
-           count(*) FILTER (WHERE src_ip LIKE '2001:db8::%') AS v6
+           count(CASE WHEN src_ip LIKE '2001:db8::%' THEN 1 END) AS v6
          FROM flows WHERE time >= ?`,
         [new Date(T0 * 1000)],
       );
