@@ -7,6 +7,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
+import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
 import type { FlowStore } from '../store/store.ts';
 import type { AuthStore } from './auth-store.ts';
@@ -40,9 +41,13 @@ export interface ServerDeps {
   clock: Clock;
   auth: AuthStore;
   findings: FindingStore;
+  /** Every stored finding as detection produces it (live stream, alerting). */
+  findingEvents: FindingEvents;
   flows: FlowStore;
   /** A connection for user queries (sandboxed settings; see server/open-store.ts). */
   queryConnection: DuckDBConnection;
+  /** A new connection for a component with tables of its own (saved queries...); closed with the store. */
+  connect(): Promise<DuckDBConnection>;
   /** HMAC key for CSRF tokens. */
   secretKey: Buffer;
   tls: boolean;

@@ -10,6 +10,7 @@ import { errorMessage } from '../core/errors.ts';
 import { openQuarantine, type Quarantine } from '../core/quarantine.ts';
 import type { ParseOutput } from '../core/records.ts';
 import { createDetectionPipeline, type DetectionPipeline } from '../engine/pipeline.ts';
+import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
 import { loadIntel } from '../intel/store.ts';
 import {
@@ -42,6 +43,8 @@ export interface LiveDeps {
   clock: Clock;
   flows: FlowStore;
   findings: FindingStore;
+  /** Told of every stored finding (alert router, API stream). */
+  findingEvents?: FindingEvents;
   metrics: MetricsSink;
   log(level: 'info' | 'error', message: string): void;
 }
@@ -54,6 +57,9 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     assets: await loadAssets(deps.dataDir),
     findingStore: deps.findings,
     clock,
+    // Live: a finding is stored with the record that completes the attack, not at window close.
+    early: true,
+    ...(deps.findingEvents ? { findingEvents: deps.findingEvents } : {}),
   });
   let quarantine: Quarantine | null = null;
   // One write at a time: decode turns and the timer both touch the store and the pipeline.

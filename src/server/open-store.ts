@@ -31,6 +31,11 @@ export interface ServerStore {
   findings: FindingStore;
   auth: AuthStore;
   queryConnection: DuckDBConnection;
+  /**
+   * A new connection to the server's instance for a component that keeps its own tables (alert
+   * outbox, saved queries, responder actions...); closed with the store.
+   */
+  connect(): Promise<DuckDBConnection>;
   /** Runs a trivial query (readiness). */
   ping(): Promise<boolean>;
   /** Flushes, checkpoints and releases the file. */
@@ -68,6 +73,11 @@ export async function openServerStore(dataDir: string, key: Buffer, clock: Clock
       findings,
       auth,
       queryConnection,
+      async connect() {
+        const c = await instance.connect();
+        extra.push(c);
+        return c;
+      },
       async ping() {
         const r = await authConn.runAndReadAll('SELECT 1');
         return r.getRows().length === 1;

@@ -19,6 +19,9 @@ import { Metrics, type Gauge } from './metrics.ts';
 import { openServerStore } from './open-store.ts';
 import { loadOrCreateSecretKey } from './secret-key.ts';
 import { startLiveInputs, type LiveInputs } from './live.ts';
+import { startServerAlerting, type ServerAlerting } from './alerting.ts';
+import { createFindingEvents } from '../findings/events.ts';
+import { loadAssets } from '../assets/load.ts';
 import { LOCAL_OWNER, removeServerFiles, writeServerFiles } from './discovery.ts';
 
 const BOOTSTRAP_TTL_MS = 24 * 3_600_000;
@@ -41,6 +44,8 @@ export interface RunningServer {
   deps: ServerDeps;
   /** The live inputs (NetFlow UDP when enabled) and the detection pipeline over them. */
   live: LiveInputs;
+  /** The alert router over the stored findings; null when no channel is configured. */
+  alerting: ServerAlerting | null;
   close(): Promise<void>;
 }
 
@@ -69,14 +74,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(await gauges(store.flows.all.bind(store.flows), store.flows.file)),
       ...(liveRef ? liveGauges(liveRef, clock.now()) : []),
     ]);
+    let appRef: FastifyInstance | null = null;
+    const findingEvents = createFindingEvents((e) =>
+      appRef?.log.error(`finding listener: ${errorMessage(e)}`),
+    );
     const deps: ServerDeps = {
       config,
       dataDir,
       clock,
       auth: store.auth,
       findings: store.findings,
+      findingEvents,
       flows: store.flows,
       queryConnection: store.queryConnection,
+      connect: () => store.connect(),
       secretKey,
       tls: https !== undefined,
       metrics,
@@ -91,12 +102,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             stream: options.logStream ?? process.stdout,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           };
-    const app = await buildApp(deps, {
+    const built = await buildApp(deps, {
       routes: apiRoutes(),
       version: options.version,
       logger,
       ...(https ? { https } : {}),
     });
+    appRef = built;
+    const app = built;
     if ((await store.auth.userCount()) === 0 && options.onBootstrapToken) {
       const token = newSecret('sgt');
       const now = clock.now();
@@ -122,20 +135,34 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       options.onBootstrapToken(token, new Date(now + BOOTSTRAP_TTL_MS));
     }
+    const log = (level: 'info' | 'error', message: string): void => built.log[level](message);
+    const alerting = await startServerAlerting({
+      config: config.alerting,
+      clock,
+      events: findingEvents,
+      assets: await loadAssets(dataDir),
+      connect: () => store.connect(),
+      log,
+    });
     const live = await startLiveInputs({
       config,
       dataDir,
       clock,
       flows: store.flows,
       findings: store.findings,
+      findingEvents,
       metrics,
-      log: (level, message) => app.log[level](message),
+      log,
+    }).catch(async (e: unknown) => {
+      await alerting?.stop();
+      throw e;
     });
     liveRef = live;
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (e) {
       await live.stop();
+      await alerting?.stop();
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
         throw new UserError(
@@ -161,6 +188,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       app,
       deps,
       live,
+      alerting,
       close: () =>
         (closing ??= (async () => {
           const timeout = config.server.shutdownTimeoutSeconds * 1000;
@@ -172,6 +200,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             removeServerFiles(dataDir);
             await store.auth.revokeToken(localTokenId);
             await live.stop();
+            await alerting?.stop();
             await store.close();
           }
         })()),

@@ -1,0 +1,94 @@
+// Alerting wired into serve: a scan arriving over live NetFlow becomes a finding at once and a
+// signed webhook call on a real HTTP receiver, without waiting for the window to close.
+
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../core/clock.ts';
+import { defaultConfig } from '../config/schema.ts';
+import { parseAlertingConfig } from '../alerts/config.ts';
+import { startHttpReceiver, waitFor } from '../sinks/test-receivers.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../sinks/webhook.ts';
+import { startServer } from './serve.ts';
+
+/** One NetFlow v5 datagram: SYN-only flows from src to each port of dst. */
+function v5Probe(src: string, dst: string, ports: readonly number[], unixMs: number): Buffer {
+  const ip = (t: string): number => t.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const uptime = 5_000_000;
+  const buf = Buffer.alloc(24 + 48 * ports.length);
+  buf.writeUInt16BE(5, 0);
+  buf.writeUInt16BE(ports.length, 2);
+  buf.writeUInt32BE(uptime, 4);
+  buf.writeUInt32BE(Math.floor(unixMs / 1000), 8);
+  buf.writeUInt32BE(1, 16);
+  ports.forEach((port, i) => {
+    const o = 24 + 48 * i;
+    buf.writeUInt32BE(ip(src), o);
+    buf.writeUInt32BE(ip(dst), o + 4);
+    buf.writeUInt32BE(1, o + 16);
+    buf.writeUInt32BE(44, o + 20);
+    buf.writeUInt32BE(uptime - 2000 + i, o + 24);
+    buf.writeUInt32BE(uptime - 2000 + i, o + 28);
+    buf.writeUInt16BE(40_000 + i, o + 32);
+    buf.writeUInt16BE(port, o + 34);
+    buf[o + 37] = 0x02;
+    buf[o + 38] = 6;
+  });
+  return buf;
+}
+
+describe('serve with alerting', () => {
+  it('sends a live scan finding to a webhook once, signed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-alert-'));
+    const receiver = await startHttpReceiver();
+    const clock = manualClock(Date.parse('2026-11-23T12:00:00Z'));
+    const config = defaultConfig();
+    config.server.port = 0;
+    config.inputs.netflow.enabled = true;
+    config.inputs.netflow.listen = [{ host: '127.0.0.1', port: 0 }];
+    const secret = 'a-webhook-secret-of-some-length';
+    config.alerting = parseAlertingConfig({
+      channels: [{ name: 'hook', kind: 'webhook', url: receiver.url, secret }],
+      routes: [{ minSeverity: 'low', channels: ['hook'] }],
+    });
+    const server = await startServer({ config, dataDir: dir, clock, version: 't', logStream: false });
+    const sock = createSocket('udp4');
+    try {
+      expect(server.alerting).not.toBeNull();
+      const ports = Array.from({ length: 20 }, (_, i) => 3000 + i);
+      await new Promise<void>((resolve, reject) =>
+        sock.send(
+          v5Probe('203.0.113.77', '10.0.0.9', ports, clock.now()),
+          server.live.netflow[0]?.port ?? 0,
+          '127.0.0.1',
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
+      await waitFor(() => (server.live.netflowCounters()?.receivedPackets ?? 0) === 1);
+      await server.live.settle();
+      await server.alerting?.settle();
+      await waitFor(() => receiver.requests.length > 0);
+      const req = receiver.requests[0]!;
+      expect(req.body).toContain('Recon:Host/Portscan');
+      expect(req.body).toContain('203.0.113.77');
+      const header = (n: string): string | undefined => {
+        const v = req.headers[n];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      const signed = { timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) };
+      expect(verifyWebhook(secret, signed, req.body, clock.now() / 1000)).toBe(true);
+      // The window's close merges into the same finding: no second message.
+      clock.advance((300 + config.detection.allowedLatenessSeconds + 60) * 1000);
+      await server.live.settle();
+      await server.alerting?.settle();
+      expect(receiver.requests).toHaveLength(1);
+    } finally {
+      sock.close();
+      await server.close();
+      await receiver.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
