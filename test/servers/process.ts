@@ -54,8 +54,8 @@ export function removeDir(dir: string): void {
 export interface Child {
   readonly process: ChildProcess;
   output(): string;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
-  stop(graceMs?: number): Promise<void>;
+  /** `signal` (SIGTERM by default), then SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 export function startChild(command: string, args: readonly string[], options: SpawnOptions = {}): Child {
@@ -73,9 +73,9 @@ export function startChild(command: string, args: readonly string[], options: Sp
   return {
     process: child,
     output: () => output,
-    async stop(graceMs = 5000) {
+    async stop(graceMs = 5000, signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
