@@ -11,12 +11,15 @@ import { miningPool } from './mining-pool.ts';
 import { portProbe } from './port-probe.ts';
 import { portSweep } from './port-sweep.ts';
 import { portscan } from './portscan.ts';
+import { sshAuth } from './ssh-auth.ts';
 import { threatIntel } from './threat-intel.ts';
 
 export const detectors: readonly Detector[] = [
   portscan,
   portProbe,
   portSweep,
+  // Before bruteforce: on equal evidence the merged SSH finding keeps the text that names both sources.
+  sshAuth,
   bruteforce,
   dosOutbound,
   inboundFlood,
