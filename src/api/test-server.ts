@@ -22,8 +22,15 @@ export interface TestServer {
   dataDir: string;
   clock: ReturnType<typeof manualClock>;
   tokens: Record<Role, string>;
-  /** Calls the server as `role` (no credentials with null). */
-  call(method: string, path: string, role: Role | null, body?: unknown): Promise<TestResponse>;
+  /** Calls the server as `role` (no credentials with null), or with a token of one's own. */
+  call(
+    method: string,
+    path: string,
+    role: Role | null | { token: string },
+    body?: unknown,
+  ): Promise<TestResponse>;
+  /** Adds a user with `role` and returns an API token they own (made through their session). */
+  userToken(name: string, role: Role): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -78,7 +85,31 @@ export async function startTestServer(
     dataDir,
     clock,
     tokens,
-    call: (method, path, role, body) => send(method, path, role === null ? null : tokens[role], body),
+    call: (method, path, role, body) =>
+      send(method, path, role === null ? null : typeof role === 'object' ? role.token : tokens[role], body),
+    async userToken(name, role) {
+      const password = `${name}-password-123456`;
+      const added = await send('POST', '/api/v1/users', tokens.admin, { name, role, password });
+      if (added.status !== 201) throw new Error(`cannot add ${name}: ${added.text}`);
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: name, password }),
+      });
+      const session = await login.json();
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const r = await fetch(`${server.url}/api/v1/tokens`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie,
+          'x-csrf-token': String((session as { csrfToken?: unknown }).csrfToken),
+        },
+        body: JSON.stringify({ name: `${name}'s token` }),
+      });
+      if (r.status !== 201) throw new Error(`cannot create a token for ${name}: ${await r.text()}`);
+      return String(((await r.json()) as { token: unknown }).token);
+    },
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

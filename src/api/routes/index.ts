@@ -8,6 +8,7 @@ import { findingRoutes } from './findings.ts';
 import { healthRoutes } from './health.ts';
 import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
+import { savedQueryRoutes } from './saved-queries.ts';
 import { statsRoutes } from './stats.ts';
 import { suppressionRoutes } from './suppressions.ts';
 import { userRoutes } from './users.ts';
@@ -21,6 +22,7 @@ export function apiRoutes(): ApiRoute[] {
     ...findingDetailRoutes,
     ...suppressionRoutes,
     ...queryRoutes,
+    ...savedQueryRoutes,
     ...statsRoutes,
     ...postureRoutes,
     ...catalogRoutes,

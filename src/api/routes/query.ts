@@ -7,8 +7,8 @@ import { runUserQueryOn } from '../../store/user-query.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, need, type ApiRoute } from '../route.ts';
 
-/** Tables of access control: the sandbox cannot read the key that would make them useful, but we refuse naming them too. */
-export const PRIVATE_TABLES = /\b(auth_[a-z_]+|audit_log)\b/i;
+/** Tables of access control (the sandbox cannot read the key that would make them useful, but we refuse naming them too) and users' own saved queries. */
+export const PRIVATE_TABLES = /\b(auth_[a-z_]+|audit_log|saved_queries)\b/i;
 
 const queues = new WeakMap<object, Promise<unknown>>();
 
