@@ -1,0 +1,32 @@
+// The literal registry of responders: one file per kind, one case here.
+
+import type { Clock } from '../core/clock.ts';
+import type { SakuraClient } from '../sakura/client.ts';
+import type { ResponderConfig } from './config.ts';
+import { createNftablesResponder } from './nftables.ts';
+import { createPacketFilterResponder } from './packet-filter.ts';
+import { RespondError, type Responder } from './responder.ts';
+import { createWebhookResponder } from './webhook.ts';
+
+export interface ResponderDeps {
+  clock: Clock;
+  /** Null when no Sakura API key is configured; packet-filter responders then refuse to start. */
+  sakura: SakuraClient | null;
+}
+
+export function createResponder(o: ResponderConfig, deps: ResponderDeps): Responder {
+  switch (o.kind) {
+    case 'nftables':
+      return createNftablesResponder(o);
+    case 'sakura-packet-filter':
+      if (deps.sakura === null)
+        throw new RespondError(`responder ${o.name} needs a Sakura Cloud API key (docs/sakura.md)`);
+      return createPacketFilterResponder(o, deps.sakura);
+    case 'webhook':
+      return createWebhookResponder(o, deps.clock);
+    default: {
+      const never: never = o;
+      return never;
+    }
+  }
+}
