@@ -1,9 +1,14 @@
-// Exfiltration:Host/LargeUpload (first version, fixed thresholds): our host sends a large
-// volume to one outside address in a window, or a single huge flow (Slips: 100 MB in one flow,
-// 500 MB to one address in an hour). Only bytes of connections our host started count, so a
-// server answering big downloads is not an upload. Baselines come with the next issue.
+// Exfiltration:Host/LargeUpload: our host sends a large volume to one outside address in a
+// window, or a single huge flow (Slips: 100 MB in one flow, 500 MB to one address in an hour);
+// or, once the host's profile is mature (src/behavior), a smaller but still large upload to a
+// destination it had never contacted that is far above its own baseline. A first-seen
+// destination raises the severity. Only bytes of connections our host started count, so a
+// server answering big downloads is not an upload.
 
 import { z } from 'zod';
+import { profileBookFor } from '../behavior/book.ts';
+import { addPoint, bytesWords, isMature, learningWords, seriesText } from '../behavior/explain.ts';
+import { volumeBaseline } from '../behavior/profile.ts';
 import type { Detector } from '../engine/detector.ts';
 import { flowsQuery, pushSample } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
@@ -25,6 +30,18 @@ export const largeUploadConfigSchema = z.object({
   /** Known upload destinations (backup targets, object storage): IPs or CIDRs. */
   excludeDestinations: z.array(z.string()).default([]),
   severity: z.number().min(1).max(10).default(5),
+  /** With a mature profile: bytes to a never-contacted destination in the window ... */
+  newDestinationBytes: z
+    .number()
+    .min(1)
+    .default(100 * 1024 * 1024),
+  /** ... that are also this many times the host's typical bytes out per window. */
+  baselineFactor: z.number().min(1).default(10),
+  /** Severity when the destination is first-seen. */
+  newDestinationSeverity: z.number().min(1).max(10).default(8),
+  /** Profile maturity (cold start) for first-seen destinations. */
+  learningSeconds: z.number().min(0).default(3600),
+  minFlows: z.number().int().min(0).default(20),
   maxPairs: z.number().int().min(1000).default(2_000_000),
 });
 
@@ -39,6 +56,10 @@ interface Upload {
   last: number;
   resource: string | null;
   samples: string[];
+  /** Profile index of our host, and whether the destination was new to a mature profile. */
+  host: number;
+  firstSeen: boolean;
+  points: [number, number][];
 }
 
 export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
@@ -46,12 +67,14 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
   types: ['Exfiltration:Host/LargeUpload'],
   description: 'A large upload from our host to one outside address',
   configSchema: largeUploadConfigSchema,
-  create(config) {
+  create(config, deps) {
+    const book = profileBookFor(deps);
     const excluded = config.excludeDestinations.map((c) => parseCidr(c)).filter((c) => c !== null);
     const windows = createTumblingWindows(config.windowSeconds, () => new Map<number, Upload>());
     let previous: { end: number; pairs: Map<number, Upload> } | null = null;
     return {
       onFlows(view) {
+        const facts = book.observe(view);
         const b = view.batch;
         for (let i = 0; i < b.length; i++) {
           if (view.skip[i] || view.reply[i] || !view.srcInternal[i] || view.dstInternal[i]) continue;
@@ -74,9 +97,17 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
               last: b.start[i]!,
               resource: b.resource[i] ?? null,
               samples: [],
+              host: facts.client[i]!,
+              firstSeen: false,
+              points: [],
             };
             w.set(k, u);
           }
+          if (facts.newPeer[i] && u.host >= 0) {
+            const prof = book.profiles[u.host]!;
+            if (isMature(prof, b.start[i]!, config)) u.firstSeen = true;
+          }
+          addPoint(u.points, b.start[i]!, 60, bytes, 120);
           u.bytes += bytes;
           u.records++;
           if (bytes > u.biggest) u.biggest = bytes;
@@ -88,6 +119,7 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
         }
       },
       onWatermark(t, ctx) {
+        book.advance(t);
         windows.closeUpTo(t, (start, end, w) => {
           // An upload straddling two windows is judged over both (a sliding check at half the cost).
           const before =
@@ -100,23 +132,42 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
               u.records += prior.records;
               u.first = Math.min(u.first, prior.first);
               u.samples = [...prior.samples, ...u.samples].slice(0, 20);
+              u.points = [...prior.points, ...u.points];
+              u.firstSeen ||= prior.firstSeen;
             }
             const byWindow = u.bytes >= config.windowBytes;
             const byFlow = u.biggest >= config.flowBytes;
-            if (!byWindow && !byFlow) continue;
+            const prof = u.host >= 0 ? book.profiles[u.host] : undefined;
+            const base = prof === undefined ? null : volumeBaseline(prof, start);
+            const typical = base === null ? 0 : (base.typical * config.windowSeconds) / 600;
+            const byBaseline =
+              u.firstSeen &&
+              u.bytes >= config.newDestinationBytes &&
+              u.bytes >= config.baselineFactor * typical;
+            if (!byWindow && !byFlow && !byBaseline) continue;
             const host = ctx.keyText(u.src);
             const dst = ctx.keyText(u.dst);
             if (excluded.some((c) => cidrContainsText(c, dst))) continue;
             const mb = (n: number): string => `${Math.round((n / 1048576) * 10) / 10} MB`;
+            const learned = prof === undefined ? 'no profile' : learningWords(prof, u.first, config);
+            const novelty = u.firstSeen
+              ? `${dst} is a destination ${host} had never contacted (${learned})`
+              : `${host} had contacted ${dst} before, or its profile is not mature yet (${learned})`;
+            const baselineText =
+              base === null
+                ? 'no baseline'
+                : `${host} usually sends ${bytesWords(typical)} per ${config.windowSeconds / 60} min to the outside (${base.kind === 'hour-of-day' ? 'this hour of day' : 'median of recent buckets'}, ${base.buckets} buckets)`;
             ctx.emit({
               type: 'Exfiltration:Host/LargeUpload',
-              severity: config.severity,
+              severity: u.firstSeen
+                ? Math.max(config.severity, config.newDestinationSeverity)
+                : config.severity,
               resource: { ip: host, id: u.resource },
               actor: { ip: dst, port: u.ports.size === 1 ? [...u.ports][0]! : null },
               role: 'actor',
               discriminator: '',
               title: `${host} uploaded ${mb(u.bytes)} to ${dst}`,
-              description: `${host} sent ${mb(u.bytes)} in ${u.records} flows to ${dst} (ports ${[...u.ports].join(',')}) within ${config.windowSeconds / 60} min; largest flow ${mb(u.biggest)} (thresholds ${mb(config.windowBytes)} per window, ${mb(config.flowBytes)} per flow).`,
+              description: `${host} sent ${mb(u.bytes)} in ${u.records} flows to ${dst} (ports ${[...u.ports].join(',')}) within ${config.windowSeconds / 60} min; largest flow ${mb(u.biggest)} (thresholds ${mb(config.windowBytes)} per window, ${mb(config.flowBytes)} per flow; ${mb(config.newDestinationBytes)} and ${config.baselineFactor}× the baseline to a first-seen destination). ${novelty}; ${baselineText}.`,
               threshold: byWindow ? config.windowBytes : config.flowBytes,
               observed: byWindow ? u.bytes : u.biggest,
               windowStart: u.first < start ? start - config.windowSeconds : start,
@@ -125,7 +176,22 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
               query: flowsQuery({ srcIp: host, dstIp: dst, from: start, to: end }),
               firstSeen: u.first,
               lastSeen: u.last,
-              detail: { bytes: u.bytes, largestFlow: u.biggest, flows: u.records },
+              detail: {
+                bytes: u.bytes,
+                largestFlow: u.biggest,
+                flows: u.records,
+                explanation: `${bytesWords(u.bytes)} to ${dst}; ${novelty}; ${baselineText}`,
+                firstSeenDestination: u.firstSeen,
+                baselineKind: base?.kind ?? 'none',
+                baselineBytesPerWindow: Math.round(typical),
+                learningSince: prof?.first ?? u.first,
+                series: seriesText({
+                  kind: 'bytes-to-destination',
+                  unit: 'bytes per minute',
+                  points: u.points,
+                  baseline: Math.round(typical / (config.windowSeconds / 60)),
+                }),
+              },
               detector: 'large-upload',
             });
           }

@@ -12,6 +12,8 @@ export interface Label {
   resource: string;
   start: number;
   end: number;
+  /** Other finding types also true of the activity: they count as true positives, not as recall. */
+  related?: readonly string[];
 }
 
 export interface DetectorScore {
@@ -34,8 +36,8 @@ export interface Score {
 
 const SLACK = 300;
 
-export function findingMatches(f: Finding, l: Label): boolean {
-  if (f.type !== l.type) return false;
+export function findingMatches(f: Finding, l: Label, type: string = l.type): boolean {
+  if (f.type !== type) return false;
   const first = Date.parse(f.firstSeen) / 1000;
   const last = Date.parse(f.lastSeen) / 1000;
   if (last + SLACK < l.start || first - SLACK > l.end) return false;
@@ -54,7 +56,9 @@ export function scoreFindings(
   let medium = 0;
   for (const f of findings) {
     const d = (perDetector[f.detector] ??= { tp: 0, fp: 0, fpHigh: 0 });
-    const tp = labels.some((l) => findingMatches(f, l));
+    const tp = labels.some(
+      (l) => findingMatches(f, l) || (l.related ?? []).some((type) => findingMatches(f, l, type)),
+    );
     if (tp) d.tp++;
     else {
       d.fp++;

@@ -1,7 +1,9 @@
 // A realistic small VPC in flow-log form, seeded and deterministic: web servers behind a load
 // balancer, health checks, monitoring scrapes, DNS, NTP, a database pool, an internal backup,
 // admin SSH, internet background noise, benign look-alikes (a trusted vulnerability scanner, a
-// crawler reaching many sites), and injected attacks with a label for each.
+// crawler reaching many sites), routine periodic jobs (a fleet of nodes with DNS, NTP, a metrics
+// agent and scrapes; external health checks; backups to object storage every 30 min), and
+// injected attacks with a label for each.
 
 import { formatIpv4, isPrivateIpv4, parseIpv4 } from '../core/ip.ts';
 import { createRandom, type Random } from './random.ts';
@@ -19,6 +21,8 @@ export const ATTACKS = [
   'large-upload',
   'threat-list',
   'tor-client',
+  'beacon',
+  'unusual-port',
 ] as const;
 export type AttackName = (typeof ATTACKS)[number];
 
@@ -29,6 +33,8 @@ export interface GeneratorOptions {
   hours?: number;
   version?: 2 | 5;
   attacks?: readonly AttackName[];
+  /** Nodes with routine periodic traffic (DNS, NTP, metrics agent, scrapes). Default 30. */
+  fleet?: number;
 }
 
 /** Ground truth: the finding type expected, the acting address and our resource. */
@@ -39,6 +45,8 @@ export interface AttackLabel {
   resource: string;
   start: number;
   end: number;
+  /** Other finding types that are also true of this activity (count as true, not required). */
+  related?: string[];
 }
 
 export interface GeneratedVpc {
@@ -79,7 +87,10 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
   const apps = [host('app1', '10.0.2.21'), host('app2', '10.0.2.22')];
   const db = host('db1', '10.0.3.31');
   const backup = host('backup', '10.0.3.40');
-  const hosts = [lb, bastion, monitor, ...webs, ...apps, db, backup];
+  const fleet = Array.from({ length: options.fleet ?? 30 }, (_, k) =>
+    host(`node${k + 1}`, `10.0.4.${10 + k}`),
+  );
+  const hosts = [lb, bastion, monitor, ...webs, ...apps, db, backup, ...fleet];
   const byIp = new Map(hosts.map((h) => [h.ip, h]));
   const resolver = ip('10.0.0.2');
 
@@ -97,6 +108,12 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
   const threat = Array.from({ length: 50 }, () => publicIp(rnd));
   const tor = Array.from({ length: 50 }, () => publicIp(rnd));
   const eph = (): number => rnd.int(32768, 60999);
+  // Routine periodic destinations: a metrics SaaS, public resolvers, uptime checkers, object storage.
+  const metricsSaas = Array.from({ length: 2 }, () => publicIp(rnd));
+  const publicDns = [ip('8.8.8.8'), ip('1.1.1.1')];
+  const uptime = Array.from({ length: 3 }, () => publicIp(rnd));
+  const objectStore = publicIp(rnd);
+  const fleetPhase = fleet.map(() => rnd.int(0, 59));
 
   /** Logs one flow interval on every internal interface it crosses, request and reply. */
   function conn(
@@ -159,6 +176,7 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
     resource: number,
     from: number,
     to: number,
+    related: string[] = [],
   ): void => {
     if (attacks.has(attack))
       labels.push({
@@ -168,8 +186,11 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
         resource: formatIpv4(resource),
         start: from,
         end: to,
+        ...(related.length > 0 ? { related } : {}),
       });
   };
+  // Our host acting on a port it never used is also an unusual port (once its profile is mature).
+  const PORT = 'Behavior:Host/NetworkPortUnusual';
 
   const dbPool = apps.map(() => [eph(), eph()]);
   for (let m = 0; m < minutes; m++) {
@@ -254,6 +275,25 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
     if (m === 40)
       for (let p = 1; p <= 400; p++)
         conn(t, trustedScanner, 47000, webs[0]!.ip, p, 6, [1, 44], null, 'REJECT', 1);
+    // Routine periodic jobs. Each fleet node: DNS to the VPC resolver and the metrics agent to
+    // the SaaS every minute, a scrape by the monitor, NTP to a pool server every 16 min.
+    fleet.forEach((n, j) => {
+      const ts = t + fleetPhase[j]!;
+      conn(ts, n.ip, eph(), resolver, 53, 17, [1, 70], [1, 180], 'ACCEPT', 1);
+      conn(ts, n.ip, eph(), metricsSaas[j % 2]!, 443, 6, [8, rnd.int(1800, 2600)], [6, 600], 'ACCEPT', 1);
+      conn(ts, monitor.ip, eph(), n.ip, 9100, 6, [6, 500], [8, rnd.int(5000, 7000)], 'ACCEPT', 1);
+      // chrony: an ephemeral source port per poll.
+      if ((m + j) % 16 === 0) conn(ts, n.ip, eph(), ntp[j % 4]!, 123, 17, [1, 76], [1, 76], 'ACCEPT', 1);
+    });
+    // Web servers ask public resolvers every 5 min; uptime checkers hit the load balancer every 30 s.
+    if (m % 5 === 0)
+      for (const w of webs) conn(t, w.ip, eph(), publicDns[m % 2]!, 53, 17, [1, 75], [1, 240], 'ACCEPT', 1);
+    for (const u of uptime) conn(t, u, eph(), lb.ip, 443, 6, [6, 700], [6, 5200], 'ACCEPT', 1);
+    // Backups every 30 min: the database to object storage (tens of MB), the backup host every 15.
+    if (m % 30 === 7)
+      conn(t, db.ip, eph(), objectStore, 443, 6, [20000, rnd.int(20, 60) * 1048576], [4000, 300000]);
+    if (m % 15 === 11)
+      conn(t, backup.ip, eph(), objectStore, 443, 6, [6000, rnd.int(5, 15) * 1048576], [1500, 90000]);
     // A monitoring gap: the backup host's interface reports NODATA for 5 minutes.
     if (m === 100) out.push({ t, line: formatNoData(backup.eni, t, t + 300, version, 'NODATA') });
   }
@@ -285,7 +325,7 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
   if (attacks.has('port-sweep'))
     for (let k = 0; k < 300; k++)
       conn(t0 + (k % 240), apps[0]!.ip, eph(), publicIp(rnd), 23, 6, [1, 60], null, 'ACCEPT', 1);
-  label('port-sweep', 'Impact:Host/PortSweep', apps[0]!.ip, apps[0]!.ip, t0, t0 + 240);
+  label('port-sweep', 'Impact:Host/PortSweep', apps[0]!.ip, apps[0]!.ip, t0, t0 + 240, [PORT]);
 
   const victim = publicIp(rnd);
   t0 = at(0.5, 0.6);
@@ -300,6 +340,7 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
     webs[1]!.ip,
     t0,
     t0 + 180,
+    [PORT, 'Exfiltration:Host/LargeUpload', 'Behavior:Host/TrafficVolumeUnusual'],
   );
 
   const flooder = publicIp(rnd);
@@ -324,6 +365,7 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
     apps[1]!.ip,
     t0,
     t0 + tunnelMinutes * 60,
+    [PORT],
   );
 
   const pool = publicIp(rnd);
@@ -331,15 +373,20 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
   const poolPort = eph();
   if (attacks.has('mining-pool'))
     for (let m = 0; m < 40; m++) conn(t0 + m * 60, apps[0]!.ip, poolPort, pool, 3333, 6, [4, 600], [4, 900]);
-  label('mining-pool', 'CryptoCurrency:Host/MiningPoolConnection', apps[0]!.ip, apps[0]!.ip, t0, t0 + 2400);
+  label('mining-pool', 'CryptoCurrency:Host/MiningPoolConnection', apps[0]!.ip, apps[0]!.ip, t0, t0 + 2400, [
+    PORT,
+  ]);
 
   const drop = publicIp(rnd);
   t0 = at(0.7, 0.85);
   const upPort = eph();
+  // A multi-GB upload to a destination the database had never contacted.
   if (attacks.has('large-upload'))
     for (let m = 0; m < 20; m++)
-      conn(t0 + m * 60, db.ip, upPort, drop, 443, 6, [30000, 40 * 1048576], [9000, 500000]);
-  label('large-upload', 'Exfiltration:Host/LargeUpload', db.ip, db.ip, t0, t0 + 1200);
+      conn(t0 + m * 60, db.ip, upPort, drop, 443, 6, [110000, 150 * 1048576], [9000, 500000]);
+  label('large-upload', 'Exfiltration:Host/LargeUpload', db.ip, db.ip, t0, t0 + 1200, [
+    'Behavior:Host/TrafficVolumeUnusual',
+  ]);
 
   const bad = threat[7]!;
   t0 = at(0.1, 0.9);
@@ -353,6 +400,7 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
     apps[0]!.ip,
     t0,
     t0 + 90,
+    [PORT],
   );
 
   const relay = tor[3]!;
@@ -360,7 +408,26 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
   if (attacks.has('tor-client'))
     for (let k = 0; k < 5; k++)
       conn(t0 + k * 60, webs[2]!.ip, eph(), relay, 9001, 6, [40, 9000], [40, 20000]);
-  label('tor-client', 'UnauthorizedAccess:Host/TorClient', webs[2]!.ip, webs[2]!.ip, t0, t0 + 300);
+  label('tor-client', 'UnauthorizedAccess:Host/TorClient', webs[2]!.ip, webs[2]!.ip, t0, t0 + 300, [PORT]);
+
+  // A C&C beacon with ±5 % jitter: every 60, 120 or 300 s, a few hundred bytes each time.
+  const c2 = publicIp(rnd);
+  const period = rnd.pick([60, 120, 300]);
+  t0 = at(0.1, 0.25);
+  const beaconEnd = start + minutes * 60 - 60;
+  if (attacks.has('beacon'))
+    for (let ts = t0; ts < beaconEnd; ts += period * (0.95 + 0.1 * rnd.next()))
+      conn(ts, apps[0]!.ip, eph(), c2, 443, 6, [5, rnd.int(400, 440)], [5, rnd.int(1100, 1300)], 'ACCEPT', 1);
+  label('beacon', 'Backdoor:Host/C&CActivity.Beacon', apps[0]!.ip, apps[0]!.ip, t0, beaconEnd, [PORT]);
+
+  // A web server suddenly talking IRC to an outside server.
+  const irc = publicIp(rnd);
+  t0 = at(0.45, 0.8);
+  const ircPort = eph();
+  if (attacks.has('unusual-port'))
+    for (let k = 0; k < 8; k++)
+      conn(t0 + k * 60, webs[0]!.ip, ircPort, irc, 6667, 6, [20, 1500], [25, 3000], 'ACCEPT', 60);
+  label('unusual-port', PORT, webs[0]!.ip, webs[0]!.ip, t0, t0 + 480);
 
   out.sort((a, b) => a.t - b.t);
   return {

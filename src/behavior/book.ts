@@ -1,0 +1,310 @@
+// The profile book: one HostProfile per host of ours, learned online from every batch the
+// behaviour detectors see, and closing buckets of bytes sent to the outside on the watermark.
+// Every behaviour detector of a pipeline shares one book. Each calls `observe(view)` first: the
+// first call of a batch updates the profiles and records what was new *before* the update; the
+// others get the same facts, so the detectors' order does not matter.
+
+import { ipText } from '../core/ip.ts';
+import type { DetectorDeps, FlowView } from '../engine/detector.ts';
+import { createNumTable, type NumTable } from '../engine/num-table.ts';
+import {
+  BUCKET_SECONDS,
+  MAX_PEERS,
+  MAX_PORTS,
+  addBounded,
+  commitBucket,
+  createProfile,
+  peerId,
+  portKey,
+  volumeBaseline,
+  type Baseline,
+  type HostProfile,
+} from './profile.ts';
+
+/** Per-row facts of one batch (indexes into `book.profiles`, -1 when none). */
+export interface BatchFacts {
+  /** Profile of the host that started the connection (internal source of a request row). */
+  client: Int32Array;
+  /** Profile of the host answering (internal source of a reply row). */
+  server: Int32Array;
+  /** 1 when the client's destination port (proto/port) had no history for it. */
+  newUsed: Uint8Array;
+  /** 1 when the server's source port (proto/port) had no history for it. */
+  newServed: Uint8Array;
+  /** 1 when the outside destination had never been contacted by the client. */
+  newPeer: Uint8Array;
+}
+
+/** Bytes to one outside address inside a closing bucket. */
+export interface Destination {
+  key: number;
+  bytes: number;
+  /** True when the host had never contacted it before this bucket's first record to it. */
+  firstSeen: boolean;
+}
+
+export interface ClosedBucket {
+  host: number;
+  start: number;
+  bytes: number;
+  connections: number;
+  /** The host's baseline from the buckets closed before this one. */
+  baseline: Baseline;
+  /** The largest destinations (at most MAX_TOPS). */
+  destinations: Destination[];
+}
+
+interface OpenBucket {
+  start: number;
+  bytes: number;
+  connections: number;
+  tops: Map<number, Destination>;
+}
+
+const OPEN_SLOTS = 4;
+const MAX_TOPS = 16;
+
+export interface ProfileBook {
+  readonly profiles: HostProfile[];
+  observe(view: FlowView): BatchFacts;
+  /** Closes the buckets ending at or before t; returns those closed by this call (cached per t). */
+  advance(t: number): readonly ClosedBucket[];
+  /** Profile of an address text, if any. */
+  byIp(ip: string): HostProfile | undefined;
+  /** Adds a loaded profile (persistence, backfill). */
+  add(p: HostProfile): void;
+  /** Hosts not profiled because the book was full. */
+  readonly dropped: number;
+  readonly maxHosts: number;
+}
+
+export function createProfileBook(maxHosts = 100_000): ProfileBook {
+  const profiles: HostProfile[] = [];
+  const index: NumTable = createNumTable(1, maxHosts, 1024);
+  const byText = new Map<string, number>();
+  const open: (OpenBucket | null)[][] = [];
+  let dropped = 0;
+  let facts: BatchFacts | null = null;
+  let factsOf: { batch: object; length: number; first: number; last: number } | null = null;
+  let nextClose = Infinity;
+  let maxStart = -Infinity;
+  let advancedTo = -Infinity;
+  let closedAny = false;
+  let closed: ClosedBucket[] = [];
+
+  function hostIndex(view: FlowView, i: number, src: boolean, t: number): number {
+    const key = src ? view.srcKey[i]! : view.dstKey[i]!;
+    const r = index.find(key);
+    if (r >= 0) return index.get(r, 0);
+    const b = view.batch;
+    const ip = src ? ipText(b.srcIp4[i]!, b.srcIp6[i] ?? null) : ipText(b.dstIp4[i]!, b.dstIp6[i] ?? null);
+    let n = byText.get(ip);
+    if (n === undefined) {
+      if (profiles.length >= maxHosts) {
+        dropped++;
+        return -1;
+      }
+      n = profiles.length;
+      profiles.push(createProfile(ip, t));
+      open.push(new Array<OpenBucket | null>(OPEN_SLOTS).fill(null));
+      byText.set(ip, n);
+    }
+    const row = index.add(key);
+    if (row >= 0) index.set(row, 0, n);
+    return n;
+  }
+
+  function bucketOf(host: number, t: number): OpenBucket | null {
+    const start = Math.floor(t / BUCKET_SECONDS) * BUCKET_SECONDS;
+    if (start < nextClose) {
+      if (closedAny) return null; // that bucket is closed: late
+      nextClose = start;
+    }
+    const slots = open[host]!;
+    const slot = (start / BUCKET_SECONDS) % OPEN_SLOTS;
+    let o = slots[slot] ?? null;
+    if (o === null || o.start !== start) {
+      if (o !== null && o.start > start) return null;
+      o = { start, bytes: 0, connections: 0, tops: new Map() };
+      slots[slot] = o;
+    }
+    if (start > maxStart) maxStart = start;
+    return o;
+  }
+
+  function addBytes(
+    host: number,
+    t: number,
+    dst: number,
+    bytes: number,
+    conn: boolean,
+    fresh: boolean,
+  ): void {
+    const o = bucketOf(host, t);
+    if (o === null) return;
+    o.bytes += bytes;
+    if (conn) o.connections++;
+    let d = o.tops.get(dst);
+    if (d === undefined) {
+      if (o.tops.size >= MAX_TOPS) return;
+      d = { key: dst, bytes: 0, firstSeen: fresh };
+      o.tops.set(dst, d);
+    }
+    d.bytes += bytes;
+  }
+
+  function compute(view: FlowView): BatchFacts {
+    const b = view.batch;
+    const n = b.length;
+    const f: BatchFacts = {
+      client: new Int32Array(n).fill(-1),
+      server: new Int32Array(n).fill(-1),
+      newUsed: new Uint8Array(n),
+      newServed: new Uint8Array(n),
+      newPeer: new Uint8Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      if (view.skip[i]) continue;
+      const sIn = view.srcInternal[i] === 1;
+      const dIn = view.dstInternal[i] === 1;
+      if (!sIn && !dIn) continue;
+      const t = b.start[i]!;
+      const bytes = b.bytes[i]! > 0 ? b.bytes[i]! : 0;
+      const proto = b.proto[i]!;
+      if (sIn) {
+        const h = hostIndex(view, i, true, t);
+        if (h < 0) continue;
+        const p = profiles[h]!;
+        if (t < p.first) p.first = t;
+        if (t > p.last) p.last = t;
+        if (view.reply[i] === 0) {
+          p.flows++;
+          f.client[i] = h;
+          if (b.dstPort[i]! >= 0 && proto >= 0 && !p.usedFull) {
+            const r = addBounded(p.used, portKey(proto, b.dstPort[i]!), MAX_PORTS);
+            if (r === 'new') f.newUsed[i] = 1;
+            else if (r === 'full') p.usedFull = true;
+          }
+          if (!dIn) {
+            let fresh = false;
+            if (!p.peersFull) {
+              const r = addBounded(p.peers, peerId(view.dstKey[i]!), MAX_PEERS);
+              fresh = r === 'new';
+              if (r === 'full') p.peersFull = true;
+            }
+            if (fresh) f.newPeer[i] = 1;
+            addBytes(h, t, view.dstKey[i]!, bytes, true, fresh);
+          }
+        } else {
+          f.server[i] = h;
+          if (b.srcPort[i]! >= 0 && proto >= 0 && !p.servedFull) {
+            const r = addBounded(p.served, portKey(proto, b.srcPort[i]!), MAX_PORTS);
+            if (r === 'new') f.newServed[i] = 1;
+            else if (r === 'full') p.servedFull = true;
+          }
+          if (!dIn) addBytes(h, t, view.dstKey[i]!, bytes, false, false);
+        }
+      }
+      if (dIn && view.reply[i] === 0) {
+        const h = hostIndex(view, i, false, t);
+        if (h < 0) continue;
+        const p = profiles[h]!;
+        p.flows++;
+        if (t < p.first) p.first = t;
+        if (t > p.last) p.last = t;
+      }
+    }
+    return f;
+  }
+
+  return {
+    profiles,
+    observe(view) {
+      const b = view.batch;
+      const same =
+        factsOf !== null &&
+        factsOf.batch === b &&
+        factsOf.length === b.length &&
+        factsOf.first === b.start[0] &&
+        factsOf.last === b.start[b.length - 1];
+      if (!same || facts === null) {
+        facts = compute(view);
+        factsOf = { batch: b, length: b.length, first: b.start[0]!, last: b.start[b.length - 1]! };
+      }
+      return facts;
+    },
+    advance(t) {
+      if (t === advancedTo) return closed;
+      advancedTo = t;
+      closed = [];
+      while (nextClose !== Infinity && nextClose + BUCKET_SECONDS <= t && nextClose <= maxStart) {
+        const start = nextClose;
+        const slot = (start / BUCKET_SECONDS) % OPEN_SLOTS;
+        for (let h = 0; h < profiles.length; h++) {
+          const p = profiles[h]!;
+          if (p.first > start + BUCKET_SECONDS) continue;
+          const slots = open[h]!;
+          const o = slots[slot];
+          const mine = o !== null && o !== undefined && o.start === start ? o : null;
+          if (mine !== null && mine.bytes > 0) {
+            closed.push({
+              host: h,
+              start,
+              bytes: mine.bytes,
+              connections: mine.connections,
+              baseline: volumeBaseline(p, start),
+              destinations: [...mine.tops.values()].sort((a, c) => c.bytes - a.bytes),
+            });
+          }
+          commitBucket(p, start, mine?.bytes ?? 0);
+          if (mine !== null) slots[slot] = null;
+        }
+        nextClose = start + BUCKET_SECONDS;
+        closedAny = true;
+      }
+      return closed;
+    },
+    byIp(ip) {
+      const n = byText.get(ip);
+      return n === undefined ? undefined : profiles[n];
+    },
+    add(p) {
+      const n = byText.get(p.ip);
+      if (n !== undefined) {
+        profiles[n] = p;
+        return;
+      }
+      if (profiles.length >= maxHosts) {
+        dropped++;
+        return;
+      }
+      byText.set(p.ip, profiles.length);
+      profiles.push(p);
+      open.push(new Array<OpenBucket | null>(OPEN_SLOTS).fill(null));
+    },
+    get dropped() {
+      return dropped;
+    },
+    maxHosts,
+  };
+}
+
+/** Deps with a book given by the caller (ingest and serve pass the persisted one). */
+export interface BehaviorDeps extends DetectorDeps {
+  profiles?: ProfileBook;
+}
+
+// Without a book in the deps, the detectors of one pipeline share one in-memory book: the
+// pipeline gives them all the same NetScope object, which keys it.
+const books = new WeakMap<object, ProfileBook>();
+
+export function profileBookFor(deps: DetectorDeps): ProfileBook {
+  const given = (deps as BehaviorDeps).profiles;
+  if (given !== undefined) return given;
+  let b = books.get(deps.scope);
+  if (b === undefined) {
+    b = createProfileBook();
+    books.set(deps.scope, b);
+  }
+  return b;
+}
