@@ -1,11 +1,13 @@
 // The literal registry of API routes: one file per area, one line here.
 
 import type { ApiRoute } from '../route.ts';
+import { assetRoutes } from './assets.ts';
 import { createAuthRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { findingDetailRoutes } from './finding-detail.ts';
 import { findingRoutes } from './findings.ts';
 import { healthRoutes } from './health.ts';
+import { intelRoutes } from './intel.ts';
 import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
 import { savedQueryRoutes } from './saved-queries.ts';
@@ -26,6 +28,8 @@ export function apiRoutes(): ApiRoute[] {
     ...statsRoutes,
     ...postureRoutes,
     ...catalogRoutes,
+    ...intelRoutes,
+    ...assetRoutes,
     ...userRoutes,
   ];
 }
