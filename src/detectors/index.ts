@@ -5,6 +5,7 @@ import type { Detector } from '../engine/detector.ts';
 import { beacon } from './beacon.ts';
 import { bruteforce } from './bruteforce.ts';
 import { dosOutbound } from './dos-outbound.ts';
+import { firewallDrops } from './firewall-drops.ts';
 import { inboundFlood } from './inbound-flood.ts';
 import { largeUpload } from './large-upload.ts';
 import { longConnection } from './long-connection.ts';
@@ -14,6 +15,7 @@ import { portUnusual } from './port-unusual.ts';
 import { portSweep } from './port-sweep.ts';
 import { portscan } from './portscan.ts';
 import { sshAuth } from './ssh-auth.ts';
+import { webAttack } from './web-attack.ts';
 import { webAttack } from './web-attack.ts';
 import { threatIntel } from './threat-intel.ts';
 import { volumeUnusual } from './volume-unusual.ts';
@@ -25,6 +27,8 @@ export const detectors: readonly Detector[] = [
   // Before bruteforce: on equal evidence the merged SSH finding keeps the text that names both sources.
   sshAuth,
   bruteforce,
+  webAttack,
+  firewallDrops,
   webAttack,
   dosOutbound,
   inboundFlood,

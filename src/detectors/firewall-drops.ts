@@ -1,0 +1,120 @@
+// Bursts of firewall drops: many dropped packets or connections from one source to one of our
+// hosts in a window, whatever the ports. Reads rejected flow rows (iptables/nftables/pf LOG lines,
+// VPC REJECT records, NetFlow with a drop action) and `firewall` events that were blocked (Sakura
+// router lines). A scan is usually also a Portscan finding; this one says the firewall is busy
+// with one source, which matters for sources that hit few ports many times.
+
+import { z } from 'zod';
+import { ACTION_REJECT } from '../core/flow.ts';
+import type { Detector, DetectorContext } from '../engine/detector.ts';
+import { flowsQuery, pushSample } from '../engine/evidence.ts';
+import { createTumblingWindows } from '../engine/windows.ts';
+
+export const firewallDropsConfigSchema = z.object({
+  windowSeconds: z.number().int().min(10).default(600),
+  /** Drops from one source to one host in a window. */
+  minDrops: z.number().int().min(1).default(200),
+  severity: z.number().min(1).max(10).default(2),
+  maxKeys: z.number().int().min(100).default(200_000),
+});
+
+const MAX_SAMPLE = 20;
+
+interface Drops {
+  actor: string;
+  target: string;
+  drops: number;
+  ports: Set<number>;
+  first: number;
+  last: number;
+  samples: string[];
+  fromEvents: number;
+}
+
+export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
+  id: 'firewall-drops',
+  types: ['Recon:Host/FirewallDropBurst'],
+  description: 'Many firewall drops from one source to one host (firewall logs, REJECT flows, router events)',
+  configSchema: firewallDropsConfigSchema,
+  create(config) {
+    const windows = createTumblingWindows<Map<string, Drops>>(config.windowSeconds, () => new Map());
+    const entry = (w: Map<string, Drops>, actor: string, target: string, t: number): Drops | null => {
+      const k = `${actor}|${target}`;
+      let d = w.get(k);
+      if (d === undefined) {
+        if (w.size >= config.maxKeys) return null;
+        d = { actor, target, drops: 0, ports: new Set(), first: t, last: t, samples: [], fromEvents: 0 };
+        w.set(k, d);
+      }
+      d.drops++;
+      if (t < d.first) d.first = t;
+      if (t > d.last) d.last = t;
+      return d;
+    };
+
+    function report(ctx: DetectorContext, start: number, end: number, d: Drops): void {
+      const ports = [...d.ports].sort((a, b) => a - b);
+      ctx.emit({
+        type: 'Recon:Host/FirewallDropBurst',
+        severity: config.severity,
+        resource: { ip: d.target, id: null },
+        actor: { ip: d.actor, port: null },
+        role: 'target',
+        discriminator: 'drops',
+        title: `Firewall dropped ${d.drops} packets from ${d.actor} to ${d.target}`,
+        description: `The firewall dropped ${d.drops} packets or connections from ${d.actor} to ${d.target} within ${config.windowSeconds / 60} min (threshold ${config.minDrops}) on ${ports.length} destination ports.`,
+        threshold: config.minDrops,
+        observed: d.drops,
+        windowStart: start,
+        windowEnd: end,
+        sample: d.samples,
+        query:
+          d.fromEvents === d.drops
+            ? `SELECT * FROM events WHERE kind = 'firewall' AND src_ip = '${d.actor.replace(/'/g, "''")}' AND time >= to_timestamp(${start}) AND time < to_timestamp(${end}) ORDER BY time`
+            : flowsQuery({ srcIp: d.actor, dstIp: d.target, from: start, to: end }).replace(
+                ' ORDER BY',
+                " AND action = 'reject' ORDER BY",
+              ),
+        firstSeen: d.first,
+        lastSeen: d.last,
+        detail: { drops: d.drops, distinctPorts: ports.length, ports: ports.slice(0, 20).map(String) },
+        detector: 'firewall-drops',
+      });
+    }
+
+    return {
+      onFlows(view, ctx) {
+        const b = view.batch;
+        for (let i = 0; i < b.length; i++) {
+          if (b.action[i] !== ACTION_REJECT || view.skip[i]) continue;
+          const w = windows.at(b.start[i]!);
+          if (w === null) continue;
+          const d = entry(w, ctx.keyText(view.srcKey[i]!), ctx.keyText(view.dstKey[i]!), b.start[i]!);
+          if (d === null) continue;
+          if (b.dstPort[i]! >= 0 && d.ports.size < 65_536) d.ports.add(b.dstPort[i]!);
+          pushSample(d.samples, b, i, MAX_SAMPLE);
+        }
+      },
+      onEvent(e) {
+        if (e.kind !== 'firewall' || e.outcome !== 'blocked' || e.src_ip === null) return;
+        const w = windows.at(e.time);
+        if (w === null) return;
+        const d = entry(w, e.src_ip, e.dst_ip ?? e.host ?? 'unknown', e.time);
+        if (d === null) return;
+        d.fromEvents++;
+        if (e.dst_port !== null) d.ports.add(e.dst_port);
+        if (d.samples.length < MAX_SAMPLE) d.samples.push(e.message.slice(0, 500));
+      },
+      onWatermark(t, ctx) {
+        windows.closeUpTo(t, (start, end, w) => {
+          for (const d of w.values()) if (d.drops >= config.minDrops) report(ctx, start, end, d);
+        });
+      },
+      stateSize() {
+        let n = 0;
+        for (const [, w] of windows.open()) n += w.size;
+        return n;
+      },
+    };
+  },
+};
