@@ -16,7 +16,6 @@ import { portSweep } from './port-sweep.ts';
 import { portscan } from './portscan.ts';
 import { sshAuth } from './ssh-auth.ts';
 import { webAttack } from './web-attack.ts';
-import { webAttack } from './web-attack.ts';
 import { threatIntel } from './threat-intel.ts';
 import { volumeUnusual } from './volume-unusual.ts';
 
@@ -29,7 +28,6 @@ export const detectors: readonly Detector[] = [
   bruteforce,
   webAttack,
   firewallDrops,
-  webAttack,
   dosOutbound,
   inboundFlood,
   longConnection,
