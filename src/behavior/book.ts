@@ -61,7 +61,8 @@ interface OpenBucket {
   tops: Map<number, Destination>;
 }
 
-const OPEN_SLOTS = 4;
+/** Open buckets kept per host (a batch spanning hours, before the watermark closes them). */
+const MAX_OPEN = 512;
 const MAX_TOPS = 16;
 
 export interface ProfileBook {
@@ -82,7 +83,8 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
   const profiles: HostProfile[] = [];
   const index: NumTable = createNumTable(1, maxHosts, 1024);
   const byText = new Map<string, number>();
-  const open: (OpenBucket | null)[][] = [];
+  // Per host: open buckets by bucket index (start / BUCKET_SECONDS, a small integer).
+  const open: Map<number, OpenBucket>[] = [];
   let dropped = 0;
   let facts: BatchFacts | null = null;
   let factsOf: { batch: object; length: number; first: number; last: number } | null = null;
@@ -106,7 +108,7 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       }
       n = profiles.length;
       profiles.push(createProfile(ip, t));
-      open.push(new Array<OpenBucket | null>(OPEN_SLOTS).fill(null));
+      open.push(new Map());
       byText.set(ip, n);
     }
     const row = index.add(key);
@@ -120,13 +122,13 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       if (closedAny) return null; // that bucket is closed: late
       nextClose = start;
     }
-    const slots = open[host]!;
-    const slot = (start / BUCKET_SECONDS) % OPEN_SLOTS;
-    let o = slots[slot] ?? null;
-    if (o === null || o.start !== start) {
-      if (o !== null && o.start > start) return null;
+    const buckets = open[host]!;
+    const idx = start / BUCKET_SECONDS;
+    let o = buckets.get(idx);
+    if (o === undefined) {
+      if (buckets.size >= MAX_OPEN) return null;
       o = { start, bytes: 0, connections: 0, tops: new Map() };
-      slots[slot] = o;
+      buckets.set(idx, o);
     }
     if (start > maxStart) maxStart = start;
     return o;
@@ -239,13 +241,12 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       closed = [];
       while (nextClose !== Infinity && nextClose + BUCKET_SECONDS <= t && nextClose <= maxStart) {
         const start = nextClose;
-        const slot = (start / BUCKET_SECONDS) % OPEN_SLOTS;
+        const idx = start / BUCKET_SECONDS;
         for (let h = 0; h < profiles.length; h++) {
           const p = profiles[h]!;
           if (p.first > start + BUCKET_SECONDS) continue;
-          const slots = open[h]!;
-          const o = slots[slot];
-          const mine = o !== null && o !== undefined && o.start === start ? o : null;
+          const buckets = open[h]!;
+          const mine = buckets.get(idx) ?? null;
           if (mine !== null && mine.bytes > 0) {
             closed.push({
               host: h,
@@ -257,7 +258,7 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
             });
           }
           commitBucket(p, start, mine?.bytes ?? 0);
-          if (mine !== null) slots[slot] = null;
+          if (mine !== null) buckets.delete(idx);
         }
         nextClose = start + BUCKET_SECONDS;
         closedAny = true;
@@ -280,7 +281,7 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       }
       byText.set(p.ip, profiles.length);
       profiles.push(p);
-      open.push(new Array<OpenBucket | null>(OPEN_SLOTS).fill(null));
+      open.push(new Map());
     },
     get dropped() {
       return dropped;
