@@ -68,7 +68,7 @@ export const channelPolicy = z.object({
 });
 export type ChannelPolicy = z.infer<typeof channelPolicy>;
 
-const [slack, email, webhook, teams, discord, syslogCef] = sinkOptionSchemas;
+const [slack, email, webhook, teams, discord, syslogCef, sakuraMonitoring] = sinkOptionSchemas;
 export const channelSchema = z.discriminatedUnion('kind', [
   slack.extend(channelPolicy.shape),
   email.extend(channelPolicy.shape),
@@ -76,6 +76,7 @@ export const channelSchema = z.discriminatedUnion('kind', [
   teams.extend(channelPolicy.shape),
   discord.extend(channelPolicy.shape),
   syslogCef.extend(channelPolicy.shape),
+  sakuraMonitoring.extend(channelPolicy.shape),
 ]);
 export type ChannelConfig = z.infer<typeof channelSchema>;
 

@@ -3,6 +3,11 @@
 import type { Clock } from '../core/clock.ts';
 import { createDiscordSink, discordOptions, type DiscordOptions } from './discord.ts';
 import { createEmailSink, emailOptions, type EmailOptions } from './email.ts';
+import {
+  createSakuraMonitoringSink,
+  sakuraMonitoringOptions,
+  type SakuraMonitoringOptions,
+} from './sakura-monitoring.ts';
 import type { Sink } from './sink.ts';
 import { createSlackSink, slackOptions, type SlackOptions } from './slack.ts';
 import { createSyslogCefSink, syslogCefOptions, type SyslogCefOptions } from './syslog-cef.ts';
@@ -17,10 +22,17 @@ export const sinkOptionSchemas = [
   teamsOptions,
   discordOptions,
   syslogCefOptions,
+  sakuraMonitoringOptions,
 ] as const;
 
 export type SinkOptions =
-  SlackOptions | EmailOptions | WebhookOptions | TeamsOptions | DiscordOptions | SyslogCefOptions;
+  | SlackOptions
+  | EmailOptions
+  | WebhookOptions
+  | TeamsOptions
+  | DiscordOptions
+  | SyslogCefOptions
+  | SakuraMonitoringOptions;
 
 export type SinkKind = SinkOptions['kind'];
 
@@ -38,6 +50,8 @@ export function createSink(o: SinkOptions, clock: Clock): Sink {
       return createDiscordSink(o);
     case 'syslog-cef':
       return createSyslogCefSink(o, clock);
+    case 'sakura-monitoring':
+      return createSakuraMonitoringSink(o, clock);
     default: {
       const never: never = o;
       return never;
