@@ -4,6 +4,8 @@
 import { alertingSchema } from '../alerts/config.ts';
 import { z } from 'zod';
 import { pipelineConfigSchema } from '../engine/pipeline.ts';
+import { respondSchema } from '../respond/config.ts';
+import { sakuraConfigSchema } from '../sakura/config.ts';
 import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
 import { syslogUdpConfigSchema } from '../server/syslog-udp.ts';
 
@@ -94,6 +96,10 @@ export const configSchema = z
     detection: pipelineConfigSchema.prefault({}),
     /** Alert channels and routes (docs/alerting.md has every key). */
     alerting: alertingSchema.prefault({}),
+    /** Sakura Cloud API: inventory sync and router polling (docs/sakura.md has every key). */
+    sakura: sakuraConfigSchema.prefault({}),
+    /** Automated response: responders, policies, protected addresses (docs/response.md). */
+    respond: respondSchema.prefault({}),
   })
   .strict();
 

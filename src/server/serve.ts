@@ -12,6 +12,7 @@ import type { SakuraGuardConfig } from '../config/schema.ts';
 import { bytesOnDisk } from '../store/duckdb.ts';
 import type { ServerDeps } from '../api/route.ts';
 import { apiRoutes } from '../api/routes/index.ts';
+import { endStreams } from '../api/routes/stream.ts';
 import { newSecret, secretDigest } from '../api/secrets.ts';
 import { AuthStore, BOOTSTRAP_OWNER, BOOTSTRAP_TOKEN_PREFIX } from '../api/auth-store.ts';
 import { buildApp } from './app.ts';
@@ -194,6 +195,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           const timeout = config.server.shutdownTimeoutSeconds * 1000;
           const timer = setTimeout(() => app.server.closeAllConnections(), timeout);
           try {
+            endStreams(deps); // event streams never end by themselves
             await app.close();
           } finally {
             clearTimeout(timer);

@@ -12,6 +12,7 @@ import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
 import { savedQueryRoutes } from './saved-queries.ts';
 import { statsRoutes } from './stats.ts';
+import { streamRoutes } from './stream.ts';
 import { suppressionRoutes } from './suppressions.ts';
 import { userRoutes } from './users.ts';
 
@@ -26,6 +27,7 @@ export function apiRoutes(): ApiRoute[] {
     ...queryRoutes,
     ...savedQueryRoutes,
     ...statsRoutes,
+    ...streamRoutes,
     ...postureRoutes,
     ...catalogRoutes,
     ...intelRoutes,
