@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { pipelineConfigSchema } from '../engine/pipeline.ts';
 import { respondSchema } from '../respond/config.ts';
 import { sakuraConfigSchema } from '../sakura/config.ts';
+import { reportsSchema } from '../report/config.ts';
 import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
 import { syslogUdpConfigSchema } from '../server/syslog-udp.ts';
 
@@ -100,6 +101,8 @@ export const configSchema = z
     sakura: sakuraConfigSchema.prefault({}),
     /** Automated response: responders, policies, protected addresses (docs/response.md). */
     respond: respondSchema.prefault({}),
+    /** Scheduled reports mailed through an e-mail channel (docs/reports.md has every key). */
+    reports: reportsSchema.prefault({}),
   })
   .strict();
 

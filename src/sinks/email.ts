@@ -164,8 +164,8 @@ export function renderEmail(m: AlertMessage, lang: Language): RenderedMail {
   }
 }
 
-export function createEmailSink(o: EmailOptions): Sink {
-  const transport = nodemailer.createTransport({
+function transportFor(o: EmailOptions): ReturnType<typeof nodemailer.createTransport> {
+  return nodemailer.createTransport({
     host: o.host,
     port: o.port,
     secure: o.secure,
@@ -175,6 +175,35 @@ export function createEmailSink(o: EmailOptions): Sink {
     greetingTimeout: o.timeoutMs,
     socketTimeout: o.timeoutMs,
   });
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+/** One mail with attachments (scheduled reports) through the channel's SMTP settings. */
+export async function sendDocumentMail(
+  o: EmailOptions,
+  mail: RenderedMail & { attachments: MailAttachment[] },
+): Promise<void> {
+  const transport = transportFor(o);
+  try {
+    await transport.sendMail({ from: o.from, to: o.to, ...mail });
+  } catch (e) {
+    const code = (e as { responseCode?: unknown }).responseCode;
+    throw new SinkError(`SMTP ${o.host}:${o.port}: ${errorMessage(e)} (${mail.subject})`, {
+      retryable: !(typeof code === 'number' && code >= 500),
+      cause: e,
+    });
+  } finally {
+    transport.close();
+  }
+}
+
+export function createEmailSink(o: EmailOptions): Sink {
+  const transport = transportFor(o);
   return {
     kind: 'email',
     async send(m, deliveryId) {

@@ -7,6 +7,7 @@ import { registerAudit } from './audit.ts';
 import { registerConfig } from './config.ts';
 import { registerServe } from './serve.ts';
 import { registerUsers } from './users.ts';
+import { registerReport } from './report.ts';
 import { registerExport } from './export.ts';
 import { registerFindings } from './findings.ts';
 import { registerIngest } from './ingest.ts';
@@ -32,4 +33,5 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerAlert,
   registerUsers,
+  registerReport,
 ];
