@@ -11,7 +11,8 @@ import { detectFiles } from './event-harness.ts';
 import { detect, repeat, T0 } from './test-harness.ts';
 
 const config = { detectors: { 'firewall-drops': { minDrops: 50 } } };
-const drops = (f: { detector: string }[]) => f.filter((x) => x.detector === 'firewall-drops');
+const drops = <T extends { detector: string }>(f: T[]): T[] =>
+  f.filter((x) => x.detector === 'firewall-drops');
 
 describe('firewall-drops detector', () => {
   it('reports a burst of rejected flows from one source to one host, not accepted ones or fewer drops', async () => {
