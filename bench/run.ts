@@ -20,6 +20,7 @@ import { parseVpcBuffer } from '../src/parsers/vpc/parser.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { writeVpcFile } from './generate-vpc.ts';
 import { makeGzipSet } from './gzip-set.ts';
+import { measureWebBundle } from './web-bundle.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -331,6 +332,20 @@ async function main(): Promise<void> {
   });
   rmSync(repo, { recursive: true, force: true });
 
+  // 8. The web dashboard's bundle (gzip), against React + ReactDOM alone.
+  const web = measureWebBundle(root);
+  record({
+    section: 'Web dashboard',
+    name: `bundle, gzip (${web.files} files)`,
+    value: web.bundleBytes / 1024,
+    unit: 'KiB',
+    baselineName: 'react + react-dom files, gzip',
+    baseline: web.reactBytes / 1024,
+    better: 'lower',
+    target: '< 150 KiB',
+    met: web.bundleBytes < 150 * 1024,
+  });
+
   writeReport(machine, (performance.now() - started) / 1000);
   rmSync(path.join(work, 'store-nodetect'), { recursive: true, force: true });
   rmSync(path.join(work, 'store-detect'), { recursive: true, force: true });
@@ -383,6 +398,8 @@ function writeReport(machine: string, seconds: number): void {
     "- NetFlow and intel: the modules' own bench functions (`benchNetflowDecode`, `benchIntelLookup`).",
     '- Posture audit: `auditPaths` over a generated repository of 1 000 files (Terraform, compose,',
     '  Kubernetes, iptables-save; `src/audit/measure-speed.ts`); the baseline is `grep -rc` over the same files.',
+    '- Web dashboard: `vite build`, then gzip -9 of index.html and every script and stylesheet it loads',
+    "  (`bench/web-bundle.ts`); the baseline is React's and ReactDOM's CommonJS production files gzipped the same way.",
     '',
   );
   writeFileSync(path.join(root, 'docs/performance.md'), `${lines.join('\n')}`);

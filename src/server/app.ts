@@ -17,6 +17,7 @@ import { allows, PERMISSIONS } from '../api/permissions.ts';
 import type { ApiRoute, Principal, RouteContext, ServerDeps } from '../api/route.ts';
 import { RateLimiter } from '../api/rate-limit.ts';
 import { authenticate } from './authenticate.ts';
+import { DEFAULT_WEB_ROOT, serveStatic } from './static.ts';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 /** The same document where the issue names it, and a page to browse it. */
@@ -28,6 +29,8 @@ export interface AppOptions {
   version: string;
   logger: FastifyServerOptions['logger'];
   https?: { cert: Buffer; key: Buffer };
+  /** The built dashboard served from `/` (default dist/web); null serves none. */
+  webRoot?: string | null;
 }
 
 const CSP =
@@ -87,7 +90,8 @@ export async function buildApp(deps: ServerDeps, options: AppOptions): Promise<F
     void reply.header('x-frame-options', 'DENY');
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
-    void reply.header('cache-control', 'no-store');
+    // The dashboard's static files set their own (hashed assets are cached for a year).
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     if (deps.tls) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     return payload;
   });
@@ -98,7 +102,11 @@ export async function buildApp(deps: ServerDeps, options: AppOptions): Promise<F
     });
   });
   app.setErrorHandler((e, req, reply) => sendError(e, req, reply));
-  app.setNotFoundHandler((req, reply) => sendError(new ApiError(404, 'no such route'), req, reply));
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  app.setNotFoundHandler(async (req, reply) => {
+    if (webRoot !== null && (await serveStatic(req, reply, webRoot))) return reply;
+    return sendError(new ApiError(404, 'no such route'), req, reply);
+  });
 
   const routes = [
     ...options.routes,
