@@ -5,7 +5,7 @@
 // others get the same facts, so the detectors' order does not matter.
 
 import { ipText } from '../core/ip.ts';
-import type { DetectorDeps, FlowView } from '../engine/detector.ts';
+import type { Detector, DetectorDeps, FlowView } from '../engine/detector.ts';
 import { createNumTable, type NumTable } from '../engine/num-table.ts';
 import {
   BUCKET_SECONDS,
@@ -308,4 +308,13 @@ export function profileBookFor(deps: DetectorDeps): ProfileBook {
     books.set(deps.scope, b);
   }
   return b;
+}
+
+/** The detectors, each given `book` as its profile book (ingest and serve: the persisted one). */
+export function withProfiles(list: readonly Detector[], book: ProfileBook): Detector[] {
+  return list.map((d) => ({
+    ...d,
+    create: (config: unknown, deps: DetectorDeps) =>
+      d.create(config, { ...deps, profiles: book } as BehaviorDeps),
+  }));
 }

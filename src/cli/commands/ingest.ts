@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { loadAssets } from '../../assets/load.ts';
+import { profiledDetectors, type PersistedProfiles } from '../../behavior/duckdb-profiles.ts';
 import { systemClock } from '../../core/clock.ts';
 import { EXIT_INPUT, UserError, errorMessage } from '../../core/errors.ts';
 import { openQuarantine, type QuarantineSummary } from '../../core/quarantine.ts';
@@ -110,12 +111,17 @@ export async function ingestPaths(
   const store = await openDuckDbStore(dataDir);
   const quarantine = openQuarantine(dataDir, clock.now());
   let pipeline: DetectionPipeline | null = null;
+  let profiles: PersistedProfiles | null = null;
   let counts: IngestCounts;
   let findings: { new: number; updated: number } | null = null;
   let quarantined: QuarantineSummary;
   try {
     if (opts.detect) {
+      // Host profiles (src/behavior) persist in the data directory; learned from stored flows once.
+      const profiled = await profiledDetectors(store.connection, detectionConfig);
+      profiles = profiled.profiles;
       pipeline = createDetectionPipeline({
+        detectors: profiled.detectors,
         config: detectionConfig,
         intel: await loadIntel(dataDir),
         assets: await loadAssets(dataDir),
@@ -155,6 +161,7 @@ export async function ingestPaths(
     if (pipeline) {
       const r = await pipeline.finish();
       findings = { new: r.findingsNew, updated: r.findingsUpdated };
+      await profiles?.save();
     }
   } finally {
     quarantined = quarantine.summary();
