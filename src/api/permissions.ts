@@ -17,7 +17,7 @@ export const PERMISSIONS = {
   'intel:write': 'add and remove threat-intel and trusted lists',
   'assets:read': 'list assets and show one host',
   'alerts:read': 'list alert channels (secrets redacted), routing rules, deliveries and dead letters',
-  'alerts:write': 'send a test message to an alert channel',
+  'alerts:write': 'send a test message to an alert channel; re-queue dead letters',
   'queries:own': 'save, change and remove one’s own saved queries',
   'users:read': 'list users and API tokens',
   'users:write': 'add, change and remove users; revoke any token',

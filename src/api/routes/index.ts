@@ -1,6 +1,7 @@
 // The literal registry of API routes: one file per area, one line here.
 
 import type { ApiRoute } from '../route.ts';
+import { alertRoutes } from './alerts.ts';
 import { assetRoutes } from './assets.ts';
 import { createAuthRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
@@ -31,6 +32,7 @@ export function apiRoutes(): ApiRoute[] {
     ...postureRoutes,
     ...catalogRoutes,
     ...intelRoutes,
+    ...alertRoutes,
     ...assetRoutes,
     ...userRoutes,
   ];
