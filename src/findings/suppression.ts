@@ -19,6 +19,10 @@ export const suppressionFilterSchema = z
     actorIp: z.string().min(1).optional(),
     /** Only findings at or below this severity. */
     maxSeverity: z.number().min(1).max(10).optional(),
+    /** Any of these type globs (allow-lists name several behaviour types at once). */
+    types: z.array(z.string().min(1)).min(1).optional(),
+    /** The port of the activity: the actor's port, or the port a behaviour finding is about. */
+    port: z.number().int().min(0).max(65535).optional(),
   })
   .strict();
 export type SuppressionFilter = z.infer<typeof suppressionFilterSchema>;
@@ -66,6 +70,8 @@ export function ruleActive(rule: SuppressionRule, nowMs: number): boolean {
 
 export function filterMatches(f: SuppressionFilter, finding: Finding): boolean {
   if (f.type !== undefined && !globMatches(f.type, finding.type)) return false;
+  if (f.types !== undefined && !f.types.some((g) => globMatches(g, finding.type))) return false;
+  if (f.port !== undefined && finding.actor.port !== f.port && finding.detail.port !== f.port) return false;
   if (f.maxSeverity !== undefined && finding.severity > f.maxSeverity) return false;
   if (
     f.resourceName !== undefined &&
@@ -100,5 +106,7 @@ export function describeFilter(f: SuppressionFilter): string {
   if (f.resourceName !== undefined) parts.push(`resource-name=${f.resourceName}`);
   if (f.actorIp !== undefined) parts.push(`actor=${f.actorIp}`);
   if (f.maxSeverity !== undefined) parts.push(`severity<=${f.maxSeverity}`);
+  if (f.types !== undefined) parts.push(`types=${f.types.join(',')}`);
+  if (f.port !== undefined) parts.push(`port=${f.port}`);
   return parts.join(' ');
 }

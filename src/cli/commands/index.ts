@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAlert } from './alert.ts';
+import { registerAllow } from './allow.ts';
 import { registerAudit } from './audit.ts';
 import { registerConfig } from './config.ts';
 import { registerServe } from './serve.ts';
@@ -24,6 +25,7 @@ export const commands: RegisterCommand[] = [
   registerQuery,
   registerFindings,
   registerSuppress,
+  registerAllow,
   registerIntel,
   registerStats,
   registerExport,
