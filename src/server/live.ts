@@ -94,6 +94,7 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
       if (syslog) {
         const out = syslog.decode();
         await onOutputNow('syslog', out.flows);
+        if (out.events.events.length > 0) await flows.appendEvents(out.events.events);
         for (const e of out.events.events) await pipeline.onEvent(e);
         if (out.events.events.length > 0)
           metrics.inc('sakura_guard_events_in_total', { source: 'syslog' }, out.events.events.length);
@@ -126,6 +127,7 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
       throw e;
     }
     for (const b of syslogBound) deps.log('info', `syslog: listening on ${b.address}:${b.port}/udp`);
+    for (const b of syslog.tcpBound) deps.log('info', `syslog: listening on ${b.address}:${b.port}/tcp`);
   }
   const timer = setInterval(() => void tick(), 1000);
   timer.unref();

@@ -1,7 +1,8 @@
 // Syslog over UDP (RFC 3164 / 5424) for `serve`. The receive path only timestamps and queues the
 // datagram (bounded; a full queue drops and counts); a decode turn runs the queue through the
 // SyslogRouter (kernel/filterlog LOG lines -> flow rows, sshd and web lines -> events, configured
-// Sakura routers -> the router parser) and hands the output on.
+// Sakura routers -> the router parser) and hands the output on. With `tcpListen` set, the TCP
+// receiver (syslog-tcp.ts) runs beside it and its output joins each decode turn.
 
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -11,6 +12,7 @@ import { EXIT_USAGE, UserError, errorMessage } from '../core/errors.ts';
 import type { EventOutput } from '../core/events.ts';
 import type { ParseOutput } from '../core/records.ts';
 import { SyslogRouter } from '../parsers/syslog/router.ts';
+import { createSyslogTcpSource, type SyslogTcpCounters } from './syslog-tcp.ts';
 
 export const syslogUdpConfigSchema = z
   .object({
@@ -26,6 +28,16 @@ export const syslogUdpConfigSchema = z
     utcOffsetMinutes: z.number().int().min(-1440).max(1440).default(0),
     /** Sender addresses that are Sakura VPC/VPN routers (their lines go to the router parser). */
     sakuraRouters: z.array(z.string()).default([]),
+    /** Addresses for syslog over TCP (RFC 6587, octet counting or newline framing); empty = off. */
+    tcpListen: z
+      .array(z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }).strict())
+      .default([]),
+    /** TCP connections at once; more are refused. */
+    tcpMaxConnections: z.number().int().positive().default(256),
+    /** Frames waiting for the decode stage; beyond it TCP senders are paused (nothing is dropped). */
+    tcpQueueFrames: z.number().int().positive().default(65_536),
+    /** Longest TCP frame (message) accepted; longer ones are rejected and skipped. */
+    maxFrameBytes: z.number().int().min(480).default(65_536),
   })
   .strict();
 export type SyslogUdpConfig = z.infer<typeof syslogUdpConfigSchema>;
@@ -33,10 +45,14 @@ export type SyslogUdpConfig = z.infer<typeof syslogUdpConfigSchema>;
 export interface SyslogUdpCounters {
   receivedPackets: number;
   droppedPackets: number;
+  /** The TCP receiver's, when `tcpListen` is set. */
+  tcp?: SyslogTcpCounters;
 }
 
 export interface SyslogUdpSource {
+  /** Binds the UDP sockets (returned) and the TCP listeners (then in `tcpBound`). */
   start(): Promise<{ address: string; port: number }[]>;
+  readonly tcpBound: readonly { address: string; port: number }[];
   /** Decodes what is queued and returns it (flows and events since the last call). */
   decode(): { flows: ParseOutput; events: EventOutput };
   stop(): Promise<void>;
@@ -52,8 +68,24 @@ export function createSyslogUdpSource(config: SyslogUdpConfig, clock: Clock): Sy
   const counters: SyslogUdpCounters = { receivedPackets: 0, droppedPackets: 0 };
   const sockets: Socket[] = [];
   let ordinal = 0;
+  const tcp =
+    config.tcpListen.length === 0
+      ? null
+      : createSyslogTcpSource(
+          {
+            listen: config.tcpListen,
+            queueFrames: config.tcpQueueFrames,
+            maxConnections: config.tcpMaxConnections,
+            maxFrameBytes: config.maxFrameBytes,
+            utcOffsetMinutes: config.utcOffsetMinutes,
+            sakuraRouters: config.sakuraRouters,
+          },
+          clock,
+        );
+  const tcpBound: { address: string; port: number }[] = [];
 
   return {
+    tcpBound,
     async start() {
       const bound: { address: string; port: number }[] = [];
       for (const l of config.listen) {
@@ -86,6 +118,7 @@ export function createSyslogUdpSource(config: SyslogUdpConfig, clock: Clock): Sy
         const a = socket.address();
         bound.push({ address: a.address, port: a.port });
       }
+      if (tcp) tcpBound.push(...(await tcp.start()));
       return bound;
     },
     decode() {
@@ -97,13 +130,23 @@ export function createSyslogUdpSource(config: SyslogUdpConfig, clock: Clock): Sy
           peer: m.peer.replace(/^::ffff:/, ''),
         });
       }
-      return router.drain();
+      const out = router.drain();
+      if (tcp) {
+        const t = tcp.decode();
+        for (const b of t.flows.batches) out.flows.batches.push(b);
+        out.flows.gaps.push(...t.flows.gaps);
+        out.flows.rejections.push(...t.flows.rejections);
+        out.events.events.push(...t.events.events);
+        out.events.rejections.push(...t.events.rejections);
+      }
+      return out;
     },
     async stop() {
+      await tcp?.stop();
       await Promise.all(
         sockets.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
       );
     },
-    counters: () => ({ ...counters }),
+    counters: () => ({ ...counters, ...(tcp ? { tcp: tcp.counters() } : {}) }),
   };
 }
