@@ -30,3 +30,8 @@ export function createResponder(o: ResponderConfig, deps: ResponderDeps): Respon
     }
   }
 }
+
+/** Every configured responder; throws (a UserError for serve) when one cannot start. */
+export function createResponders(config: readonly ResponderConfig[], deps: ResponderDeps): Responder[] {
+  return config.map((c) => createResponder(c, deps));
+}

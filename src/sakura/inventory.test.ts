@@ -44,7 +44,9 @@ describe('Sakura inventory sync', () => {
   it('names every server address with its name, tags and zone through loadAssets', async () => {
     const c = await client();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-sakura-inv-'));
-    const { report, file } = await syncInventory(c, dir, '2026-11-23T00:00:00Z', (ip) => ip === appIp(21));
+    const { report, file } = await syncInventory(c, dir, '2026-11-23T00:00:00Z', (ips) =>
+      Promise.resolve(new Set(ips.filter((ip) => ip === appIp(21)))),
+    );
     expect(report).toMatchObject({
       servers: 47,
       routers: 2,

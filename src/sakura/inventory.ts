@@ -181,15 +181,23 @@ export async function writeSakuraInventory(
   return file;
 }
 
+/** Which of these display-only addresses observed traffic used (e.g. storeObserved in observed.ts). */
+export type ObservedAddresses = (ips: readonly string[]) => Promise<ReadonlySet<string>>;
+
 export async function syncInventory(
   client: SakuraClient,
   dataDir: string,
   atIso: string,
-  seen?: (ip: string) => boolean,
+  observed?: ObservedAddresses,
 ): Promise<{ file: string; report: SyncReport; snapshots: SakuraSnapshot[] }> {
   const snapshots: SakuraSnapshot[] = [];
   for (const zone of client.zones) snapshots.push(await fetchSnapshot(client, zone));
-  const { inventory, report } = buildSakuraInventory(snapshots, seen);
+  const candidates = snapshots.flatMap((s) =>
+    s.servers.flatMap((v) => (v.Interfaces ?? []).map((n) => n.UserIPAddress).filter(validIp)),
+  );
+  const seen =
+    observed === undefined || candidates.length === 0 ? new Set<string>() : await observed(candidates);
+  const { inventory, report } = buildSakuraInventory(snapshots, (ip) => seen.has(ip));
   const file = await writeSakuraInventory(dataDir, inventory, atIso);
   return { file, report, snapshots };
 }
