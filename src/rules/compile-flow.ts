@@ -1,0 +1,210 @@
+// Selections and conditions -> predicates over the columnar FlowBatch. Compiled once per rule to
+// closures that read the typed arrays directly: no object is built per row. Missing values
+// (-1 ports, NaN counts, null text) never match a comparison, as NULL never does in SQL.
+
+import type { FlowBatch } from '../core/flow.ts';
+import { ipText, parseIpv4 } from '../core/ip.ts';
+import type { FieldDef, FlowColumn } from './fields.ts';
+import type { Condition, DetectionRule, FieldTest, Selection } from './types.ts';
+
+export type FlowPredicate = (b: FlowBatch, i: number) => boolean;
+
+const NEVER: FlowPredicate = () => false;
+
+/** The rule's condition, minus its allowlist. */
+export function compileFlowRule(rule: DetectionRule): FlowPredicate {
+  const cond = compileCondition(rule.condition, rule.selections);
+  if (rule.allow.length === 0) return cond;
+  const allow = anyOf(rule.allow.map(compileSelection));
+  return (b, i) => cond(b, i) && !allow(b, i);
+}
+
+function compileCondition(c: Condition, sels: Map<string, Selection>): FlowPredicate {
+  switch (c.kind) {
+    case 'sel':
+      return compileSelection(sels.get(c.name)!);
+    case 'not': {
+      const p = compileCondition(c.item, sels);
+      return (b, i) => !p(b, i);
+    }
+    case 'and':
+      return allOf(c.items.map((x) => compileCondition(x, sels)));
+    case 'or':
+      return anyOf(c.items.map((x) => compileCondition(x, sels)));
+    default: {
+      const never: never = c;
+      throw new Error(`unexpected condition ${String(never)}`);
+    }
+  }
+}
+
+function compileSelection(s: Selection): FlowPredicate {
+  return anyOf(s.alternatives.map((tests) => allOf(tests.map(compileTest))));
+}
+
+function allOf(ps: FlowPredicate[]): FlowPredicate {
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, c] = ps as [FlowPredicate, FlowPredicate];
+    return (b, i) => a(b, i) && c(b, i);
+  }
+  return (b, i) => {
+    for (const p of ps) if (!p(b, i)) return false;
+    return true;
+  };
+}
+
+function anyOf(ps: FlowPredicate[]): FlowPredicate {
+  if (ps.length === 0) return NEVER;
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, c] = ps as [FlowPredicate, FlowPredicate];
+    return (b, i) => a(b, i) || c(b, i);
+  }
+  return (b, i) => {
+    for (const p of ps) if (p(b, i)) return true;
+    return false;
+  };
+}
+
+export function compileTest(t: FieldTest): FlowPredicate {
+  const col = t.field.flow!;
+  // Fast path: a list of whole numbers on an integer column (ports): one Set lookup.
+  if (t.op === 'eq' && !t.all && t.values.length > 3 && t.values.every((v) => typeof v === 'number')) {
+    const read = numberReader(col);
+    const set = new Set(t.values as number[]);
+    return (b, i) => set.has(read(b, i));
+  }
+  const ps = t.values.map((v) => compileValue(t.field, col, t.op, v));
+  return t.all ? allOf(ps) : anyOf(ps);
+}
+
+type NumReader = (b: FlowBatch, i: number) => number;
+
+function numberReader(col: FlowColumn): NumReader {
+  switch (col.col) {
+    case 'srcPort':
+    case 'dstPort':
+    case 'proto':
+    case 'tcpFlags':
+    case 'packets':
+    case 'bytes':
+    case 'action':
+    case 'direction': {
+      const name = col.col;
+      return (b, i) => b[name][i]!;
+    }
+    case 'ints': {
+      const name = col.name;
+      return (b, i) => b.ints[name][i]!;
+    }
+    default:
+      return () => NaN;
+  }
+}
+
+type TextReader = (b: FlowBatch, i: number) => string | null;
+
+function textReader(col: FlowColumn): TextReader {
+  switch (col.col) {
+    case 'resource':
+    case 'source': {
+      const name = col.col;
+      return (b, i) => b[name][i] ?? null;
+    }
+    case 'text': {
+      const name = col.name;
+      return (b, i) => b.text[name][i] ?? null;
+    }
+    case 'srcIp':
+      return (b, i) => ipText(b.srcIp4[i]!, b.srcIp6[i] ?? null);
+    case 'dstIp':
+      return (b, i) => ipText(b.dstIp4[i]!, b.dstIp6[i] ?? null);
+    default: {
+      const read = numberReader(col);
+      return (b, i) => {
+        const v = read(b, i);
+        return v < 0 || Number.isNaN(v) ? null : String(v);
+      };
+    }
+  }
+}
+
+/** Field value as text, null when missing: group-by keys and value_count values (same as SQL's CAST AS VARCHAR). */
+export function flowValueText(field: FieldDef): TextReader {
+  const col = field.flow!;
+  if (col.col === 'action' || col.col === 'direction') {
+    const name = col.col;
+    const names = col.names;
+    return (b, i) => names[b[name][i]!] ?? null;
+  }
+  return textReader(col);
+}
+
+function compileValue(
+  field: FieldDef,
+  col: FlowColumn,
+  op: FieldTest['op'],
+  v: string | number | null,
+): FlowPredicate {
+  if (field.type === 'ip' && (col.col === 'srcIp' || col.col === 'dstIp')) {
+    const v4 = col.col === 'srcIp' ? 'srcIp4' : 'dstIp4';
+    const v6 = col.col === 'srcIp' ? 'srcIp6' : 'dstIp6';
+    if (op === 'eq') {
+      if (v === null) return NEVER;
+      const n = parseIpv4(String(v));
+      if (n >= 0) return (b, i) => b[v6][i] == null && b[v4][i] === n;
+      return (b, i) => b[v6][i] === v;
+    }
+    if (op === 'cidr') {
+      const [base = '', bits = '32'] = String(v).split('/');
+      const lo = parseIpv4(base);
+      const size = 2 ** (32 - Number(bits));
+      const start = lo - (lo % size);
+      const end = start + size - 1;
+      return (b, i) => {
+        const a = b[v4][i]!;
+        return b[v6][i] == null && a >= start && a <= end;
+      };
+    }
+  }
+  switch (op) {
+    case 'eq': {
+      if (field.type === 'text') {
+        const read = textReader(col);
+        if (v === null) return (b, i) => read(b, i) === null;
+        return (b, i) => read(b, i)?.toLowerCase() === v;
+      }
+      const read = numberReader(col);
+      if (v === null) return (b, i) => !(read(b, i) >= 0);
+      return (b, i) => read(b, i) === v;
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const read = numberReader(col);
+      const x = Number(v);
+      // Integer columns keep -1 for missing; float columns NaN (every comparison is false).
+      if (op === 'gt') return (b, i) => read(b, i) >= 0 && read(b, i) > x;
+      if (op === 'gte') return (b, i) => read(b, i) >= 0 && read(b, i) >= x;
+      if (op === 'lt') return (b, i) => read(b, i) >= 0 && read(b, i) < x;
+      return (b, i) => read(b, i) >= 0 && read(b, i) <= x;
+    }
+    case 'like':
+    case 're': {
+      const re = op === 'like' ? new RegExp(`^(?:${String(v)})$`, 'is') : new RegExp(String(v));
+      const read = textReader(col);
+      return (b, i) => {
+        const s = read(b, i);
+        return s !== null && re.test(s);
+      };
+    }
+    case 'cidr':
+      return NEVER;
+    default: {
+      const never: never = op;
+      throw new Error(`unexpected op ${String(never)}`);
+    }
+  }
+}
