@@ -14,6 +14,7 @@ import { portProbe } from './port-probe.ts';
 import { portUnusual } from './port-unusual.ts';
 import { portSweep } from './port-sweep.ts';
 import { portscan } from './portscan.ts';
+import { rules } from './rules.ts';
 import { sshAuth } from './ssh-auth.ts';
 import { webAttack } from './web-attack.ts';
 import { threatIntel } from './threat-intel.ts';
@@ -37,4 +38,5 @@ export const detectors: readonly Detector[] = [
   beacon,
   portUnusual,
   volumeUnusual,
+  rules,
 ];
