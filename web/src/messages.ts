@@ -70,7 +70,7 @@ export const en = {
   'overview.bySeverity': 'Findings by severity over time',
   'overview.newestHigh': 'Newest high-severity findings',
   'overview.noHigh': 'No high-severity findings. Good.',
-  'overview.topHosts': 'Most attacked hosts',
+  'overview.topHosts': 'Our hosts with the most findings',
   'overview.topActors': 'Top remote actors',
   'overview.nFindings': '{n} findings',
   'overview.ingest': 'Ingest health by source',
@@ -253,6 +253,13 @@ export const en = {
   'settings.testFailed': 'Test failed:',
   'settings.alertsUnavailable': 'This server does not report its alert channels yet.',
   'settings.alertsConfig': 'Channels and routing rules are set in sakura-guard.yaml.',
+  'settings.routes': 'Routing rules',
+  'settings.deliveries': 'Delivery log',
+  'settings.col.channels': 'Channels',
+  'settings.col.channel': 'Channel',
+  'settings.col.match': 'Matches',
+  'settings.col.attempt': 'Attempt',
+  'settings.col.error': 'Error',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -325,7 +332,7 @@ export const ja: Record<MessageKey, string> = {
   'overview.bySeverity': '重大度別の検出結果の推移',
   'overview.newestHigh': '最新の重大度の高い検出結果',
   'overview.noHigh': '重大度の高い検出結果はありません。',
-  'overview.topHosts': '攻撃を多く受けているホスト',
+  'overview.topHosts': '検出結果の多い自組織のホスト',
   'overview.topActors': '主な外部アクター',
   'overview.nFindings': '{n} 件',
   'overview.ingest': 'ソース別の取り込み状況',
@@ -508,6 +515,13 @@ export const ja: Record<MessageKey, string> = {
   'settings.testFailed': 'テストに失敗しました:',
   'settings.alertsUnavailable': 'このサーバーはまだ通知チャネルの情報を提供していません。',
   'settings.alertsConfig': 'チャネルとルーティングルールは sakura-guard.yaml で設定します。',
+  'settings.routes': 'ルーティングルール',
+  'settings.deliveries': '配信ログ',
+  'settings.col.channels': 'チャネル',
+  'settings.col.channel': 'チャネル',
+  'settings.col.match': '条件',
+  'settings.col.attempt': '試行',
+  'settings.col.error': 'エラー',
 };
 
 export type Locale = 'en' | 'ja';

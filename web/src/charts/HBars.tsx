@@ -17,7 +17,7 @@ interface Props {
 }
 
 export function HBars(props: Props): ReactNode {
-  if (props.items.length === 0) return <p className="muted">{props.empty}</p>;
+  if (props.items.length === 0) return props.empty === '' ? null : <p className="muted">{props.empty}</p>;
   const max = Math.max(1, ...props.items.map((i) => i.value));
   return (
     <ul className="hbars">

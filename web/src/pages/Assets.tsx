@@ -101,6 +101,7 @@ function HostProfile(props: { ip: string }): ReactNode {
         </p>
       </Card>
       <Card title={t('assets.ports')}>
+        <Loading when={ports.loading} />
         <HBars
           items={(ports.data?.rows ?? []).map(([p, f]) => ({
             key: String(p),
@@ -108,10 +109,11 @@ function HostProfile(props: { ip: string }): ReactNode {
             value: Number(f),
           }))}
           formatValue={(n) => t('traffic.nFlows', { n: fmtNum(n, locale) })}
-          empty={t('common.none')}
+          empty={ports.loading ? '' : t('common.none')}
         />
       </Card>
       <Card title={t('assets.peers')}>
+        <Loading when={peers.loading} />
         <HBars
           items={(peers.data?.rows ?? []).map(([p, b]) => ({
             key: String(p),
@@ -119,7 +121,7 @@ function HostProfile(props: { ip: string }): ReactNode {
             value: Number(b ?? 0),
           }))}
           formatValue={(n) => fmtBytes(n, locale)}
-          empty={t('common.none')}
+          empty={peers.loading ? '' : t('common.none')}
         />
       </Card>
     </>

@@ -41,7 +41,7 @@ async function topBy(column: 'resource_ip' | 'actor_ip'): Promise<{ ip: string; 
   const extra = column === 'actor_ip' ? 'AND actor_ip <> resource_ip' : '';
   const r = await runQuery(
     `SELECT ${column} AS ip, count(*) AS n, max(severity) AS s FROM findings WHERE status = 'active' ${extra}
-     GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 8`,
+     GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 8`,
   );
   return r.rows.map(([ip, n, s]) => ({ ip: String(ip), n: Number(n), max: Number(s) }));
 }

@@ -296,7 +296,59 @@ function Alerts(props: { me: Me }): ReactNode {
         })}
       </ul>
       <p className="muted small">{t('settings.alertsConfig')}</p>
+      {missing ? null : <AlertRoutes />}
     </Card>
+  );
+}
+
+interface Delivery {
+  at: string;
+  channel: string;
+  attempt: number;
+  ok: boolean;
+  error: string | null;
+  outcome: string;
+}
+
+/** Routing rules (read-only: they live in sakura-guard.yaml) and the delivery log. */
+function AlertRoutes(): ReactNode {
+  const { t, locale } = useI18n();
+  const routes = useAsync(() => get<{ items: Record<string, unknown>[] }>('/api/v1/alerts/routes'), []);
+  const log = useAsync(() => get<{ items: Delivery[] }>('/api/v1/alerts/deliveries', { limit: 100 }), []);
+  return (
+    <>
+      <h3>{t('settings.routes')}</h3>
+      <ErrorBox error={routes.error} />
+      {routes.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
+      <DataTable
+        columns={[t('settings.col.name'), t('settings.col.channels'), t('settings.col.match')]}
+        translatedHeaders
+        rows={(routes.data?.items ?? []).map((r) => {
+          const { name, channels, ...rest } = r;
+          return [name, Array.isArray(channels) ? channels.join(', ') : channels, JSON.stringify(rest)];
+        })}
+      />
+      <h3>{t('settings.deliveries')}</h3>
+      <ErrorBox error={log.error} />
+      {log.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
+      <DataTable
+        columns={[
+          t('settings.col.time'),
+          t('settings.col.channel'),
+          t('settings.col.attempt'),
+          t('settings.col.outcome'),
+          t('settings.col.error'),
+        ]}
+        translatedHeaders
+        rows={(log.data?.items ?? []).map((d) => [
+          fmtTime(d.at, locale),
+          d.channel,
+          d.attempt,
+          d.outcome,
+          d.error ?? '',
+        ])}
+      />
+    </>
   );
 }
 
