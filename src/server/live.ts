@@ -13,6 +13,7 @@ import { createDetectionPipeline, type DetectionPipeline } from '../engine/pipel
 import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
 import { loadIntel } from '../intel/store.ts';
+import { withRulesSection } from '../rules/config.ts';
 import {
   createNetflowUdpSource,
   type BoundSocket,
@@ -52,7 +53,7 @@ export interface LiveDeps {
 export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
   const { config, clock, flows, metrics } = deps;
   const pipeline = createDetectionPipeline({
-    config: config.detection,
+    config: withRulesSection(config.detection, config.rules),
     intel: await loadIntel(deps.dataDir),
     assets: await loadAssets(deps.dataDir),
     findingStore: deps.findings,

@@ -17,6 +17,8 @@ import { registerQuery } from './query.ts';
 import { registerDemo } from './demo.ts';
 import { registerStats } from './stats.ts';
 import { registerSuppress } from './suppress.ts';
+import { registerSakura } from './sakura.ts';
+import { registerRespond } from './respond.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -36,4 +38,6 @@ export const commands: RegisterCommand[] = [
   registerAlert,
   registerUsers,
   registerReport,
+  registerSakura,
+  registerRespond,
 ];
