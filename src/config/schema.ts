@@ -4,11 +4,13 @@
 import { alertingSchema } from '../alerts/config.ts';
 import { z } from 'zod';
 import { pipelineConfigSchema } from '../engine/pipeline.ts';
+import { rulesConfigSchema } from '../rules/config.ts';
 import { respondSchema } from '../respond/config.ts';
 import { sakuraConfigSchema } from '../sakura/config.ts';
 import { reportsSchema } from '../report/config.ts';
 import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
 import { syslogUdpConfigSchema } from '../server/syslog-udp.ts';
+import { httpIngestConfigSchema } from '../server/http-ingest.ts';
 
 export const tlsSchema = z
   .object({
@@ -81,6 +83,8 @@ export const inputsSchema = z
       .prefault({}),
     /** Syslog over UDP: iptables/nftables LOG lines, sshd, web servers, Sakura routers. */
     syslog: syslogUdpConfigSchema.prefault({}),
+    /** POST /api/v1/ingest (NDJSON from Fluent Bit, Vector, the agent): batch size and queue bound. */
+    http: httpIngestConfigSchema.prefault({}),
   })
   .strict();
 
@@ -97,6 +101,8 @@ export const configSchema = z
     detection: pipelineConfigSchema.prefault({}),
     /** Alert channels and routes (docs/alerting.md has every key). */
     alerting: alertingSchema.prefault({}),
+    /** User-written detection rules: directories, enabled/disabled ids (docs/rules.md). */
+    rules: rulesConfigSchema.prefault({}),
     /** Sakura Cloud API: inventory sync and router polling (docs/sakura.md has every key). */
     sakura: sakuraConfigSchema.prefault({}),
     /** Automated response: responders, policies, protected addresses (docs/response.md). */

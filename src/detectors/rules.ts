@@ -91,3 +91,7 @@ export const rules: Detector<typeof rulesConfigSchema> = {
     return instance;
   },
 };
+
+export function describeReload(r: RulesReload): string {
+  return `rules reloaded: ${r.active} active of ${r.rules} rule(s) in ${r.files} file(s), ${r.problems.length} problem(s)`;
+}

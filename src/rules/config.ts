@@ -112,3 +112,20 @@ export function activeRules(
   );
   return { emitting, correlations, detection };
 }
+
+/** The detection configuration with the `rules` section as the rules detector's configuration. */
+export function withRulesSection<D extends { detectors: Record<string, unknown> }>(
+  detection: D,
+  rules: RulesConfig,
+): D {
+  return { ...detection, detectors: { ...detection.detectors, rules } };
+}
+
+/** Rule directories relative to `baseDir` (the configuration file's folder); the state file in the data directory. */
+export function resolveRulesPaths(rules: RulesConfig, baseDir: string, dataDir: string): RulesConfig {
+  return {
+    ...rules,
+    directories: rules.directories.map((d) => path.resolve(baseDir, d)),
+    stateFile: rules.stateFile === null ? statePath(dataDir) : path.resolve(baseDir, rules.stateFile),
+  };
+}

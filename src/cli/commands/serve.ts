@@ -4,6 +4,9 @@
 import path from 'node:path';
 import { systemClock } from '../../core/clock.ts';
 import { loadConfig } from '../../config/load.ts';
+import { describeReload, reloadLiveRules } from '../../detectors/rules.ts';
+import { resolveRulesPaths } from '../../rules/config.ts';
+import { formatProblem } from '../../rules/load.ts';
 import { startServer } from '../../server/serve.ts';
 import { VERSION } from '../main.ts';
 import { writeLine } from '../context.ts';
@@ -21,6 +24,11 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         flag === undefined && ctx.env.SAKURA_GUARD_DATA_DIR === undefined && opts.config !== undefined
           ? path.resolve(path.dirname(opts.config), config.dataDir)
           : ctx.dataDir();
+      config.rules = resolveRulesPaths(
+        config.rules,
+        opts.config === undefined ? process.cwd() : path.dirname(path.resolve(opts.config)),
+        dataDir,
+      );
       const server = await startServer({
         config,
         dataDir,
@@ -42,13 +50,22 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       });
       writeLine(ctx.stderr, `sakura-guard: serving ${dataDir} at ${server.url}`);
       await new Promise<void>((resolve) => {
+        // SIGHUP reloads the user-written rules (docs/rules.md) without a restart.
+        const hup = (): void => {
+          for (const r of reloadLiveRules()) {
+            writeLine(ctx.stderr, `sakura-guard: ${describeReload(r)}`);
+            for (const p of r.problems) writeLine(ctx.stderr, formatProblem(p));
+          }
+        };
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          process.off('SIGHUP', hup);
           resolve();
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        process.on('SIGHUP', hup);
       });
       writeLine(ctx.stderr, 'sakura-guard: shutting down');
       await server.close();
