@@ -151,13 +151,16 @@ export function startReportSchedule(config: SakuraGuardConfig, deps: ReportSched
   const arm = (s: ReportSchedule, fireAt: number, runAt: number, attempt: number): void => {
     if (stopped) return;
     next.set(s.name, fireAt);
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, fireAt - deps.clock.now()));
-    const timer = setTimeout(() => {
-      if (stopped) return;
-      if (deps.clock.now() < fireAt) return arm(s, fireAt, runAt, attempt); // a wait longer than one timer
-      const run = fire(s, runAt, attempt).finally(() => running.delete(run));
-      running.add(run);
-    }, wait);
+    const wait = Math.max(0, fireAt - deps.clock.now());
+    const timer = setTimeout(
+      () => {
+        if (stopped) return;
+        if (wait > MAX_TIMER_MS) return arm(s, fireAt, runAt, attempt); // longer than one timer: wait again
+        const run = fire(s, runAt, attempt).finally(() => running.delete(run));
+        running.add(run);
+      },
+      Math.min(wait, MAX_TIMER_MS),
+    );
     timer.unref();
     timers.set(s.name, timer);
   };
