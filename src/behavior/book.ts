@@ -48,8 +48,12 @@ export interface ClosedBucket {
   start: number;
   bytes: number;
   connections: number;
-  /** The host's baseline from the buckets closed before this one. */
-  baseline: Baseline;
+  /**
+   * The host's baseline from the buckets closed before this one; computed only for buckets of at
+   * least BASELINE_MIN_BYTES that are above every bucket of the last day (null otherwise: such a
+   * bucket is not unusual, and most buckets cost no baseline).
+   */
+  baseline: Baseline | null;
   /** The largest destinations (at most MAX_TOPS). */
   destinations: Destination[];
 }
@@ -64,6 +68,18 @@ interface OpenBucket {
 /** Open buckets kept per host (a batch spanning hours, before the watermark closes them). */
 const MAX_OPEN = 512;
 const MAX_TOPS = 16;
+export const BASELINE_MIN_BYTES = 1048576;
+
+function recentHighest(p: HostProfile): number {
+  let max = 0;
+  for (let i = 0; i < p.recentN; i++) if (p.recent[i]! > max) max = p.recent[i]!;
+  return max;
+}
+
+function hasFirstSeen(o: OpenBucket): boolean {
+  for (const d of o.tops.values()) if (d.firstSeen) return true;
+  return false;
+}
 
 export interface ProfileBook {
   readonly profiles: HostProfile[];
@@ -85,6 +101,7 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
   const byText = new Map<string, number>();
   // Per host: open buckets by bucket index (start / BUCKET_SECONDS, a small integer).
   const open: Map<number, OpenBucket>[] = [];
+  const lastOpen: (OpenBucket | null)[] = [];
   let dropped = 0;
   let facts: BatchFacts | null = null;
   let factsOf: { batch: object; length: number; first: number; last: number } | null = null;
@@ -109,6 +126,7 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       n = profiles.length;
       profiles.push(createProfile(ip, t));
       open.push(new Map());
+      lastOpen.push(null);
       byText.set(ip, n);
     }
     const row = index.add(key);
@@ -122,14 +140,18 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       if (closedAny) return null; // that bucket is closed: late
       nextClose = start;
     }
-    const buckets = open[host]!;
     const idx = start / BUCKET_SECONDS;
+    // Consecutive records of a host nearly always fall in the bucket of its previous one.
+    const cached = lastOpen[host];
+    if (cached !== undefined && cached !== null && cached.start === start) return cached;
+    const buckets = open[host]!;
     let o = buckets.get(idx);
     if (o === undefined) {
       if (buckets.size >= MAX_OPEN) return null;
       o = { start, bytes: 0, connections: 0, tops: new Map() };
       buckets.set(idx, o);
     }
+    lastOpen[host] = o;
     if (start > maxStart) maxStart = start;
     return o;
   }
@@ -146,11 +168,13 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
     if (o === null) return;
     o.bytes += bytes;
     if (conn) o.connections++;
-    let d = o.tops.get(dst);
+    // Keyed by the small-integer peer id: Map lookups by large doubles are slow.
+    const id = peerId(dst);
+    let d = o.tops.get(id);
     if (d === undefined) {
       if (o.tops.size >= MAX_TOPS) return;
       d = { key: dst, bytes: 0, firstSeen: fresh };
-      o.tops.set(dst, d);
+      o.tops.set(id, d);
     }
     d.bytes += bytes;
   }
@@ -247,18 +271,25 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
           if (p.first > start + BUCKET_SECONDS) continue;
           const buckets = open[h]!;
           const mine = buckets.get(idx) ?? null;
-          if (mine !== null && mine.bytes > 0) {
+          // Small buckets are reported only when they hold a first contact (callers track those).
+          if (mine !== null && (mine.bytes >= BASELINE_MIN_BYTES || hasFirstSeen(mine))) {
             closed.push({
               host: h,
               start,
               bytes: mine.bytes,
               connections: mine.connections,
-              baseline: volumeBaseline(p, start),
+              baseline:
+                mine.bytes >= BASELINE_MIN_BYTES && mine.bytes > recentHighest(p)
+                  ? volumeBaseline(p, start)
+                  : null,
               destinations: [...mine.tops.values()].sort((a, c) => c.bytes - a.bytes),
             });
           }
           commitBucket(p, start, mine?.bytes ?? 0);
-          if (mine !== null) buckets.delete(idx);
+          if (mine !== null) {
+            buckets.delete(idx);
+            if (lastOpen[h] === mine) lastOpen[h] = null;
+          }
         }
         nextClose = start + BUCKET_SECONDS;
         closedAny = true;
@@ -282,6 +313,7 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       byText.set(p.ip, profiles.length);
       profiles.push(p);
       open.push(new Map());
+      lastOpen.push(null);
     },
     get dropped() {
       return dropped;

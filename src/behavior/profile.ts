@@ -87,9 +87,9 @@ export function addBounded(set: Set<number>, v: number, max: number): 'new' | 'k
 
 /** Records a closed bucket of bytes sent to the outside. */
 export function commitBucket(p: HostProfile, bucketStart: number, bytes: number): void {
-  const d = new Date(bucketStart * 1000);
-  const h = d.getUTCHours();
-  const w = d.getUTCDay();
+  const h = Math.floor(bucketStart / 3600) % 24;
+  // 1970-01-01 was a Thursday (4).
+  const w = (Math.floor(bucketStart / 86400) + 4) % 7;
   p.hourN[h]! += 1;
   p.hourSum[h]! += bytes;
   p.hourSq[h]! += bytes * bytes;

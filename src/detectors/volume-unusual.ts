@@ -22,10 +22,10 @@ export const volumeUnusualConfigSchema = z.object({
   factor: z.number().min(1).default(5),
   /** ... and 1.5 × the highest bucket of the baseline ... */
   overHighest: z.number().min(1).default(1.5),
-  /** ... and this many bytes. */
+  /** ... and this many bytes (at least 1 MiB: smaller buckets are never judged). */
   minBytes: z
     .number()
-    .min(0)
+    .min(1048576)
     .default(50 * 1048576),
   severity: z.number().min(1).max(10).default(5),
   /** A destination first contacted this recently counts as new (its upload is LargeUpload's). */
@@ -45,7 +45,7 @@ export const volumeUnusual: Detector<typeof volumeUnusualConfigSchema> = {
 
     function judge(ctx: DetectorContext, c: ClosedBucket): void {
       const base = c.baseline;
-      if (base.buckets < config.minBuckets) return;
+      if (base === null || base.buckets < config.minBuckets) return;
       const limit = Math.max(
         base.typical + config.sigmas * base.spread,
         config.factor * base.typical,
