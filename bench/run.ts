@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { benchFindingsPage } from '../src/api/bench-findings.ts';
 import { timeAudit, writeSyntheticRepo } from '../src/audit/measure-speed.ts';
 import { benchIntelLookup } from '../src/intel/bench.ts';
 import { benchNetflowDecode } from '../src/parsers/netflow/bench.ts';
@@ -359,26 +358,7 @@ async function main(): Promise<void> {
   });
   rmSync(repo, { recursive: true, force: true });
 
-  // 8. The API's findings list: one page with 100 000 findings stored (issue 6), over HTTP.
-  const api = await benchFindingsPage({ stored: 100_000, rounds: quick ? 9 : 21 });
-  for (const [name, value] of [
-    ['findings page, 100 k stored (worst median of 6 queries)', api.worstMedianMs],
-    ['the same, CPU time of server + client per page', api.worstMedianCpuMs],
-  ] as const) {
-    record({
-      section: 'API',
-      name,
-      value,
-      unit: 'ms',
-      baselineName: 'the issue 6 target',
-      baseline: 100,
-      better: 'lower',
-      target: '< 100 ms',
-      met: value < 100,
-    });
-  }
-
-  // 9. The web dashboard's bundle (gzip), against React + ReactDOM alone.
+  // 8. The web dashboard's bundle (gzip), against React + ReactDOM alone.
   const web = measureWebBundle(root);
   record({
     section: 'Web dashboard',
@@ -445,10 +425,6 @@ function writeReport(machine: string, seconds: number): void {
     "- NetFlow and intel: the modules' own bench functions (`benchNetflowDecode`, `benchIntelLookup`).",
     '- Posture audit: `auditPaths` over a generated repository of 1 000 files (Terraform, compose,',
     '  Kubernetes, iptables-save; `src/audit/measure-speed.ts`); the baseline is `grep -rc` over the same files.',
-    '- API: `src/api/bench-findings.ts` starts a server in a temporary data directory, appends 100 000',
-    '  findings to its table, and fetches `GET /api/v1/findings?limit=50` over HTTP on 127.0.0.1 with six',
-    '  filter/sort/offset combinations, 21 rounds each after a warm-up; the figure is the slowest median.',
-    '  CPU time (server, DuckDB threads and client share the process) is steadier on a busy machine.',
     '- Web dashboard: `vite build`, then gzip -9 of index.html and every script and stylesheet it loads',
     "  (`bench/web-bundle.ts`); the baseline is React's and ReactDOM's CommonJS production files gzipped the same way.",
     '',
