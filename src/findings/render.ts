@@ -4,7 +4,10 @@ import type { Finding } from './finding.ts';
 import { describeFilter, type SuppressionRule } from './suppression.ts';
 
 /** The public JSON object: the contract's fields plus archivedBy, intelList, detector, detail. */
-export function findingJson(f: Finding): Record<string, unknown> {
+/** A finding as the API and `--json` show it (the contract); the CLI prints these too. */
+export type FindingView = Omit<Finding, 'windows' | 'createdAt' | 'updatedAt'>;
+
+export function findingJson(f: FindingView): Record<string, unknown> {
   return {
     id: f.id,
     type: f.type,
@@ -27,12 +30,12 @@ export function findingJson(f: Finding): Record<string, unknown> {
   };
 }
 
-export function findingLine(f: Finding): string {
+export function findingLine(f: FindingView): string {
   const res = f.resource.name ? `${f.resource.ip} (${f.resource.name})` : f.resource.ip;
   return `${f.id}  ${f.severity.toFixed(1).padStart(4)} ${f.severityLabel.padEnd(8)} ${f.type}  ${res}  x${f.count}  ${f.lastSeen}${f.status === 'archived' ? '  [archived]' : ''}\n    ${f.title}`;
 }
 
-export function findingDetail(f: Finding): string {
+export function findingDetail(f: FindingView): string {
   const lines = [
     `${f.title}`,
     `  id          ${f.id}`,

@@ -2,7 +2,8 @@
 // pipeline. The collector's receive path only queues datagrams (sources/netflow-udp.ts); each
 // decode turn's flows are appended to the store and shown to the detectors, rejections go to the
 // quarantine file, and a timer flushes the store and moves detection's watermark once a second
-// so findings appear while traffic is idle too.
+// so findings appear while traffic is idle too. Detection runs in live mode: a finding is stored
+// with the record that completes the attack (engine/detector.ts, `early`).
 
 import { loadAssets } from '../assets/load.ts';
 import type { Clock } from '../core/clock.ts';
@@ -90,17 +91,21 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
   };
 
   let syslog: SyslogUdpSource | null = null;
+  // Syslog is decoded every 100 ms, so a line that completes an attack is detected within about
+  // that; the store is flushed and the watermark moved once a second.
+  const decodeSyslog = async (): Promise<void> => {
+    if (!syslog) return;
+    const out = syslog.decode();
+    await onOutputNow('syslog', out.flows);
+    if (out.events.events.length > 0) await flows.appendEvents(out.events.events);
+    for (const e of out.events.events) await pipeline.onEvent(e);
+    if (out.events.events.length > 0)
+      metrics.inc('sakura_guard_events_in_total', { source: 'syslog' }, out.events.events.length);
+    if (out.events.rejections.length > 0) quarantineAdd('syslog', out.events.rejections);
+  };
   const tick = (): Promise<void> =>
     serial(async () => {
-      if (syslog) {
-        const out = syslog.decode();
-        await onOutputNow('syslog', out.flows);
-        if (out.events.events.length > 0) await flows.appendEvents(out.events.events);
-        for (const e of out.events.events) await pipeline.onEvent(e);
-        if (out.events.events.length > 0)
-          metrics.inc('sakura_guard_events_in_total', { source: 'syslog' }, out.events.events.length);
-        if (out.events.rejections.length > 0) quarantineAdd('syslog', out.events.rejections);
-      }
+      await decodeSyslog();
       await flows.flush();
       await pipeline.tick();
     });
@@ -132,6 +137,8 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
   }
   const timer = setInterval(() => void tick(), 1000);
   timer.unref();
+  const syslogTimer = syslog ? setInterval(() => void serial(decodeSyslog), 100) : null;
+  syslogTimer?.unref();
 
   return {
     netflow: bound,
@@ -145,6 +152,7 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     },
     async stop() {
       clearInterval(timer);
+      if (syslogTimer) clearInterval(syslogTimer);
       await netflow?.stop();
       await syslog?.stop();
       await tick(); // what syslog queued before its sockets closed

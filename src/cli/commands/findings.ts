@@ -5,9 +5,10 @@ import { systemClock } from '../../core/clock.ts';
 import { EXIT_FINDINGS, EXIT_USAGE, UserError } from '../../core/errors.ts';
 import { archiveFindings } from '../../findings/lifecycle.ts';
 import { withFindingStore } from '../../findings/open.ts';
-import { findingDetail, findingJson, findingLine } from '../../findings/render.ts';
+import { findingDetail, findingJson, findingLine, type FindingView } from '../../findings/render.ts';
 import type { FindingQuery } from '../../findings/store.ts';
 import { writeLine } from '../context.ts';
+import { runningServer, type ServerClient } from '../server-client.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface ListOptions {
@@ -26,6 +27,26 @@ function parseSeverity(text: string): number {
     });
   }
   return n;
+}
+
+/** Every finding matching the query, a page of 1 000 at a time, from the running server. */
+async function listThroughServer(
+  server: ServerClient,
+  q: FindingQuery,
+  status: string,
+): Promise<FindingView[]> {
+  const out: FindingView[] = [];
+  for (;;) {
+    const params = new URLSearchParams({ status, limit: '1000', offset: String(out.length) });
+    if (q.type !== undefined) params.set('type', q.type);
+    if (q.minSeverity !== undefined) params.set('minSeverity', String(q.minSeverity));
+    const page = await server.request<{ total: number; items: FindingView[] }>(
+      'GET',
+      `/api/v1/findings?${params.toString()}`,
+    );
+    out.push(...page.items);
+    if (page.items.length === 0 || out.length >= page.total) return out;
+  }
 }
 
 export const registerFindings: RegisterCommand = (program, ctx) => {
@@ -48,7 +69,10 @@ export const registerFindings: RegisterCommand = (program, ctx) => {
           exitCode: EXIT_USAGE,
         });
       }
-      const list = await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) => s.list(query));
+      const server = runningServer(ctx.dataDir());
+      const list = server
+        ? await listThroughServer(server, query, status)
+        : await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) => s.list(query));
       if (opts.json) writeLine(ctx.stdout, JSON.stringify(list.map(findingJson), null, 2));
       else if (list.length === 0) writeLine(ctx.stdout, 'no findings');
       else for (const f of list) writeLine(ctx.stdout, findingLine(f));
@@ -61,7 +85,10 @@ export const registerFindings: RegisterCommand = (program, ctx) => {
     .argument('<id>', 'finding id')
     .option('--json', 'print the finding as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const f = await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) => s.get(id));
+      const server = runningServer(ctx.dataDir());
+      const f = server
+        ? await server.find<FindingView>(`/api/v1/findings/${encodeURIComponent(id)}`)
+        : await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) => s.get(id));
       if (!f)
         throw new UserError(`no finding with id ${id}`, {
           hint: 'list them with `sakura-guard findings --status all`',
@@ -74,9 +101,18 @@ export const registerFindings: RegisterCommand = (program, ctx) => {
     .description('archive findings (they are kept, and updated if the activity repeats)')
     .argument('<ids...>', 'finding ids')
     .action(async (ids: string[]) => {
-      const r = await withFindingStore(ctx.dataDir(), { readOnly: false }, (s) =>
-        archiveFindings(s, ids, systemClock),
-      );
+      const server = runningServer(ctx.dataDir());
+      const r = server
+        ? await server.request<{ archived: string[]; unknown: string[] }>(
+            'POST',
+            '/api/v1/findings/archive',
+            {
+              ids,
+            },
+          )
+        : await withFindingStore(ctx.dataDir(), { readOnly: false }, (s) =>
+            archiveFindings(s, ids, systemClock),
+          );
       for (const id of r.archived) writeLine(ctx.stdout, `archived ${id}`);
       if (r.unknown.length > 0) {
         throw new UserError(`no finding with id ${r.unknown.join(', ')}`, {

@@ -5,6 +5,7 @@ import { UserError } from '../../core/errors.ts';
 import { compilePipeQuery, isPipeQuery, QueryError } from '../../query/index.ts';
 import { DEFAULT_MAX_ROWS, runUserQuery } from '../../store/user-query.ts';
 import { type CliContext, writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import { renderCsv, renderJson, renderTable } from '../table.ts';
 
 export interface QueryOptions {
@@ -77,7 +78,15 @@ Exit codes: 0 answered; 2 the query is invalid or not read-only; 4 the store cou
         writeLine(ctx.stderr, q.sql);
         if (q.params.length > 0) writeLine(ctx.stderr, `-- params: ${JSON.stringify(q.params)}`);
       }
-      const result = await runUserQuery(ctx.dataDir(), q.sql, q.params, { maxRows, timeoutMs });
+      // While `serve` holds the store, the server runs the query in its own sandbox.
+      const server = runningServer(ctx.dataDir());
+      const result = server
+        ? await server.request<Awaited<ReturnType<typeof runUserQuery>>>('POST', '/api/v1/query', {
+            query: text,
+            maxRows,
+            ...(timeoutMs > 0 ? { timeoutMs } : {}),
+          })
+        : await runUserQuery(ctx.dataDir(), q.sql, q.params, { maxRows, timeoutMs });
       const rs = { columns: result.columns.map((c) => c.name), rows: result.rows };
       if (opts.json) ctx.stdout.write(renderJson(rs));
       else if (opts.csv) ctx.stdout.write(renderCsv(rs));

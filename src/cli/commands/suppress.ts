@@ -7,8 +7,14 @@ import { EXIT_USAGE, UserError } from '../../core/errors.ts';
 import { addSuppression, previewSuppression, removeSuppression } from '../../findings/lifecycle.ts';
 import { withFindingStore } from '../../findings/open.ts';
 import { ruleLine } from '../../findings/render.ts';
-import { describeFilter, validateFilter, type SuppressionFilter } from '../../findings/suppression.ts';
+import {
+  describeFilter,
+  validateFilter,
+  type SuppressionFilter,
+  type SuppressionRule,
+} from '../../findings/suppression.ts';
 import { writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface AddOptions {
@@ -60,10 +66,15 @@ export const registerSuppress: RegisterCommand = (program, ctx) => {
       if (opts.actor !== undefined) raw.actorIp = opts.actor;
       if (opts.maxSeverity !== undefined) raw.maxSeverity = Number(opts.maxSeverity);
       const filter = validateFilter(raw);
+      const server = runningServer(ctx.dataDir());
       if (opts.preview) {
-        const n = await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) =>
-          previewSuppression(s, filter),
-        );
+        const n = server
+          ? (
+              await server.request<{ wouldArchive: number }>('POST', '/api/v1/suppressions/preview', {
+                filter,
+              })
+            ).wouldArchive
+          : await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) => previewSuppression(s, filter));
         writeLine(
           ctx.stdout,
           `${n} active finding(s) match ${describeFilter(filter)}; nothing changed (drop --preview to add the rule)`,
@@ -72,9 +83,15 @@ export const registerSuppress: RegisterCommand = (program, ctx) => {
       }
       const now = systemClock.now();
       const expiresAt = opts.expires === undefined ? null : parseExpiry(opts.expires, now);
-      const r = await withFindingStore(ctx.dataDir(), { readOnly: false }, (s) =>
-        addSuppression(s, { filter, reason: opts.reason ?? '', expiresAt }, systemClock),
-      );
+      const r = server
+        ? await server.request<{ rule: SuppressionRule; archived: number }>('POST', '/api/v1/suppressions', {
+            filter,
+            reason: opts.reason ?? '',
+            ...(expiresAt === null ? {} : { expiresInDays: (expiresAt - now) / 86_400_000 }),
+          })
+        : await withFindingStore(ctx.dataDir(), { readOnly: false }, (s) =>
+            addSuppression(s, { filter, reason: opts.reason ?? '', expiresAt }, systemClock),
+          );
       writeLine(ctx.stdout, `added ${ruleLine(r.rule)}`);
       writeLine(ctx.stdout, `archived ${r.archived} existing finding(s)`);
     });
@@ -84,7 +101,10 @@ export const registerSuppress: RegisterCommand = (program, ctx) => {
     .description('list suppression rules')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const rules = await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) => s.listRules());
+      const server = runningServer(ctx.dataDir());
+      const rules = server
+        ? (await server.request<{ items: SuppressionRule[] }>('GET', '/api/v1/suppressions')).items
+        : await withFindingStore(ctx.dataDir(), { readOnly: true }, (s) => s.listRules());
       if (opts.json) writeLine(ctx.stdout, JSON.stringify(rules, null, 2));
       else if (rules.length === 0) writeLine(ctx.stdout, 'no suppression rules');
       else for (const r of rules) writeLine(ctx.stdout, ruleLine(r));
@@ -95,9 +115,17 @@ export const registerSuppress: RegisterCommand = (program, ctx) => {
     .description('remove a rule and re-activate the findings it archived')
     .argument('<id>', 'rule id')
     .action(async (id: string) => {
-      const n = await withFindingStore(ctx.dataDir(), { readOnly: false }, (s) =>
-        removeSuppression(s, id, systemClock),
-      );
+      const server = runningServer(ctx.dataDir());
+      const n = server
+        ? (
+            await server.request<{ restored: number }>(
+              'DELETE',
+              `/api/v1/suppressions/${encodeURIComponent(id)}`,
+            )
+          ).restored
+        : await withFindingStore(ctx.dataDir(), { readOnly: false }, (s) =>
+            removeSuppression(s, id, systemClock),
+          );
       writeLine(ctx.stdout, `removed ${id}; ${n} finding(s) active again`);
     });
 };

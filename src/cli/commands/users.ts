@@ -6,14 +6,14 @@
 
 import type { z } from 'zod';
 import { systemClock } from '../../core/clock.ts';
-import { EXIT_STORE, EXIT_USAGE, UserError } from '../../core/errors.ts';
+import { EXIT_USAGE, UserError } from '../../core/errors.ts';
 import { isRole, ROLES, type Role } from '../../api/permissions.ts';
 import { password as passwordSchema, userName } from '../../api/routes/users.ts';
 import { hashPassword } from '../../api/secrets.ts';
-import { findRunningServer } from '../../server/discovery.ts';
 import { openServerStore } from '../../server/open-store.ts';
 import { loadOrCreateSecretKey } from '../../server/secret-key.ts';
 import { writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import type { RegisterCommand } from './index.ts';
 
 async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
@@ -44,24 +44,8 @@ async function viaServer(
   path: string,
   body?: unknown,
 ): Promise<unknown | null> {
-  const server = findRunningServer(dataDir);
-  if (!server) return null;
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${server.token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await r.json()) as { error?: string; hint?: string };
-  if (!r.ok) {
-    throw new UserError(`the server refused: ${json.error ?? r.status}`, {
-      ...(json.hint === undefined ? {} : { hint: json.hint }),
-      exitCode: r.status >= 500 ? EXIT_STORE : EXIT_USAGE,
-    });
-  }
-  return json;
+  const server = runningServer(dataDir);
+  return server ? server.request<unknown>(method, path, body) : null;
 }
 
 export const registerUsers: RegisterCommand = (program, ctx) => {
