@@ -54,7 +54,13 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   const dir = tempDir('sg-nats-');
   const nodes: Node[] = [];
   for (let i = 0; i < size; i++) {
-    nodes.push({ name: `n${i + 1}`, client: await freePort(), cluster: await freePort(), config: '', child: null });
+    nodes.push({
+      name: `n${i + 1}`,
+      client: await freePort(),
+      cluster: await freePort(),
+      config: '',
+      child: null,
+    });
   }
   for (const n of nodes) {
     n.config = join(dir, `${n.name}.conf`);

@@ -1,0 +1,224 @@
+// Scale-out end to end: the same VPC input through the embedded mode and through a 3-node
+// JetStream cluster with 2 detector worker processes (findings in PostgreSQL, flows in
+// ClickHouse) gives identical findings; killing a worker mid-stream changes nothing.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { manualClock } from '../src/core/clock.ts';
+import type { Finding } from '../src/findings/finding.ts';
+import { createDetectionPipeline } from '../src/engine/pipeline.ts';
+import { noAssets, noIntel } from '../src/engine/lookups.ts';
+import { createMemoryFindingStore } from '../src/findings/memory-store.ts';
+import { generateVpc, vpcHeader } from '../src/generate/vpc-generator.ts';
+import { readVpcText, type ReadResult } from '../src/generate/vpc-text.ts';
+import { busConfigSchema, type BusConfig } from '../src/bus/config.ts';
+import { connectBus, ensureStream, type Bus } from '../src/bus/connect.ts';
+import { createBusPublisher } from '../src/bus/publisher.ts';
+import { consumerName } from '../src/bus/shard-runner.ts';
+import { openClickHouseStore } from '../src/store/clickhouse/store.ts';
+import { createPostgresFindingStore } from '../src/state/postgres/finding-store.ts';
+import { CLICKHOUSE_BINARY, startClickHouse, type ClickHouseServer } from './servers/clickhouse.ts';
+import { NATS_BINARY, startNatsCluster, type NatsCluster } from './servers/nats.ts';
+import { POSTGRES_BINARY, startPostgres, type PostgresServer } from './servers/postgres.ts';
+import { missingBinaries } from './servers/process.ts';
+
+const skip = missingBinaries({
+  'nats-server': NATS_BINARY,
+  'clickhouse-server': CLICKHOUSE_BINARY,
+  'postgresql 15': POSTGRES_BINARY,
+});
+if (skip !== null) console.warn(`scale-out end-to-end test ${skip}`);
+
+const CLOCK_MS = 1_800_000_000_000;
+const SHARDS = 4;
+
+function input(): ReadResult {
+  const g = generateVpc({ seed: 11, hours: 1 });
+  return readVpcText([vpcHeader(5), ...g.lines].join('\n'));
+}
+
+async function embeddedFindings(data: ReadResult): Promise<Finding[]> {
+  const store = createMemoryFindingStore();
+  const p = createDetectionPipeline({
+    intel: noIntel,
+    assets: noAssets,
+    findingStore: store,
+    clock: manualClock(CLOCK_MS),
+  });
+  for (const b of data.batches) await p.onFlows(b);
+  if (data.gaps.length > 0) p.onGaps(data.gaps);
+  await p.finish();
+  return store.list();
+}
+
+const byId = (a: Finding, b: Finding): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+interface Worker {
+  child: ChildProcess;
+  lines: string[];
+}
+
+function startWorker(bus: BusConfig, name: string, postgresUrl: string): Worker {
+  const options = { bus: { ...bus, workerName: name }, postgresUrl, clockMs: CLOCK_MS };
+  const child = spawn(process.execPath, ['src/bus/detect-process.ts', JSON.stringify(options)], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const w: Worker = { child, lines: [] };
+  const keep = (d: Buffer): void => {
+    w.lines.push(...d.toString().split('\n').filter(Boolean));
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return w;
+}
+
+async function until(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  context: () => string = () => '',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Every shard's consumer has acknowledged the whole stream (acks follow the findings' flush). */
+async function allAcknowledged(bus: Bus): Promise<boolean> {
+  const last = (await bus.jsm.streams.info(bus.config.stream)).state.last_seq;
+  for (let s = 0; s < SHARDS; s++) {
+    try {
+      const info = await bus.jsm.consumers.info(bus.config.stream, consumerName(s));
+      if (info.ack_floor.stream_seq < last) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+const heldShards = (w: Worker): number => {
+  const held = new Set<string>();
+  for (const l of w.lines) {
+    const m = /shard (\d+) (acquired|released)/.exec(l);
+    if (m) {
+      if (m[2] === 'acquired') held.add(m[1]!);
+      else held.delete(m[1]!);
+    }
+  }
+  return held.size;
+};
+
+async function stopWorker(w: Worker, signal: NodeJS.Signals): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  const exited = new Promise((r) => w.child.once('exit', r));
+  w.child.kill(signal);
+  const timer = setTimeout(() => w.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+describe.skipIf(skip !== null)('scale-out: embedded vs 3-node JetStream + 2 detector workers', () => {
+  let nats: NatsCluster | null = null;
+  let postgres: PostgresServer | null = null;
+  let clickhouse: ClickHouseServer | null = null;
+  let data: ReadResult | null = null;
+  let expected: Finding[] = [];
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    [nats, postgres, clickhouse] = await Promise.all([
+      startNatsCluster(3),
+      startPostgres(),
+      startClickHouse(),
+    ]);
+    data = input();
+    expected = (await embeddedFindings(data)).sort(byId);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) await stopWorker(w, 'SIGKILL');
+    await Promise.all([nats?.stop(), postgres?.stop(), clickhouse?.stop()]);
+  });
+
+  async function run(label: string, kill: boolean): Promise<Finding[]> {
+    const admin = new pg.Client({ connectionString: postgres!.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${label}`);
+    await admin.end();
+    const postgresUrl = postgres!.url.replace(/\/postgres$/, `/${label}`);
+    const config = busConfigSchema.parse({
+      servers: nats!.servers,
+      stream: `REC_${label}`,
+      subject: `sakura.${label}`,
+      shards: SHARDS,
+      leaseMs: 3000,
+    });
+    const bus = await connectBus(config);
+    await ensureStream(bus);
+    const pair = [
+      startWorker(config, `${label}-a`, postgresUrl),
+      startWorker(config, `${label}-b`, postgresUrl),
+    ];
+    workers.push(...pair);
+    const logs = (): string => pair.map((w) => w.lines.join('\n')).join('\n---\n');
+    await until(
+      'both workers to hold 2 shards each',
+      async () => pair.every((w) => heldShards(w) === 2),
+      60_000,
+      logs,
+    );
+
+    // Ingest node: flows to ClickHouse, records to the bus, as `serve --role ingest` does.
+    const flows = await openClickHouseStore({ url: clickhouse!.url, database: label });
+    const publisher = createBusPublisher(bus);
+    const batches = data!.batches;
+    const half = Math.floor(batches.length / 2);
+    for (const [i, b] of batches.entries()) {
+      await flows.appendFlows(b);
+      await publisher.onFlows(b);
+      if (kill && i === half) {
+        await publisher.flush();
+        // Kill worker a once it has checkpointed part of the stream, while records keep coming.
+        await until('worker a to checkpoint', async () => {
+          const info = await bus.jsm.consumers.info(config.stream, consumerName(0));
+          return info.ack_floor.stream_seq > 50;
+        });
+        await stopWorker(pair[0]!, 'SIGKILL');
+      }
+    }
+    if (data!.gaps.length > 0) {
+      await flows.appendGaps(data!.gaps);
+      await publisher.onGaps(data!.gaps);
+    }
+    await publisher.end();
+    await flows.flush();
+    const rows = batches.reduce((n, b) => n + b.length, 0);
+    expect(await flows.all('SELECT count() AS n FROM flows')).toEqual([{ n: rows }]);
+    await flows.close();
+
+    await until('every shard to acknowledge the whole stream', () => allAcknowledged(bus), 90_000, logs);
+    if (kill) expect(heldShards(pair[1]!)).toBe(SHARDS);
+    for (const w of pair) await stopWorker(w, 'SIGTERM');
+    await bus.close();
+    const store = await createPostgresFindingStore({ url: postgresUrl });
+    const found = (await store.list()).sort(byId);
+    await store.close();
+    return found;
+  }
+
+  it('finds exactly what the embedded mode finds', async () => {
+    expect(expected.length).toBeGreaterThan(5);
+    const found = await run('plain', false);
+    expect(found).toEqual(expected);
+  }, 150_000);
+
+  it('finds exactly the same when a worker is killed mid-stream', async () => {
+    const found = await run('killed', true);
+    expect(found).toEqual(expected);
+  }, 150_000);
+});
