@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'tokens:own': 'create, list and revoke one’s own API tokens (role at most one’s own)',
   'audit:read': 'read the audit log',
   'metrics:read': 'read Prometheus /metrics',
+  ingest: 'send log lines to POST /api/v1/ingest (tokens for Fluent Bit, Vector, the agent)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -44,6 +45,7 @@ const ANALYST: readonly Permission[] = [
   'suppressions:write',
   'intel:write',
   'alerts:read',
+  'ingest',
 ];
 const ADMIN: readonly Permission[] = Object.keys(PERMISSIONS) as Permission[];
 

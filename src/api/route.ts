@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
 import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
+import type { IngestSink } from '../server/http-ingest.ts';
 import type { FlowStore } from '../store/store.ts';
 import type { AuthStore } from './auth-store.ts';
 import type { Permission, Role } from './permissions.ts';
@@ -56,6 +57,8 @@ export interface ServerDeps {
   ready(): Promise<boolean>;
   /** TOTP secrets handed out and not yet confirmed, by user name. */
   pendingTotp: Map<string, string>;
+  /** HTTP ingest into the store and the live detection pipeline; set once the live inputs run. */
+  ingest?: IngestSink;
 }
 
 export interface RouteContext<B, Q> {
@@ -83,6 +86,8 @@ export interface ApiRoute {
   status?: number;
   /** Writes that should not get the automatic audit entry (they write their own, e.g. login). */
   auditSelf?: boolean;
+  /** The body reaches the handler as a Buffer, whatever its content type (not parsed, no `body` schema). */
+  rawBody?: boolean;
   handler(ctx: RouteContext<unknown, unknown>): Promise<unknown>;
 }
 
@@ -96,6 +101,7 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   query?: Q;
   status?: number;
   auditSelf?: boolean;
+  rawBody?: boolean;
   handler(ctx: RouteContext<z.infer<B>, z.infer<Q>>): Promise<unknown>;
 }): ApiRoute {
   return route as unknown as ApiRoute;

@@ -10,6 +10,7 @@ import { sakuraConfigSchema } from '../sakura/config.ts';
 import { reportsSchema } from '../report/config.ts';
 import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
 import { syslogUdpConfigSchema } from '../server/syslog-udp.ts';
+import { httpIngestConfigSchema } from '../server/http-ingest.ts';
 
 export const tlsSchema = z
   .object({
@@ -82,6 +83,8 @@ export const inputsSchema = z
       .prefault({}),
     /** Syslog over UDP: iptables/nftables LOG lines, sshd, web servers, Sakura routers. */
     syslog: syslogUdpConfigSchema.prefault({}),
+    /** POST /api/v1/ingest (NDJSON from Fluent Bit, Vector, the agent): batch size and queue bound. */
+    http: httpIngestConfigSchema.prefault({}),
   })
   .strict();
 

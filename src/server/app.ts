@@ -138,12 +138,26 @@ export async function buildApp(deps: ServerDeps, options: AppOptions): Promise<F
   const doc = openApiDocument(routes, options.version);
 
   for (const route of routes) {
+    if (route.rawBody) continue;
     app.route({
       method: route.method,
       url: route.path,
       handler: (req, reply) => handle(route, req, reply, deps, limiter),
     });
   }
+  // Routes that read their body raw (HTTP ingest: NDJSON, gzip) get every content type as bytes.
+  await app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    for (const route of routes) {
+      if (!route.rawBody) continue;
+      raw.route({
+        method: route.method,
+        url: route.path,
+        handler: (req, reply) => handle(route, req, reply, deps, limiter),
+      });
+    }
+  });
   return app;
 }
 
@@ -179,7 +193,7 @@ async function handle(
   try {
     checkAccess(route, principal);
     const ctx: RouteContext<unknown, unknown> = {
-      body: parseInput(route.body, req.body, 'body'),
+      body: route.rawBody ? req.body : parseInput(route.body, req.body, 'body'),
       query: parseInput(route.query, req.query, 'query'),
       params,
       principal,

@@ -8,6 +8,7 @@ import { catalogRoutes } from './catalog.ts';
 import { findingDetailRoutes } from './finding-detail.ts';
 import { findingRoutes } from './findings.ts';
 import { healthRoutes } from './health.ts';
+import { ingestRoutes } from './ingest.ts';
 import { intelRoutes } from './intel.ts';
 import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
@@ -35,5 +36,6 @@ export function apiRoutes(): ApiRoute[] {
     ...alertRoutes,
     ...assetRoutes,
     ...userRoutes,
+    ...ingestRoutes,
   ];
 }

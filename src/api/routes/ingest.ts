@@ -1,0 +1,63 @@
+// POST /api/v1/ingest: log lines from shippers (Fluent Bit `http` output, Vector `http` sink) as
+// NDJSON or a JSON array, gzip accepted (server/http-ingest.ts). Answered 200 once the batch is
+// stored and flushed; 429 with Retry-After when the ingest queue is full; 503 when the server has
+// no live pipeline. No audit entry per batch (shippers send many): the counters say what came in.
+
+import { z } from 'zod';
+import { ApiError } from '../errors.ts';
+import { batchLines, bodyText, IngestBodyError, parseLines } from '../../server/http-ingest.ts';
+import { defineRoute, need, type ApiRoute } from '../route.ts';
+import { LINE_FORMATS } from '../../sources/log-flows.ts';
+
+const querySchema = z
+  .object({
+    /** Forces the line format (as `ingest --format`); sniffed from the first lines when absent. */
+    format: z.enum(LINE_FORMATS).optional(),
+  })
+  .strict();
+
+export const ingestRoutes: ApiRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/ingest',
+    summary: 'Store and detect a batch of log lines (NDJSON or a JSON array; gzip accepted)',
+    access: need('ingest'),
+    query: querySchema,
+    rawBody: true,
+    auditSelf: true,
+    async handler({ body, query, deps, reply, principal }) {
+      const sink = deps.ingest;
+      if (sink === undefined) throw new ApiError(503, 'ingest is not running yet', 'retry in a moment');
+      if (!Buffer.isBuffer(body)) throw new ApiError(400, 'the body is empty', 'send NDJSON records');
+      try {
+        const header = reply.request.headers['content-encoding'];
+        const text = bodyText(
+          body,
+          typeof header === 'string' ? header : undefined,
+          sink.config.maxBatchBytes,
+        );
+        const { lines, bad } = batchLines(text);
+        const name = `http:${principal?.user ?? '-'}`;
+        const output = parseLines(lines, name, query.format, deps.clock.now());
+        for (const b of bad)
+          output.rejections.push({ file: name, line: b.record, reason: b.reason, text: b.text });
+        const flows = output.batches.reduce((n, x) => n + x.length, 0);
+        const events = output.events?.length ?? 0;
+        if ((await sink.submit(output)) === 'busy') {
+          deps.metrics.inc('sakura_guard_ingest_refused_total');
+          void reply.header('retry-after', String(sink.config.retryAfterSeconds));
+          throw new ApiError(
+            429,
+            'the ingest queue is full',
+            `retry after ${sink.config.retryAfterSeconds} s`,
+          );
+        }
+        deps.metrics.inc('sakura_guard_records_in_total', { source: 'http' }, flows + events);
+        return { lines: lines.length, flows, events, rejected: output.rejections.length };
+      } catch (e) {
+        if (e instanceof IngestBodyError) throw new ApiError(e.status, e.message, e.hint);
+        throw e;
+      }
+    },
+  }),
+];
