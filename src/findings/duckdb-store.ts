@@ -21,8 +21,18 @@ const SCHEMA = [
      actor_ip VARCHAR NOT NULL,
      first_seen VARCHAR NOT NULL,
      last_seen VARCHAR NOT NULL,
-     body VARCHAR NOT NULL
+     body VARCHAR NOT NULL,
+     first_seen_ms BIGINT,
+     last_seen_ms BIGINT
    )`,
+  // Times as integers too: sorting 100 000 ISO strings that share their first bytes is ~5x slower
+  // than integers, and the API's findings page sorts by them (api/finding-page.ts). Files made
+  // before these columns get them here, filled from the text.
+  `ALTER TABLE findings ADD COLUMN IF NOT EXISTS first_seen_ms BIGINT`,
+  `ALTER TABLE findings ADD COLUMN IF NOT EXISTS last_seen_ms BIGINT`,
+  `UPDATE findings SET first_seen_ms = epoch_ms(CAST(first_seen AS TIMESTAMPTZ)),
+     last_seen_ms = epoch_ms(CAST(last_seen AS TIMESTAMPTZ))
+   WHERE first_seen_ms IS NULL OR last_seen_ms IS NULL`,
   `CREATE TABLE IF NOT EXISTS suppressions (
      id VARCHAR PRIMARY KEY,
      created_at BIGINT NOT NULL,
@@ -30,6 +40,11 @@ const SCHEMA = [
      body VARCHAR NOT NULL
    )`,
 ];
+
+function epochMs(iso: string): number | null {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
+}
 
 /** `create: false` for read-only connections whose tables already exist. */
 export async function createDuckDbFindingStore(
@@ -59,15 +74,16 @@ export async function createDuckDbFindingStore(
     try {
       for (let i = 0; i < rows.length; i += FLUSH_ROWS) {
         const chunk = rows.slice(i, i + FLUSH_ROWS);
-        const values: (string | number)[] = [];
+        const values: (string | number | null)[] = [];
         const tuples = chunk.map((f) => {
           const base = values.length;
           values.push(f.id, f.type, f.severity, f.status, f.resource.ip, f.actor.ip, f.firstSeen, f.lastSeen);
-          values.push(JSON.stringify(f));
-          return `(${Array.from({ length: 9 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
+          values.push(JSON.stringify(f), epochMs(f.firstSeen), epochMs(f.lastSeen));
+          return `(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
         });
         await conn.run(
-          `INSERT OR REPLACE INTO findings (id, type, severity, status, resource_ip, actor_ip, first_seen, last_seen, body)
+          `INSERT OR REPLACE INTO findings (id, type, severity, status, resource_ip, actor_ip, first_seen, last_seen, body,
+             first_seen_ms, last_seen_ms)
            VALUES ${tuples.join(', ')}`,
           values,
         );
