@@ -21,6 +21,7 @@ import { parseVpcBuffer } from '../src/parsers/vpc/parser.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { writeVpcFile } from './generate-vpc.ts';
 import { makeGzipSet } from './gzip-set.ts';
+import { benchProfileMemory, benchProfileUpdates } from './profiles.ts';
 import { measureWebBundle } from './web-bundle.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -239,6 +240,31 @@ async function main(): Promise<void> {
     target: 'adds at most 50 %',
     met: withDetect.elapsedMs <= 1.5 * noDetect.elapsedMs,
   });
+  // Host profiles (src/behavior): their memory, and their online update beside the ingest.
+  const profileMemory = benchProfileMemory(10_000);
+  record({
+    section: 'Detection',
+    name: 'host profiles, 10 000 hosts, every bound reached',
+    value: profileMemory.mib,
+    unit: 'MiB',
+    baselineName: 'the target',
+    baseline: 512,
+    better: 'lower',
+    target: '< 512 MiB',
+    met: profileMemory.mib < 512,
+  });
+  const profileUpdates = benchProfileUpdates(readFileSync(small));
+  record({
+    section: 'Detection',
+    name: `ingest + online profile updates (${fmt(SMALL)} records)`,
+    value: noDetect.elapsedMs / 1000 + profileUpdates.seconds,
+    unit: 's',
+    baselineName: 'the same ingest without detection',
+    baseline: noDetect.elapsedMs / 1000,
+    better: 'lower',
+    target: 'adds at most 25 %',
+    met: profileUpdates.seconds <= 0.25 * (noDetect.elapsedMs / 1000),
+  });
 
   // 5. Queries over the 20 M-row store, each against the same question over read_csv's table.
   const store = await openDuckDbStore(storeDir, { readOnly: true });
@@ -413,6 +439,7 @@ function writeReport(machine: string, seconds: number): void {
     "  read_csv(file, delim=' ', header=true)` plus a checkpoint, in this process.",
     '- Gzip: the small file split into hourly `.gz` files in the S3 layout; `zcat` of the same files, best of 2.',
     '- Detection: the same small file imported with and without detection, each in a fresh data directory.',
+    '- Host profiles: bench/profiles.ts; memory is the heap held by 10 000 profiles filled to every bound; the update is the CPU time of the profile update alone over the small file parsed beforehand, added to the ingest without detection.',
     '- Queries: median of 5 runs after a warm-up on the 20 M-row store opened read-only; the baseline',
     "  is the same question over read_csv's table (text addresses, as read_csv infers them), median of 3.",
     "- NetFlow and intel: the modules' own bench functions (`benchNetflowDecode`, `benchIntelLookup`).",
