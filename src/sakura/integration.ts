@@ -5,11 +5,13 @@
 // with itself and logs its failures; one failed turn never stops the next.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { loadAssets } from '../assets/load.ts';
 import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { LogEvent, Rejection } from '../core/records.ts';
 import type { AssetLookup, IntelLookup } from '../engine/lookups.ts';
 import type { FindingEvents } from '../findings/events.ts';
+import { loadIntel } from '../intel/store.ts';
 import type { RespondConfig } from '../respond/config.ts';
 import { createResponders } from '../respond/index.ts';
 import { type ResponseService, createResponseService } from '../respond/service.ts';
@@ -18,7 +20,9 @@ import { type SakuraClient, createSakuraClient } from './client.ts';
 import type { SakuraConfig } from './config.ts';
 import { type ObservedAddresses, syncInventory } from './inventory.ts';
 import { listRouters, pollRouter, readRouterState, writeRouterState } from './router-poll.ts';
+import { storeObserved } from './observed.ts';
 import { resolveSakuraSettings } from './settings.ts';
+import type { FlowStore } from '../store/store.ts';
 
 export interface SakuraIntegrationDeps {
   config: { sakura: SakuraConfig; respond: RespondConfig };
@@ -149,4 +153,37 @@ export async function startSakuraIntegration(deps: SakuraIntegrationDeps): Promi
       await Promise.all([...inFlight]);
     },
   };
+}
+
+export interface ServeWiringDeps {
+  config: { sakura: SakuraConfig; respond: RespondConfig };
+  dataDir: string;
+  clock: Clock;
+  findingEvents: FindingEvents;
+  flows: Pick<FlowStore, 'appendEvents' | 'all'>;
+  pipeline: { onEvent(e: LogEvent): void | Promise<void> };
+  connect(): Promise<DuckDBConnection>;
+  log(level: 'info' | 'error', message: string): void;
+  quarantine?(rejections: Rejection[]): void;
+}
+
+/** The one call `serve` makes: credentials from the process environment, the data directory's inventory and intel. */
+export async function startSakuraInServe(deps: ServeWiringDeps): Promise<SakuraIntegration | null> {
+  return startSakuraIntegration({
+    config: deps.config,
+    dataDir: deps.dataDir,
+    clock: deps.clock,
+    env: process.env,
+    events: deps.findingEvents,
+    connect: deps.connect,
+    assets: await loadAssets(deps.dataDir),
+    intel: await loadIntel(deps.dataDir),
+    observed: storeObserved(deps.flows),
+    async onEvents(events, rejections) {
+      if (events.length > 0) await deps.flows.appendEvents(events);
+      for (const e of events) await deps.pipeline.onEvent(e);
+      if (rejections.length > 0) deps.quarantine?.(rejections);
+    },
+    log: deps.log,
+  });
 }

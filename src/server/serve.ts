@@ -22,6 +22,7 @@ import { loadOrCreateSecretKey } from './secret-key.ts';
 import { startLiveInputs, type LiveInputs } from './live.ts';
 import { createIngestSink } from './http-ingest.ts';
 import { startServerAlerting, type ServerAlerting } from './alerting.ts';
+import { startSakuraInServe } from '../sakura/integration.ts';
 import { createFindingEvents } from '../findings/events.ts';
 import { loadAssets } from '../assets/load.ts';
 import { LOCAL_OWNER, removeServerFiles, writeServerFiles } from './discovery.ts';
@@ -160,6 +161,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       throw e;
     });
     liveRef = live;
+    // Sakura Cloud sync and router polls, responders on findings (docs/sakura.md, docs/response.md).
+    const sakura = await startSakuraInServe({
+      config,
+      dataDir,
+      clock,
+      findingEvents,
+      flows: store.flows,
+      pipeline: live.pipeline,
+      connect: () => store.connect(),
+      log,
+    }).catch(async (e: unknown) => {
+      await live.stop();
+      await alerting?.stop();
+      throw e;
+    });
     deps.ingest = createIngestSink({
       config: config.inputs.http,
       flows: store.flows,
@@ -170,6 +186,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (e) {
+      await sakura?.stop();
       await live.stop();
       await alerting?.stop();
       const code = (e as NodeJS.ErrnoException).code;
@@ -209,6 +226,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             clearTimeout(timer);
             removeServerFiles(dataDir);
             await store.auth.revokeToken(localTokenId);
+            await sakura?.stop();
             await live.stop();
             await alerting?.stop();
             await store.close();
