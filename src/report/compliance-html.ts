@@ -34,12 +34,14 @@ export function evidenceText(e: ControlEvidence, lang: Language): string {
         gaps: fmt(e.gaps),
         quarantined: fmt(e.quarantined),
       });
-    case 'response':
-      return `${t(lang, 'evResponse', { findings: fmt(e.findings), archived: fmt(e.archived), open: fmt(e.openHigh) })}. ${t(
-        lang,
-        'evBlocked',
-        { blocked: e.blocked === 'none' ? t(lang, 'noResponderShort') : e.blocked },
-      )}`;
+    case 'response': {
+      const r = e.responder;
+      const responder =
+        r === null
+          ? t(lang, 'noResponderShort')
+          : t(lang, 'responderActions', { n: fmt(r.actions), applied: fmt(r.applied) });
+      return `${t(lang, 'evResponse', { findings: fmt(e.findings), archived: fmt(e.archived), open: fmt(e.openHigh) })}. ${t(lang, 'evBlocked', { blocked: responder })}`;
+    }
     default: {
       const never: never = e;
       return never;

@@ -81,7 +81,7 @@ describe('compliance mapping', () => {
       findings: 2,
       archived: 0,
       openHigh: 1,
-      blocked: 'none',
+      responder: null,
     });
   });
 

@@ -85,6 +85,7 @@ export const DETECTOR_CONTROLS: Readonly<Record<string, ControlId>> = {
   beacon: 'logging-monitoring',
   'port-unusual': 'logging-monitoring',
   'volume-unusual': 'logging-monitoring',
+  rules: 'logging-monitoring',
   // Signs of a compromised or attacked host: incidents to respond to.
   'dos-outbound': 'incident-response',
   'inbound-flood': 'incident-response',
@@ -111,8 +112,14 @@ export interface ComplianceInputs {
   blocked: BlockedSection;
 }
 
-function blockedText(b: BlockedSection): string {
-  return b.configured ? String(b.actions.length) : 'none';
+/** Statuses of actions that blocked, at least for a while. */
+const APPLIED = new Set(['applied', 'expired', 'undone']);
+
+function responderEvidence(b: BlockedSection): { actions: number; applied: number } | null {
+  if (!b.configured) return null;
+  const sum = (ok: (status: string) => boolean): number =>
+    b.byStatus.filter((s) => ok(s.status)).reduce((n, s) => n + s.count, 0);
+  return { actions: sum(() => true), applied: sum((s) => APPLIED.has(s)) };
 }
 
 export function complianceView(inp: ComplianceInputs): ComplianceControl[] {
@@ -165,7 +172,7 @@ export function complianceView(inp: ComplianceInputs): ComplianceControl[] {
         findings: inp.findings.length,
         archived: inp.findings.filter((f) => f.status === 'archived').length,
         openHigh,
-        blocked: blockedText(inp.blocked),
+        responder: responderEvidence(inp.blocked),
       });
       status = c.flows === 0 && inp.findings.length === 0 ? 'no-evidence' : openHigh > 0 ? 'attention' : 'ok';
     } else {

@@ -97,12 +97,25 @@ function topHosts(r: ReportData, lang: Language): string {
 
 function blocked(r: ReportData, lang: Language): string {
   const b = r.blocked;
+  const title = `<h2>${h(t(lang, 'blockedTitle'))}</h2>`;
   const rejected = `<p>${h(t(lang, 'rejectedFlows'))}: <b>${fmt(b.rejectedFlows)}</b></p>`;
-  if (!b.configured) {
-    return `<section><h2>${h(t(lang, 'blockedTitle'))}</h2><p>${h(t(lang, 'noResponder'))}</p>${rejected}</section>`;
-  }
-  const rows = b.actions.map((a) => [h(formatUtc(Date.parse(a.at))), h(a.action), h(a.target), h(a.status)]);
-  return `<section><h2>${h(t(lang, 'blockedTitle'))}</h2>${rows.length === 0 ? empty(lang) : table(['', h(t(lang, 'blockedActions')), '', h(t(lang, 'status'))], rows)}${rejected}</section>`;
+  if (!b.configured) return `<section>${title}<p>${h(t(lang, 'noResponder'))}</p>${rejected}</section>`;
+  if (b.actions.length === 0) return `<section>${title}${empty(lang)}${rejected}</section>`;
+  const counts = `<p>${h(t(lang, 'actionsByStatus'))}: ${b.byStatus
+    .map((s) => `<span class="mono">${h(s.status)}</span> <b>${fmt(s.count)}</b>`)
+    .join(' · ')}</p>`;
+  const rows = b.actions.map((a) => [
+    h(formatUtc(Date.parse(a.at))),
+    `<span class="mono">${h(a.target)}</span>`,
+    h(a.responder),
+    `<span class="mono">${h(a.status)}</span>`,
+    `<span class="mono">${h(a.findingType)}</span>`,
+  ]);
+  const head = ['time', 'target', 'responder', 'status', 'type'] as const;
+  return `<section>${title}${counts}${table(
+    head.map((k) => h(t(lang, k))),
+    rows,
+  )}${rejected}</section>`;
 }
 
 function notable(f: NotableFinding, lang: Language): string {

@@ -62,7 +62,10 @@ export type BlockedSection =
   | {
       configured: true;
       rejectedFlows: number;
-      actions: { at: string; action: string; target: string; status: string }[];
+      /** Response actions created in the period, by status (applied, dry-run, pending-approval...). */
+      byStatus: { status: string; count: number }[];
+      /** The newest actions of the period (at most ACTIONS_SHOWN). */
+      actions: { at: string; responder: string; target: string; status: string; findingType: string }[];
     };
 
 export interface PostureIssue {
@@ -114,7 +117,14 @@ export type ControlEvidence =
   | { kind: 'checks'; checks: number; issues: number | null }
   | { kind: 'detectors'; detectors: number; findings: number }
   | { kind: 'flows'; flows: number; sources: number; gaps: number; quarantined: number }
-  | { kind: 'response'; findings: number; archived: number; openHigh: number; blocked: string };
+  | {
+      kind: 'response';
+      findings: number;
+      archived: number;
+      openHigh: number;
+      /** Response actions of the period and those applied (blocking for a time); null: no responder. */
+      responder: { actions: number; applied: number } | null;
+    };
 
 export interface ComplianceControl {
   control: ControlId;
