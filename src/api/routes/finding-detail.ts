@@ -9,7 +9,7 @@ import { findingJson } from '../../findings/render.ts';
 import { runUserQueryOn } from '../../store/user-query.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, need, type ApiRoute, type ServerDeps } from '../route.ts';
-import { PRIVATE_TABLES, serialised } from './query.ts';
+import { serialised, touchesPrivateTables } from './query.ts';
 
 /** Rows a CSV export holds at most. */
 export const CSV_MAX_ROWS = 10_000;
@@ -34,7 +34,7 @@ export const findingDetailRoutes: ApiRoute[] = [
     async handler({ params, query, deps, reply }) {
       const f = await findingOr404(deps, params['id'] ?? '');
       const evidence = f.evidence.query.trim().replace(/;+$/, '');
-      if (evidence === '' || PRIVATE_TABLES.test(evidence))
+      if (evidence === '' || touchesPrivateTables(evidence))
         throw new ApiError(404, `finding ${f.id} has no evidence query over the flows`);
       const csv = query.format === 'csv';
       const limit = csv ? CSV_MAX_ROWS : query.limit;

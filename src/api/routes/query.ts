@@ -9,6 +9,13 @@ import { defineRoute, need, type ApiRoute } from '../route.ts';
 
 /** Tables of access control (the sandbox cannot read the key that would make them useful, but we refuse naming them too) and users' own saved queries. */
 export const PRIVATE_TABLES = /\b(auth_[a-z_]+|audit_log|saved_queries)\b/i;
+/** Table functions that take a table name or a statement as text, which would slip a private name past the check above. */
+const DYNAMIC_SQL = /\bquery(_table)?\s*\(/i;
+
+/** Whether a query names a private table, or could name one through text built at run time. */
+export function touchesPrivateTables(sql: string): boolean {
+  return PRIVATE_TABLES.test(sql) || DYNAMIC_SQL.test(sql);
+}
 
 const queues = new WeakMap<object, Promise<unknown>>();
 
@@ -35,11 +42,11 @@ export const queryRoutes: ApiRoute[] = [
       timeoutMs: z.number().int().min(1).optional(),
     }),
     async handler({ body, deps }) {
-      if (PRIVATE_TABLES.test(body.query)) {
+      if (touchesPrivateTables(body.query)) {
         throw new ApiError(
           403,
-          'queries may not read the access-control tables',
-          'the audit log is at GET /api/v1/audit (admins)',
+          'queries may not read the access-control tables or saved queries, nor use query() or query_table()',
+          'the audit log is at GET /api/v1/audit (admins), saved queries at GET /api/v1/saved-queries',
         );
       }
       const { sql, params, pipe } = toSql(body.query);

@@ -68,8 +68,15 @@ describe('saved queries', () => {
     expect((await t.call('PATCH', `/api/v1/saved-queries/${id}`, bob, { name: 'x' })).status).toBe(404);
     expect((await t.call('DELETE', `/api/v1/saved-queries/${id}`, bob)).status).toBe(404);
     expect((await t.call('GET', '/api/v1/saved-queries', alice)).body['items']).toHaveLength(1);
-    const q = await t.call('POST', '/api/v1/query', bob, { query: 'SELECT * FROM saved_queries' });
-    expect(q.status).toBe(403);
+    for (const query of [
+      'SELECT * FROM saved_queries',
+      "SELECT * FROM query_table('saved_' || 'queries')",
+      "SELECT * FROM query('SELECT * FROM saved_' || 'queries')",
+      "SELECT * FROM query_table('auth_' || 'users')",
+    ]) {
+      const q = await t.call('POST', '/api/v1/query', bob, { query });
+      expect(q.status, query).toBe(403);
+    }
   });
 
   it('validates the body', async () => {
