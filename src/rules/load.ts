@@ -42,7 +42,14 @@ export function listRuleFiles(paths: readonly string[], problems: RuleProblem[])
     } else if (top || RULE_FILE.test(p)) out.push(p);
   };
   for (const p of paths) walk(p, true);
-  return out;
+  // A file named twice (a file inside a directory also given) is read once.
+  const seen = new Set<string>();
+  return out.filter((f) => {
+    const abs = path.resolve(f);
+    if (seen.has(abs)) return false;
+    seen.add(abs);
+    return true;
+  });
 }
 
 export function loadRules(paths: readonly string[]): LoadedRules {

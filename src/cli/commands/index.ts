@@ -19,6 +19,7 @@ import { registerStats } from './stats.ts';
 import { registerSuppress } from './suppress.ts';
 import { registerSakura } from './sakura.ts';
 import { registerRespond } from './respond.ts';
+import { registerRules } from './rules.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -40,4 +41,5 @@ export const commands: RegisterCommand[] = [
   registerReport,
   registerSakura,
   registerRespond,
+  registerRules,
 ];
