@@ -141,4 +141,25 @@ describe('stats routes', () => {
     expect(bad.status).toBe(400);
     expect(String(bad.body['error'])).toContain('not an IP address');
   });
+
+  it('the OpenAPI document describes every dashboard route with its parameters', async () => {
+    const doc = await t.call('GET', '/api/v1/openapi.json', 'viewer');
+    const paths = doc.body['paths'] as Record<string, Record<string, { parameters?: { name: string }[] }>>;
+    for (const p of [
+      '/api/v1/stats/rejected',
+      '/api/v1/stats/peers',
+      '/api/v1/assets/{ip}',
+      '/api/v1/intel/{name}',
+      '/api/v1/alerts/channels',
+      '/api/v1/alerts/channels/{name}/test',
+      '/api/v1/alerts/dead-letters/requeue',
+      '/api/v1/findings/{id}/records',
+      '/api/v1/findings/{id}/related',
+      '/api/v1/saved-queries/{id}',
+      '/api/v1/stream',
+    ])
+      expect(Object.keys(paths), p).toContain(p);
+    const peers = paths['/api/v1/stats/peers']?.['get']?.parameters?.map((x) => x.name);
+    expect(peers).toEqual(expect.arrayContaining(['ip', 'from', 'to', 'port', 'action', 'limit']));
+  });
 });
