@@ -60,13 +60,16 @@ interface Pair {
   replies: number;
   resource: string | null;
   sample: string[];
-  /** Source port and time of the last record: the same port soon after is the same connection. */
-  lastSport: number;
-  lastTime: number;
+  /** Recent connections by source port: [first, last] record time. */
+  conns: Map<number, [number, number]>;
 }
 
-/** A record with the previous record's source port within this many seconds continues it. */
-const SAME_CONNECTION_SECONDS = 180;
+/**
+ * A record with the source port of a recent connection, within this many seconds of its span,
+ * continues it (long connections are logged once per capture interval; records may come late).
+ */
+const SAME_CONNECTION_SECONDS = 900;
+const MAX_CONNS = 16;
 
 const TCP = 6;
 const ACK = 0x10;
@@ -224,17 +227,24 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
               replies: 0,
               resource: b.resource[i] ?? null,
               sample: [],
-              lastSport: -1,
-              lastTime: -Infinity,
+              conns: new Map(),
             };
             pairs.set(k, p);
           }
           // One long connection logged minute by minute is one connection, not a beacon.
           const sport = b.srcPort[i]!;
-          const continues = sport === p.lastSport && Math.abs(t - p.lastTime) <= SAME_CONNECTION_SECONDS;
-          p.lastSport = sport;
-          p.lastTime = t;
-          if (continues) continue;
+          const span = p.conns.get(sport);
+          if (
+            span !== undefined &&
+            t >= span[0] - SAME_CONNECTION_SECONDS &&
+            t <= span[1] + SAME_CONNECTION_SECONDS
+          ) {
+            if (t < span[0]) span[0] = t;
+            if (t > span[1]) span[1] = t;
+            continue;
+          }
+          if (p.conns.size >= MAX_CONNS) p.conns.delete(p.conns.keys().next().value!);
+          p.conns.set(sport, [t, t]);
           p.attempts++;
           const flags = b.tcpFlags[i]!;
           // Connection state: a TCP record with flags but no ACK, or a rejected one, never connected.

@@ -16,7 +16,7 @@ import {
 } from '../behavior/explain.ts';
 import { portKey, portName } from '../behavior/profile.ts';
 import type { Detector, DetectorContext } from '../engine/detector.ts';
-import { flowsQuery, pushSample } from '../engine/evidence.ts';
+import { flowsQuery, sampleText } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
 
 export const portUnusualConfigSchema = z.object({
@@ -40,12 +40,13 @@ interface Pending {
   last: number;
   flows: number;
   bytes: number;
-  remotes: Set<number>;
   remote: number;
   resource: string | null;
-  sample: string[];
-  points: [number, number][];
+  /** Records on the port: time, bytes, remote key, sample text (bounded). */
+  rows: { t: number; b: number; k: number; s: string }[];
 }
+
+const MAX_ROWS = 2000;
 
 export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
   id: 'port-unusual',
@@ -57,6 +58,17 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
     const pending = new Map<number, Pending>();
 
     function report(ctx: DetectorContext, p: Pending): void {
+      // Only the records of the gathering window count, whatever order they came in.
+      const rows = p.rows
+        .filter((r) => r.t < p.first + config.gatherSeconds)
+        .sort((a, b) => a.t - b.t || a.s.localeCompare(b.s));
+      const remotes = new Set(rows.map((r) => r.k));
+      p.flows = rows.length;
+      p.bytes = rows.reduce((n, r) => n + r.b, 0);
+      p.last = rows.reduce((m, r) => Math.max(m, r.t), p.first);
+      const points: [number, number][] = [];
+      for (const r of rows) addPoint(points, r.t, 60, 1);
+      const sample = rows.slice(0, 20).map((r) => r.s);
       const prof = book.profiles[p.host]!;
       const host = prof.ip;
       const remote = ctx.keyText(p.remote);
@@ -76,14 +88,14 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
         actorInIdentity: false,
         title: `${host} ${verb}, a port it had never ${p.outbound ? 'used' : 'served'}`,
         description:
-          `${host} ${verb} ${p.flows} time(s) with ${p.remotes.size} address(es) (${remote} first), ` +
+          `${host} ${verb} ${p.flows} time(s) with ${remotes.size} address(es) (${remote} first), ` +
           `${bytesWords(p.bytes)}. Its profile, ${learned}, ` +
           `${p.outbound ? 'used' : 'served'} only: ${portsWords(known)}.`,
         threshold: 0,
         observed: p.flows,
         windowStart: p.first,
         windowEnd: p.last + 1,
-        sample: p.sample,
+        sample,
         query: p.outbound
           ? flowsQuery({ srcIp: host, dstPort: p.port, proto: p.proto, from: p.first, to: p.last + 1 })
           : flowsQuery({ dstIp: host, dstPort: p.port, proto: p.proto, from: p.first, to: p.last + 1 }),
@@ -100,11 +112,11 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
           learningSeconds: config.learningSeconds,
           flows: p.flows,
           bytes: p.bytes,
-          remotes: p.remotes.size,
+          remotes: remotes.size,
           series: seriesText({
             kind: 'connections',
             unit: 'flows per minute',
-            points: p.points,
+            points,
             baseline: 0,
           }),
         },
@@ -136,11 +148,9 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
             last: t,
             flows: 0,
             bytes: 0,
-            remotes: new Set(),
             remote: view.dstKey[i]!,
             resource: b.resource[i] ?? null,
-            sample: [],
-            points: [],
+            rows: [],
           });
         }
         if (pending.size === 0) return;
@@ -155,13 +165,12 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
           const p = pending.get(hashKey(host, b.proto[i]! * 65536 + port, outHost >= 0 ? 1 : 2));
           if (p === undefined) continue;
           const t = b.start[i]!;
-          p.flows++;
-          p.bytes += b.bytes[i]! > 0 ? b.bytes[i]! : 0;
-          if (p.remotes.size < 1000) p.remotes.add(view.dstKey[i]!);
-          if (t < p.first) p.first = t;
-          if (t > p.last) p.last = t;
-          addPoint(p.points, t, 60, 1);
-          pushSample(p.sample, b, i);
+          if (t < p.first) {
+            p.first = t;
+            p.remote = view.dstKey[i]!;
+          }
+          if (p.rows.length < MAX_ROWS)
+            p.rows.push({ t, b: b.bytes[i]! > 0 ? b.bytes[i]! : 0, k: view.dstKey[i]!, s: sampleText(b, i) });
         }
       },
       onWatermark(t, ctx) {

@@ -90,8 +90,8 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
   const fleet = Array.from({ length: options.fleet ?? 30 }, (_, k) =>
     host(`node${k + 1}`, `10.0.4.${10 + k}`),
   );
-  const hosts = [lb, bastion, monitor, ...webs, ...apps, db, backup, ...fleet];
-  const byIp = new Map(hosts.map((h) => [h.ip, h]));
+  const hosts = [lb, bastion, monitor, ...webs, ...apps, db, backup];
+  const byIp = new Map([...hosts, ...fleet].map((h) => [h.ip, h]));
   const resolver = ip('10.0.0.2');
 
   const publicIp = (r: Random): number => {
