@@ -2,6 +2,7 @@
 // failures into retryable (network errors, timeouts, 408, 425, 429, 5xx) or permanent.
 
 import { errorMessage } from '../core/errors.ts';
+import { checkEgress } from './egress.ts';
 import { SinkError } from './sink.ts';
 
 export interface PostOptions {
@@ -14,6 +15,7 @@ export interface PostOptions {
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
 export async function postJson(o: PostOptions): Promise<void> {
+  await checkEgress(o.url);
   let res: Response;
   try {
     res = await fetch(o.url, {
