@@ -29,6 +29,12 @@ describe('intel list routes', () => {
     });
     expect(added.body['rejected']).toEqual([{ line: 4, reason: expect.any(String) as unknown }]);
     expect(added.body['restartNeeded']).toBe(true);
+    const again = await t.call('POST', '/api/v1/intel', 'analyst', {
+      name: 'bad-hosts',
+      content: '192.0.2.1\n',
+    });
+    expect(again.status).toBe(400);
+    expect(String(again.body['error'])).toContain('already exists');
     const list = await t.call('GET', '/api/v1/intel', 'viewer');
     expect((list.body['items'] as { name: string }[]).map((m) => m.name)).toEqual(['bad-hosts']);
     const audit = await t.call('GET', '/api/v1/audit?action=intel.', 'admin');
