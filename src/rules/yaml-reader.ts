@@ -104,7 +104,7 @@ export function readYamlDocs(file: string, text: string, problems: RuleProblem[]
         const lp = e.linePos?.[0];
         reader.problem(
           { file, line: lp?.line ?? 1, column: lp?.col ?? 1 },
-          `YAML syntax: ${e.message.split('\n')[0] ?? e.code}`,
+          `YAML syntax: ${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}`,
           'fix the YAML at this line (indentation, quotes, a missing ":")',
         );
       }
