@@ -14,6 +14,8 @@ import { eventFileParser, EVENT_FORMATS, isEventFormat } from './log-events.ts';
 export interface LineFlowParser {
   push(chunk: Buffer): ParseOutput;
   end(): ParseOutput;
+  /** Everything parsed so far, the partly filled batch included (follow mode stores it at once). */
+  drain?(all: boolean): ParseOutput;
   /** Physical lines read so far. */
   readonly lines: number;
 }

@@ -11,6 +11,7 @@ import { openQuarantine, type QuarantineSummary } from '../../core/quarantine.ts
 import { createDetectionPipeline, type DetectionPipeline } from '../../engine/pipeline.ts';
 import { createDuckDbFindingStore } from '../../findings/duckdb-store.ts';
 import { type IngestCounts, runIngest } from '../../ingest/ingest.ts';
+import { followIngest, type FollowCounts } from '../../ingest/follow.ts';
 import { openFlowInputsInWorker } from '../../ingest/parallel-inputs.ts';
 import { loadIntel } from '../../intel/store.ts';
 import { openFlowInputs } from '../../sources/files.ts';
@@ -183,6 +184,60 @@ export async function ingestPaths(
   };
 }
 
+/**
+ * `ingest --follow PATH`: reads one growing file until SIGINT/SIGTERM (or `signal`), storing and
+ * detecting as lines arrive; the position is kept in DATA_DIR/follow/ (src/ingest/follow.ts).
+ */
+export async function followPath(
+  ctx: CliContext,
+  file: string,
+  opts: IngestOptions,
+  signal?: AbortSignal,
+): Promise<FollowCounts> {
+  if (opts.format !== 'auto' && !isLineFormat(opts.format)) {
+    throw new UserError(`--follow reads line formats; --format ${opts.format} cannot be followed`, {
+      hint: 'use --format auto or one of: zeek, nfdump, iptables, sshd, access, syslog, sakura-router',
+    });
+  }
+  if (file === '-') {
+    throw new UserError('--follow needs a file, not standard input', {
+      hint: 'pipe into `sakura-guard ingest -` instead',
+    });
+  }
+  const dataDir = ctx.dataDir();
+  const clock = systemClock;
+  const store = await openDuckDbStore(dataDir);
+  const quarantine = openQuarantine(dataDir, clock.now());
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  signal?.addEventListener('abort', onSignal);
+  try {
+    const pipeline = opts.detect
+      ? createDetectionPipeline({
+          config: readDetectionConfig(opts.config),
+          intel: await loadIntel(dataDir),
+          assets: await loadAssets(dataDir),
+          findingStore: await createDuckDbFindingStore(store.connection),
+          clock,
+        })
+      : null;
+    writeLine(ctx.stderr, `following ${file} (stop with Ctrl-C); position kept in ${dataDir}/follow/`);
+    const counts = await followIngest({ store, pipeline, quarantine, clock, dataDir }, file, {
+      ...(opts.format === 'auto' ? {} : { format: opts.format }),
+      signal: stop.signal,
+    });
+    await pipeline?.finish();
+    return counts;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    quarantine.close();
+    await store.close();
+  }
+}
+
 const iso = (t: number | null): string => (t === null ? '-' : new Date(t * 1000).toISOString());
 
 export function printIngestSummary(ctx: CliContext, s: IngestSummary): void {
@@ -228,6 +283,10 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     )
     .option('--config <file>', 'YAML configuration; its `detection` section tunes the detectors')
     .option('--no-detect', 'store only, without running detection')
+    .option(
+      '--follow',
+      'keep reading one file as it grows (rotation-safe, resumes after a restart) until Ctrl-C',
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText(
       'after',
@@ -237,8 +296,23 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .action(
       async (
         paths: string[],
-        opts: { format: string; vpcFormat?: string; config?: string; detect: boolean; json?: boolean },
+        opts: {
+          format: string;
+          vpcFormat?: string;
+          config?: string;
+          detect: boolean;
+          json?: boolean;
+          follow?: boolean;
+        },
       ) => {
+        if (opts.follow) {
+          if (paths.length !== 1) {
+            throw new UserError('--follow reads exactly one file', { hint: 'start one command per file' });
+          }
+          const counts = await followPath(ctx, paths[0]!, opts);
+          writeLine(ctx.stdout, JSON.stringify(counts));
+          return;
+        }
         const summary = await ingestPaths(ctx, paths, opts);
         if (opts.json) writeLine(ctx.stdout, JSON.stringify(summary, null, 2));
         else printIngestSummary(ctx, summary);
