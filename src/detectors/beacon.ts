@@ -105,29 +105,40 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
           pairs.delete(k);
           continue;
         }
-        if (p.times.length < config.minConnections) continue;
-        if (p.times[p.times.length - 1]! - p.times[0]! < config.minSpanSeconds) continue;
+        // Only connections up to the watermark: all of them have arrived, whatever the order.
+        let n = p.times.length;
+        while (n > 0 && p.times[n - 1]! > t) n--;
+        if (n < config.minConnections) continue;
+        if (p.times[n - 1]! - p.times[0]! < config.minSpanSeconds) continue;
         if ((clients.get(p.dst)?.size ?? 0) >= config.prevalentClients) continue;
         if (p.replies < config.minAnsweredRatio * p.attempts) continue;
         const windowEnd = t === Infinity ? maxTime : t;
-        const s = beaconScore(p.times, p.bytes, Math.max(horizonStart, minTime), windowEnd);
+        const times = n === p.times.length ? p.times : p.times.slice(0, n);
+        const bytes = n === p.bytes.length ? p.bytes : p.bytes.slice(0, n);
+        const s = beaconScore(times, bytes, Math.max(horizonStart, minTime), windowEnd);
         if (s.bytes > config.maxMedianBytes || s.score < config.threshold) continue;
         if (s.intervalJitter > config.maxJitterRatio * s.intervalSeconds) continue;
         const dst = ctx.keyText(p.dst);
         if (allowed.some((c) => cidrContainsText(c, dst))) continue;
-        report(ctx, p, s, dst);
+        report(ctx, p, s, dst, times);
       }
     }
 
-    function report(ctx: DetectorContext, p: Pair, s: ReturnType<typeof beaconScore>, dst: string): void {
+    function report(
+      ctx: DetectorContext,
+      p: Pair,
+      s: ReturnType<typeof beaconScore>,
+      dst: string,
+      times: readonly number[],
+    ): void {
       const host = ctx.keyText(p.src);
       const proto = protoName(p.proto);
       const severity = Math.min(8.5, 7 + (1.5 * (s.score - config.threshold)) / (1 - config.threshold));
       const failedText =
         p.failed > 0 ? ` ${p.failed} failed connection(s) were left out (no ACK or rejected).` : '';
       const gaps: [number, number][] = [];
-      for (let i = Math.max(1, p.times.length - 100); i < p.times.length; i++)
-        gaps.push([p.times[i]!, p.times[i]! - p.times[i - 1]!]);
+      for (let i = Math.max(1, times.length - 100); i < times.length; i++)
+        gaps.push([times[i]!, times[i]! - times[i - 1]!]);
       ctx.emit({
         type: 'Backdoor:Host/C&CActivity.Beacon',
         severity,
