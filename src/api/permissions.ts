@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'assets:read': 'list assets and show one host',
   'alerts:read': 'list alert channels (secrets redacted), routing rules, deliveries and dead letters',
   'alerts:write': 'send a test message to an alert channel; re-queue dead letters',
+  'responses:read': 'list automated response actions (proposed, pending, applied, undone)',
+  'responses:write': 'approve a pending response action or undo one',
   'queries:own': 'save, change and remove one’s own saved queries',
   'users:read': 'list users and API tokens',
   'users:write': 'add, change and remove users; revoke any token',
@@ -46,6 +48,8 @@ const ANALYST: readonly Permission[] = [
   'intel:write',
   'alerts:read',
   'ingest',
+  'responses:read',
+  'responses:write',
 ];
 const ADMIN: readonly Permission[] = Object.keys(PERMISSIONS) as Permission[];
 

@@ -10,6 +10,7 @@ import type { SakuraGuardConfig } from '../config/schema.ts';
 import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
 import type { IngestSink } from '../server/http-ingest.ts';
+import type { ResponseService } from '../respond/service.ts';
 import type { FlowStore } from '../store/store.ts';
 import type { AuthStore } from './auth-store.ts';
 import type { Permission, Role } from './permissions.ts';
@@ -59,6 +60,8 @@ export interface ServerDeps {
   pendingTotp: Map<string, string>;
   /** HTTP ingest into the store and the live detection pipeline; set once the live inputs run. */
   ingest?: IngestSink;
+  /** Automated response (src/respond); set by serve when `respond.policies` is not empty. */
+  responses?: ResponseService;
 }
 
 export interface RouteContext<B, Q> {

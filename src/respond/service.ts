@@ -34,6 +34,8 @@ export interface ResponseService {
   undo(id: string, by: string): Promise<ResponseAction>;
   /** Lifts applied actions and drops pending approvals past their expiry; returns how many. */
   sweep(): Promise<number>;
+  /** Recorded actions, newest first. */
+  list(q?: { status?: ActionStatus; limit?: number }): Promise<ResponseAction[]>;
 }
 
 const target = (a: ResponseAction): ResponseTarget => ({
@@ -192,6 +194,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         });
       return lift(a, by, 'undone');
     },
+    list: (q) => store.list(q),
     async sweep() {
       let n = 0;
       for (const a of await store.expired(clock.now())) {

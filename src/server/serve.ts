@@ -176,6 +176,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await alerting?.stop();
       throw e;
     });
+    if (sakura?.responses) deps.responses = sakura.responses;
     deps.ingest = createIngestSink({
       config: config.inputs.http,
       flows: store.flows,

@@ -12,6 +12,7 @@ import { ingestRoutes } from './ingest.ts';
 import { intelRoutes } from './intel.ts';
 import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
+import { responseRoutes } from './responses.ts';
 import { savedQueryRoutes } from './saved-queries.ts';
 import { statsRoutes } from './stats.ts';
 import { streamRoutes } from './stream.ts';
@@ -34,6 +35,7 @@ export function apiRoutes(): ApiRoute[] {
     ...catalogRoutes,
     ...intelRoutes,
     ...alertRoutes,
+    ...responseRoutes,
     ...assetRoutes,
     ...userRoutes,
     ...ingestRoutes,
