@@ -57,7 +57,7 @@ export function complianceHtml(r: ReportData, lang: Language): string {
       .map((i) => (i.count > 0 ? `<span class="hit">${h(i.id)} (${fmt(i.count)})</span>` : h(i.id)))
       .join(', ')}</div>`,
   ]);
-  return `<section><h2>${h(t(lang, 'compliance'))}</h2><p class="note">${h(t(lang, 'complianceNote'))}</p>${table(
+  return `<section class="compliance"><h2>${h(t(lang, 'compliance'))}</h2><p class="note">${h(t(lang, 'complianceNote'))}</p>${table(
     [h(t(lang, 'control')), h(t(lang, 'status')), h(t(lang, 'evidence'))],
     rows,
   )}</section>`;

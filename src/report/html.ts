@@ -9,7 +9,7 @@ import { clamp, empty, fmt, sevBadge, table } from './html-parts.ts';
 import { coverage, posture } from './sections-html.ts';
 import type { HostCount, NotableFinding, ReportData, SeverityCounts } from './model.ts';
 import { SEVERITY_BANDS } from './model.ts';
-import { formatDayOrTime, formatUtc } from './period.ts';
+import { formatPeriod, formatUtc } from './period.ts';
 import { t, type Language } from './strings.ts';
 import { REPORT_CSS } from './style.ts';
 
@@ -149,7 +149,7 @@ function notables(r: ReportData, lang: Language): string {
 export function renderHtml(r: ReportData, lang: Language): string {
   const from = Date.parse(r.period.from);
   const to = Date.parse(r.period.to);
-  const period = `${formatDayOrTime(from)} – ${formatDayOrTime(to)} (${t(lang, 'utc')})`;
+  const period = `${formatPeriod(from, to)} (${t(lang, 'utc')})`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -3,7 +3,7 @@
 import { escapeHtml as h, type MailAttachment, type RenderedMail } from '../sinks/email.ts';
 import type { ReportSchedule } from './config.ts';
 import type { ReportData } from './model.ts';
-import { formatDayOrTime } from './period.ts';
+import { formatPeriod } from './period.ts';
 import type { RenderedReport } from './render.ts';
 import { t } from './strings.ts';
 
@@ -13,9 +13,11 @@ export function reportMail(
   doc: RenderedReport,
 ): RenderedMail & { attachments: MailAttachment[] } {
   const lang = s.language;
-  const from = formatDayOrTime(Date.parse(data.period.from));
-  const to = formatDayOrTime(Date.parse(data.period.to));
-  const vars = { every: t(lang, s.every), from, to, format: s.format.toUpperCase() };
+  const vars = {
+    every: t(lang, s.every),
+    period: formatPeriod(Date.parse(data.period.from), Date.parse(data.period.to)),
+    format: s.format.toUpperCase(),
+  };
   const f = data.findings;
   const lines = [
     t(lang, 'mailBody', vars),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../core/errors.ts';
-import { formatDayOrTime, periodFromFlags } from './period.ts';
+import { formatDayOrTime, formatPeriod, periodFromFlags } from './period.ts';
 
 const NOW = Date.parse('2026-11-23T10:30:00Z');
 
@@ -35,5 +35,14 @@ describe('report period', () => {
   it('formats midnights as days and other instants with the time', () => {
     expect(formatDayOrTime(Date.parse('2026-11-16T00:00:00Z'))).toBe('2026-11-16');
     expect(formatDayOrTime(Date.parse('2026-11-16T07:00:00Z'))).toBe('2026-11-16 07:00');
+  });
+
+  it('shows a period of whole days by the days it includes', () => {
+    const d = (s: string): number => Date.parse(`${s}Z`);
+    expect(formatPeriod(d('2026-11-23T00:00'), d('2026-11-24T00:00'))).toBe('2026-11-23');
+    expect(formatPeriod(d('2026-11-16T00:00'), d('2026-11-23T00:00'))).toBe('2026-11-16 – 2026-11-22');
+    expect(formatPeriod(d('2026-11-22T07:00'), d('2026-11-23T07:00'))).toBe(
+      '2026-11-22 07:00 – 2026-11-23 07:00',
+    );
   });
 });

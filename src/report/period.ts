@@ -58,3 +58,13 @@ export function formatUtc(ms: number): string {
 export function formatDayOrTime(ms: number): string {
   return ms % DAY_MS === 0 ? new Date(ms).toISOString().slice(0, 10) : formatUtc(ms);
 }
+
+/** The period for people: a `to` at midnight is shown as the last day it includes. */
+export function formatPeriod(fromMs: number, toMs: number): string {
+  if (fromMs % DAY_MS === 0 && toMs % DAY_MS === 0) {
+    const first = formatDayOrTime(fromMs);
+    const last = formatDayOrTime(toMs - DAY_MS);
+    return first === last ? first : `${first} – ${last}`;
+  }
+  return `${formatUtc(fromMs)} – ${formatUtc(toMs)}`;
+}

@@ -2,7 +2,7 @@
 
 import { renderHtml } from './html.ts';
 import type { ReportData } from './model.ts';
-import { formatDayOrTime } from './period.ts';
+import { formatPeriod } from './period.ts';
 import { renderPdf } from './pdf.ts';
 import { t, type Language } from './strings.ts';
 
@@ -23,7 +23,7 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 
 /** "Security report 2026-11-16 – 2026-11-23", for page footers and file names. */
 export function reportLabel(r: ReportData, lang: Language): string {
-  return `Sakura Guard · ${t(lang, 'title')} ${formatDayOrTime(Date.parse(r.period.from))} – ${formatDayOrTime(Date.parse(r.period.to))}`;
+  return `Sakura Guard · ${t(lang, 'title')} ${formatPeriod(Date.parse(r.period.from), Date.parse(r.period.to))}`;
 }
 
 export async function renderReport(

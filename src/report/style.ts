@@ -55,8 +55,12 @@ tr { break-inside: avoid; }
 .nw { white-space: nowrap; }
 footer { margin-top: 18px; color: #9ca3af; font-size: 8pt; border-top: 1px solid #e5e7eb; padding-top: 4px; }
 section { break-inside: auto; }
+.compliance td:first-child { width: 9.5em; }
+.compliance td:nth-child(2) { width: 7.5em; }
 @media print {
   body { max-width: none; padding: 0; }
   h2 { margin-top: 16px; }
+  /* Auditors turn to the compliance view: it starts a page. */
+  section.compliance { break-before: page; }
 }
 `;
