@@ -29,6 +29,8 @@ export interface TestServer {
     role: Role | null | { token: string },
     body?: unknown,
   ): Promise<TestResponse>;
+  /** Adds a user with `role`, signs them in and returns the session cookie and CSRF token. */
+  userSession(name: string, role: Role): Promise<{ cookie: string; csrf: string }>;
   /** Adds a user with `role` and returns an API token they own (made through their session). */
   userToken(name: string, role: Role): Promise<string>;
   close(): Promise<void>;
@@ -80,31 +82,34 @@ export async function startTestServer(
     if (r.status !== 201) throw new Error(`cannot create a ${role} token: ${r.text}`);
     tokens[role] = String(r.body['token']);
   }
+  const userSession = async (name: string, role: Role): Promise<{ cookie: string; csrf: string }> => {
+    const password = `${name}-password-123456`;
+    const added = await send('POST', '/api/v1/users', tokens.admin, { name, role, password });
+    if (added.status !== 201) throw new Error(`cannot add ${name}: ${added.text}`);
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: name, password }),
+    });
+    const session = (await login.json()) as { csrfToken?: unknown };
+    return {
+      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+      csrf: String(session.csrfToken),
+    };
+  };
   return {
     server,
+    userSession,
     dataDir,
     clock,
     tokens,
     call: (method, path, role, body) =>
       send(method, path, role === null ? null : typeof role === 'object' ? role.token : tokens[role], body),
     async userToken(name, role) {
-      const password = `${name}-password-123456`;
-      const added = await send('POST', '/api/v1/users', tokens.admin, { name, role, password });
-      if (added.status !== 201) throw new Error(`cannot add ${name}: ${added.text}`);
-      const login = await fetch(`${server.url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user: name, password }),
-      });
-      const session = await login.json();
-      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const { cookie, csrf } = await userSession(name, role);
       const r = await fetch(`${server.url}/api/v1/tokens`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          cookie,
-          'x-csrf-token': String((session as { csrfToken?: unknown }).csrfToken),
-        },
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
         body: JSON.stringify({ name: `${name}'s token` }),
       });
       if (r.status !== 201) throw new Error(`cannot create a token for ${name}: ${await r.text()}`);

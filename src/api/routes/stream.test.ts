@@ -24,10 +24,9 @@ interface Stream {
   close(): Promise<void>;
 }
 
-async function open(token: string, query = ''): Promise<Stream> {
-  const r = await fetch(`${t.server.url}/api/v1/stream${query}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
+async function open(token: string | { cookie: string }, query = ''): Promise<Stream> {
+  const headers = typeof token === 'string' ? { authorization: `Bearer ${token}` } : { cookie: token.cookie };
+  const r = await fetch(`${t.server.url}/api/v1/stream${query}`, { headers });
   const reader = r.body?.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -108,6 +107,19 @@ describe('GET /api/v1/stream', () => {
     expect(revoked.status).toBe(200);
     const after = await s.until(() => false);
     expect(after.ended).toBe(true);
+  });
+
+  it('with a session: beats do not keep it alive, and it ends at its idle timeout', async () => {
+    const { cookie } = await t.userSession('sally', 'viewer');
+    const s = await open({ cookie }, '?heartbeatSeconds=1');
+    expect(s.status).toBe(200);
+    expect((await s.until((x) => x.includes(': heartbeat'))).ended).toBe(false);
+    t.clock.advance(20 * 60_000); // idle timeout is 30 min
+    const beats = (x: string): number => x.split(': heartbeat').length - 1;
+    const seen = beats((await s.until(() => true)).text);
+    expect((await s.until((x) => beats(x) > seen)).ended).toBe(false); // still open after 20 minutes
+    t.clock.advance(11 * 60_000); // 31 minutes after sign-in: idle unless the beats touched it
+    expect((await s.until(() => false)).ended).toBe(true);
   });
 
   it('needs credentials', async () => {
