@@ -8,6 +8,8 @@ import type { Detector, DetectorContext } from '../engine/detector.ts';
 import { flowsQuery, sampleText } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
 import { createNumTable, type NumTable } from '../engine/num-table.ts';
+import { addPoint, seriesText } from '../behavior/explain.ts';
+import { durationWords } from '../behavior/beacon-score.ts';
 
 export const longConnectionConfigSchema = z.object({
   /** Duration tiers in seconds and the severity of each (low -> medium). */
@@ -41,6 +43,8 @@ interface Conn {
   srcInternal: boolean;
   resource: string | null;
   sample: string[];
+  /** Initiator bytes per 10 minutes, for the chart. */
+  points: [number, number][];
 }
 
 const FIRST = 0;
@@ -90,7 +94,17 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
         }),
         firstSeen: c.first,
         lastSeen: c.last,
-        detail: { srcPort: c.sport, dstPort: c.dport, proto: c.proto, records: c.records },
+        detail: {
+          srcPort: c.sport,
+          dstPort: c.dport,
+          proto: c.proto,
+          records: c.records,
+          explanation: `one connection open for ${durationWords(c.last - c.first)}: past the ${durationWords(tier.seconds)} tier (tiers ${tiers.map((x) => durationWords(x.seconds)).join(' / ')})`,
+          durationSeconds: Math.round(c.last - c.first),
+          tierSeconds: tier.seconds,
+          tiers: tiers.map((x) => String(x.seconds)),
+          series: seriesText({ kind: 'bytes-in-connection', unit: 'bytes per 10 min', points: c.points }),
+        },
         detector: 'long-connection',
       });
     }
@@ -157,6 +171,7 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
               srcInternal: (rev ? view.dstInternal[i] : view.srcInternal[i]) === 1,
               resource: b.resource[i] ?? null,
               sample: [],
+              points: [],
             };
             conns.set(k, c);
             young.set(r, PROMOTED, 1);
@@ -167,13 +182,17 @@ export const longConnection: Detector<typeof longConnectionConfigSchema> = {
             c.records = 0;
             c.tier = -1;
             c.sample = [];
+            c.points = [];
           }
           if (t < c.first) c.first = t;
           if (e > c.last) c.last = e;
           // Keeps the compact row alive (compaction drops rows idle for idleSeconds).
           young.set(r, LAST, c.last);
           c.records++;
-          if (!rev) c.bytes += Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
+          if (!rev) {
+            c.bytes += Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!;
+            addPoint(c.points, t, 600, Number.isNaN(b.bytes[i]!) ? 0 : b.bytes[i]!, 100);
+          }
           // A few records spread over the connection's life, not its first twenty.
           if (c.sample.length < 20 && (c.records & 15) === 1) c.sample.push(sampleText(b, i));
         }

@@ -23,6 +23,10 @@ describe('long-connection', () => {
         actor: { ip: '198.51.100.1', port: 8443 },
       },
     ]);
+    expect(fs[0]!.detail).toMatchObject({ tierSeconds: 3600, tiers: ['3600', '14400', '28800', '43200'] });
+    expect(fs[0]!.detail.explanation).toMatch(/^one connection open for 70 min: past the 60 min tier/);
+    const series = JSON.parse(String(fs[0]!.detail.series)) as { points: [number, number][] };
+    expect(series.points.length).toBeGreaterThan(5);
   });
   it('the same 5-tuple reused after a long silence is a new connection (NTP)', async () => {
     const fs = await detect(
