@@ -33,10 +33,10 @@ export function reloadLiveRules(): RulesReload[] {
   return out;
 }
 
-function build(config: RulesConfig): { engine: RuleEngine; summary: RulesReload } {
+function build(config: RulesConfig, early: boolean): { engine: RuleEngine; summary: RulesReload } {
   const loaded = loadRules(config.directories);
   const act = activeRules(loaded.rules, config, readRulesState(config.stateFile));
-  const engine = createRuleEngine(act.emitting, act.correlations, act.detection, config);
+  const engine = createRuleEngine(act.emitting, act.correlations, act.detection, { ...config, early });
   return {
     engine,
     summary: {
@@ -53,8 +53,9 @@ export const rules: Detector<typeof rulesConfigSchema> = {
   types: ['Custom:Host/Rule'],
   description: 'User-written Sigma-style detection and correlation rules (docs/rules.md)',
   configSchema: rulesConfigSchema,
-  create(config) {
-    let current = config.directories.length === 0 ? null : build(config).engine;
+  create(config, deps) {
+    const early = deps.early === true;
+    let current = config.directories.length === 0 ? null : build(config, early).engine;
     let pending: RuleEngine | null = null;
     let lastWatermark = -Infinity;
     // The swap happens on the pipeline's turn, never inside a batch: the old engine's open
@@ -68,7 +69,7 @@ export const rules: Detector<typeof rulesConfigSchema> = {
     };
     const instance: DetectorInstance & Reloadable = {
       reload() {
-        const b = build(config);
+        const b = build(config, early);
         pending = b.engine;
         return b.summary;
       },

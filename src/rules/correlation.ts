@@ -26,6 +26,8 @@ export interface GroupState {
   srcInternal: boolean;
   dstInternal: boolean;
   resourceId: string | null;
+  /** Live mode: the group already raised its finding before the window closed. */
+  reportedEarly: boolean;
 }
 
 export interface Contribution {
@@ -122,7 +124,11 @@ export function observedValue(
 }
 
 export interface CorrelationState {
-  add(c: Contribution): void;
+  /**
+   * Adds a match. Live mode (`early`): returns the group when this match made a monotone
+   * condition (gt, gte) true for the first time in its window, so it can be reported now.
+   */
+  add(c: Contribution, early?: boolean): ClosedGroup | null;
   closeUpTo(t: number, onFire: (g: ClosedGroup) => void): void;
   size(): number;
   readonly dropped: number;
@@ -135,15 +141,15 @@ export function createCorrelationState(rule: CorrelationRule, maxGroups: number)
   );
   let dropped = 0;
   return {
-    add(c) {
+    add(c, early = false) {
       const w = windows.at(c.time);
-      if (w === null) return;
+      if (w === null) return null;
       const key = JSON.stringify(c.group);
       let s = w.get(key);
       if (s === undefined) {
         if (w.size >= maxGroups) {
           dropped++;
-          return;
+          return null;
         }
         s = {
           group: c.group,
@@ -158,6 +164,7 @@ export function createCorrelationState(rule: CorrelationRule, maxGroups: number)
           srcInternal: false,
           dstInternal: false,
           resourceId: null,
+          reportedEarly: false,
         };
         w.set(key, s);
       }
@@ -174,6 +181,12 @@ export function createCorrelationState(rule: CorrelationRule, maxGroups: number)
         s.resourceId = c.resourceId;
       }
       if (s.samples.length < 20) s.samples.push(c.sample);
+      if (!early || s.reportedEarly || (rule.compare.op !== 'gt' && rule.compare.op !== 'gte')) return null;
+      const observed = observedValue(rule, s);
+      if (!compare(observed, rule.compare.op, rule.compare.value)) return null;
+      s.reportedEarly = true;
+      const start = Math.floor(c.time / rule.timespanSeconds) * rule.timespanSeconds;
+      return { windowStart: start, windowEnd: start + rule.timespanSeconds, state: s, observed };
     },
     closeUpTo(t, onFire) {
       windows.closeUpTo(t, (start, end, groups) => {

@@ -12,7 +12,7 @@ import { hashKey } from '../engine/keys.ts';
 import { createTumblingWindows } from '../engine/windows.ts';
 import { compileEventRule, type EventPredicate, eventValueText } from './compile-event.ts';
 import { compileFlowRule, type FlowPredicate, flowValueText } from './compile-flow.ts';
-import { type CorrelationState, createCorrelationState } from './correlation.ts';
+import { type ClosedGroup, type CorrelationState, createCorrelationState } from './correlation.ts';
 import { resolveField } from './fields.ts';
 import { requiredDstPorts } from './index-ports.ts';
 import { type MatchFacts, displaySql, ruleSignal } from './rule-signal.ts';
@@ -23,9 +23,12 @@ export interface RuleEngineOptions {
   windowSeconds: number;
   /** Most keys (endpoint pairs, correlation groups) one window holds per engine / correlation. */
   maxKeys: number;
+  /** Live mode (DetectorDeps.early): report a match or a met condition at once, again at the close. */
+  early?: boolean;
 }
 
 interface Feed {
+  rule: CorrelationRule;
   state: CorrelationState;
   position: number;
   group: ((b: FlowBatch, i: number) => string | null)[] | ((e: LogEvent) => string | null)[];
@@ -105,7 +108,7 @@ export function createRuleEngine(
       const vf = c.valueField === null ? null : resolveField(c.valueField, base.records);
       const group = base.records === 'flow' ? fields.map(flowValueText) : fields.map(eventValueText);
       const value = vf === null ? null : base.records === 'flow' ? flowValueText(vf) : eventValueText(vf);
-      e.feeds.push({ state, position, group, value } as Feed);
+      e.feeds.push({ rule: c, state, position, group, value } as Feed);
     });
   }
   const flowEntries = [...entries.values()].filter((e): e is FlowEntry => e.rule.records === 'flow');
@@ -121,8 +124,10 @@ export function createRuleEngine(
   }
   const windows = createTumblingWindows<Map<number | string, Agg>>(opts.windowSeconds, () => new Map());
   let dropped = 0;
+  const early = opts.early === true;
 
   function record(
+    ctx: DetectorContext | null,
     e: Entry,
     time: number,
     facts: Omit<Agg, 'slot' | 'count' | 'first' | 'last' | 'samples'>,
@@ -145,6 +150,40 @@ export function createRuleEngine(
     if (time < a.first) a.first = time;
     if (time > a.last) a.last = time;
     if (a.samples.length < 20) a.samples.push(sample());
+    if (early && a.count === 1 && ctx !== null) {
+      const start = Math.floor(time / opts.windowSeconds) * opts.windowSeconds;
+      emitDetection(a, start, start + opts.windowSeconds, ctx);
+    }
+  }
+
+  function emitDetection(a: Agg, start: number, end: number, ctx: DetectorContext): void {
+    const rule = slots[a.slot]!;
+    const query =
+      rule.records === 'flow'
+        ? displaySql(rule, start, end, { src: a.src ?? undefined, dst: a.dst ?? undefined })
+        : displaySql(rule, start, end);
+    ctx.emit(ruleSignal(rule, a, { start, end }, a.count, 1, query, {}));
+  }
+
+  function emitCorrelation(rule: CorrelationRule, g: ClosedGroup, ctx: DetectorContext): void {
+    const base = byRef.get(rule.rules[0]!);
+    const query = base ? displaySql(base, g.windowStart, g.windowEnd) : '';
+    const group = rule.groupBy.map((f, k) => `${f}=${g.state.group[k] ?? 'null'}`).join(',');
+    ctx.emit(
+      ruleSignal(
+        rule,
+        g.state,
+        { start: g.windowStart, end: g.windowEnd },
+        g.observed,
+        rule.compare.value,
+        query,
+        {
+          correlation: rule.type,
+          group,
+          condition: `${rule.compare.op} ${rule.compare.value}`,
+        },
+      ),
+    );
   }
 
   function hitFlow(e: FlowEntry, view: FlowView, i: number, ctx: DetectorContext): void {
@@ -160,11 +199,15 @@ export function createRuleEngine(
       dstInternal: view.dstInternal[i] === 1,
       resourceId: b.resource[i] ?? null,
     };
-    record(e, t, facts, hashKey(e.slot, srcKey, dstKey), () => sampleText(b, i));
+    record(ctx, e, t, facts, hashKey(e.slot, srcKey, dstKey), () => sampleText(b, i));
     for (const f of e.feeds) {
       const group = (f.group as ((b: FlowBatch, i: number) => string | null)[]).map((g) => g(b, i));
       const value = f.value === null ? null : (f.value as (b: FlowBatch, i: number) => string | null)(b, i);
-      f.state.add({ position: f.position, time: t, group, value, sample: sampleText(b, i), ...facts });
+      const now = f.state.add(
+        { position: f.position, time: t, group, value, sample: sampleText(b, i), ...facts },
+        early,
+      );
+      if (now !== null) emitCorrelation(f.rule, now, ctx);
     }
   }
 
@@ -175,37 +218,9 @@ export function createRuleEngine(
 
   function closeWindows(t: number, ctx: DetectorContext): void {
     windows.closeUpTo(t, (start, end, w) => {
-      for (const a of w.values()) {
-        const rule = slots[a.slot]!;
-        const query =
-          rule.records === 'flow'
-            ? displaySql(rule, start, end, { src: a.src ?? undefined, dst: a.dst ?? undefined })
-            : displaySql(rule, start, end);
-        ctx.emit(ruleSignal(rule, a, { start, end }, a.count, 1, query, {}));
-      }
+      for (const a of w.values()) emitDetection(a, start, end, ctx);
     });
-    for (const { rule, state } of corrStates) {
-      state.closeUpTo(t, (g) => {
-        const base = byRef.get(rule.rules[0]!);
-        const query = base ? displaySql(base, g.windowStart, g.windowEnd) : '';
-        const group = rule.groupBy.map((f, k) => `${f}=${g.state.group[k] ?? 'null'}`).join(',');
-        ctx.emit(
-          ruleSignal(
-            rule,
-            g.state,
-            { start: g.windowStart, end: g.windowEnd },
-            g.observed,
-            rule.compare.value,
-            query,
-            {
-              correlation: rule.type,
-              group,
-              condition: `${rule.compare.op} ${rule.compare.value}`,
-            },
-          ),
-        );
-      });
-    }
+    for (const { rule, state } of corrStates) state.closeUpTo(t, (g) => emitCorrelation(rule, g, ctx));
   }
 
   return {
@@ -234,11 +249,22 @@ export function createRuleEngine(
         };
         const sample = (): string =>
           `${new Date(ev.time * 1000).toISOString()} ${ev.source} ${ev.message}`.slice(0, 500);
-        record(e, ev.time, facts, `${e.slot}|${ev.src_ip ?? ''}|${ev.dst_ip ?? ''}|${ev.host ?? ''}`, sample);
+        record(
+          ctx,
+          e,
+          ev.time,
+          facts,
+          `${e.slot}|${ev.src_ip ?? ''}|${ev.dst_ip ?? ''}|${ev.host ?? ''}`,
+          sample,
+        );
         for (const f of e.feeds) {
           const group = (f.group as ((e: LogEvent) => string | null)[]).map((g) => g(ev));
           const value = f.value === null ? null : (f.value as (e: LogEvent) => string | null)(ev);
-          f.state.add({ position: f.position, time: ev.time, group, value, sample: sample(), ...facts });
+          const now = f.state.add(
+            { position: f.position, time: ev.time, group, value, sample: sample(), ...facts },
+            early,
+          );
+          if (now !== null) emitCorrelation(f.rule, now, ctx);
         }
       }
     },
