@@ -4,7 +4,7 @@
 // earlier. Runs `nft` on this host, or inside a network namespace via `ip netns exec`.
 
 import { execFile } from 'node:child_process';
-import { isIPv4 } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import { promisify } from 'node:util';
 import type { z } from 'zod';
 import type { nftablesResponderSchema } from './config.ts';
@@ -47,6 +47,7 @@ export function createNftablesResponder(o: NftablesOptions): Responder {
     describe: (t) =>
       `add ${t.ip} to nftables set inet ${o.table} ${setOf(t.ip)} with timeout ${t.durationSeconds}s${o.netns ? ` in netns ${o.netns}` : ''}`,
     async apply(t) {
+      if (isIP(t.ip) === 0) throw new RespondError(`'${t.ip}' is not an IP address`);
       // A second block of the same address only refreshes its timeout.
       await nft(
         `${nftSetup(o.table)}\nadd element inet ${o.table} ${setOf(t.ip)} { ${t.ip} timeout ${t.durationSeconds}s }`,

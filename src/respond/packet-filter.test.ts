@@ -97,6 +97,16 @@ describe('Sakura packet-filter responder (against the API double)', () => {
     expect(d.requests.filter((q) => q.method === 'PUT')).toHaveLength(0);
   });
 
+  it('refuses IPv6 addresses (packet filters take IPv4 networks) without touching the filter', async () => {
+    const { d, client } = await setup();
+    const r = createPacketFilterResponder(
+      { kind: 'sakura-packet-filter', name: 'pf', zone: 'is1a', packetFilterIds: [OPEN_FILTER_ID] },
+      client,
+    );
+    await expect(r.apply(target('2001:db8::66'))).rejects.toThrow(/take IPv4 source networks/);
+    expect(d.requests).toHaveLength(0);
+  });
+
   it('re-reads when someone else changed the filter in between, keeping the other change', async () => {
     const { d, client } = await setup();
     let intercepted = false;

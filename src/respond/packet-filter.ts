@@ -5,6 +5,7 @@
 // `sakura-guard:<action id>:<expiry unix s>`, which undo and the expiry sweep look for. A filter
 // already at 30 rules is refused, never trimmed. The list before the change is kept for rollback.
 
+import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { SakuraApiError, type SakuraClient } from '../sakura/client.ts';
 import type { PacketFilterExpression, PacketFilterJson } from '../sakura/types.ts';
@@ -62,6 +63,8 @@ export function createPacketFilterResponder(o: PacketFilterOptions, client: Saku
     describe: (t) =>
       `insert "deny ip from ${t.ip}" at the top of Sakura packet filter${o.packetFilterIds.length > 1 ? 's' : ''} ${o.packetFilterIds.join(', ')} (${o.zone}) until ${new Date(t.expiresAtMs).toISOString()}`,
     async apply(t) {
+      if (isIP(t.ip) !== 4)
+        throw new RespondError(`Sakura packet filters take IPv4 source networks; ${t.ip} was not blocked`);
       const previous: Record<string, PacketFilterExpression[]> = {};
       for (const id of o.packetFilterIds) {
         const before = await update(id, (rules) => {

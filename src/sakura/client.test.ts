@@ -77,6 +77,25 @@ describe('resolveSakuraSettings', () => {
     ).toThrow(/profile absent was not found/);
   });
 
+  it('never quotes a broken profile file (it may hold the secret)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-profile-'));
+    await mkdir(path.join(dir, '.usacloud', 'default'), { recursive: true });
+    await writeFile(
+      path.join(dir, '.usacloud', 'default', 'config.json'),
+      '{"AccessToken": "tok", "AccessTokenSecret": "very-secret-value" oops}',
+    );
+    const err = ((): unknown => {
+      try {
+        return resolveSakuraSettings(defaults, { SAKURA_PROFILE_DIR: dir });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(UserError);
+    expect(String(err)).toMatch(/is not valid JSON/);
+    expect(`${String(err)} ${(err as UserError).hint ?? ''}`).not.toContain('very-secret');
+  });
+
   it('says what to set when no key is found', () => {
     const run = (): SakuraSettings => resolveSakuraSettings(defaults, { SAKURA_PROFILE_DIR: '/nonexistent' });
     expect(run).toThrow(UserError);

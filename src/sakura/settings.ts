@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError, errorMessage } from '../core/errors.ts';
+import { UserError } from '../core/errors.ts';
 import type { SakuraConfig } from './config.ts';
 
 export const DEFAULT_API_ROOT = 'https://secure.sakura.ad.jp/cloud/zone';
@@ -69,8 +69,9 @@ function readProfile(
   }
   try {
     return { profile: JSON.parse(text) as Profile, file };
-  } catch (e) {
-    throw new UserError(`the usacloud profile ${file} is not valid JSON: ${errorMessage(e)}`, {
+  } catch {
+    // The parser's message quotes the text around the error, which may be the secret: never shown.
+    throw new UserError(`the usacloud profile ${file} is not valid JSON`, {
       hint: 'fix the file or remove it and set SAKURA_ACCESS_TOKEN / SAKURA_ACCESS_TOKEN_SECRET instead',
     });
   }
