@@ -24,7 +24,7 @@ export interface Bus {
 export async function connectBus(config: BusConfig): Promise<Bus> {
   if (config.servers.length === 0) {
     throw new UserError('the bus has no servers', {
-      hint: 'set bus.servers in sakura-guard.yaml to the NATS URLs of the JetStream cluster',
+      hint: 'set scaleOut.bus.servers in sakura-guard.yaml to the NATS URLs of the JetStream cluster',
       exitCode: EXIT_USAGE,
     });
   }
@@ -33,7 +33,7 @@ export async function connectBus(config: BusConfig): Promise<Bus> {
     nc = await connect({ servers: config.servers, name: 'sakura-guard', maxReconnectAttempts: -1 });
   } catch (e) {
     throw new UserError(`cannot connect to NATS at ${config.servers.join(', ')}: ${errorMessage(e)}`, {
-      hint: 'check bus.servers and that nats-server runs with JetStream enabled',
+      hint: 'check scaleOut.bus.servers and that nats-server runs with JetStream enabled',
       exitCode: EXIT_USAGE,
       cause: e,
     });

@@ -37,16 +37,17 @@ export function startShardRunner(
   const { stream } = bus.config;
   const name = consumerName(shard);
   let stopped = false;
-  let pipeline: DetectionPipeline = createDetectionPipeline(pipelineDeps());
+  let pipeline: DetectionPipeline | null = null;
   const applied = { replayed: 0, consumed: 0 };
 
   async function apply(data: Uint8Array): Promise<void> {
     // Detection is CPU work: let timers (lease renewals) run between messages.
     await new Promise((resolve) => setImmediate(resolve));
     const m = decodeMessage(data);
+    pipeline ??= createDetectionPipeline(pipelineDeps());
     if (m.kind === 'end') {
       await pipeline.finish();
-      pipeline = createDetectionPipeline(pipelineDeps()); // the next import starts afresh
+      pipeline = null; // the next import starts afresh
       return;
     }
     if (m.gaps.length > 0) pipeline.onGaps(m.gaps);
@@ -116,7 +117,7 @@ export function startShardRunner(
   const running = (async () => {
     while (!stopped) {
       try {
-        pipeline = createDetectionPipeline(pipelineDeps());
+        pipeline = null;
         const floor = await resetConsumer();
         await replay(floor);
         await consume();

@@ -13,6 +13,23 @@ import { openShardLeases, type ShardLeases } from './leases.ts';
 import { startShardRunner, type ShardRunner } from './shard-runner.ts';
 import { assignShards } from './shards.ts';
 
+/**
+ * The detection configuration restricted to a shard's detectors: settings and `disabled`
+ * entries of detectors that run on other shards are left out (the pipeline refuses unknown ids).
+ */
+export function shardDetection(detection: unknown, shardDetectors: readonly Detector[]): unknown {
+  if (detection === null || typeof detection !== 'object') return detection;
+  const ids = new Set(shardDetectors.map((d) => d.id));
+  const d = detection as { detectors?: Record<string, unknown>; disabled?: string[] };
+  return {
+    ...detection,
+    ...(d.detectors
+      ? { detectors: Object.fromEntries(Object.entries(d.detectors).filter(([id]) => ids.has(id))) }
+      : {}),
+    ...(d.disabled ? { disabled: d.disabled.filter((id) => ids.has(id)) } : {}),
+  };
+}
+
 export interface DetectWorkerDeps {
   bus: Bus;
   findingStore: FindingStore;
@@ -47,7 +64,7 @@ export async function startDetectWorker(deps: DetectWorkerDeps): Promise<DetectW
         bus,
         shard,
         () => ({
-          config: deps.detection,
+          config: shardDetection(deps.detection, byShard[shard]!),
           intel: deps.intel,
           assets: deps.assets,
           findingStore: deps.findingStore,

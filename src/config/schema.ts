@@ -10,6 +10,7 @@ import { sakuraConfigSchema } from '../sakura/config.ts';
 import { reportsSchema } from '../report/config.ts';
 import { netflowUdpConfigSchema } from '../sources/netflow-udp.ts';
 import { syslogUdpConfigSchema } from '../server/syslog-udp.ts';
+import { scaleOutSchema } from '../server/scale-out-config.ts';
 import { httpIngestConfigSchema } from '../server/http-ingest.ts';
 
 export const tlsSchema = z
@@ -109,6 +110,8 @@ export const configSchema = z
     respond: respondSchema.prefault({}),
     /** Scheduled reports mailed through an e-mail channel (docs/reports.md has every key). */
     reports: reportsSchema.prefault({}),
+    /** Scale-out roles: NATS JetStream, ClickHouse and PostgreSQL (docs/deployment.md). */
+    scaleOut: scaleOutSchema.prefault({}),
   })
   .strict();
 

@@ -8,6 +8,8 @@ import { describeReload, reloadLiveRules } from '../../detectors/rules.ts';
 import { resolveRulesPaths } from '../../rules/config.ts';
 import { formatProblem } from '../../rules/load.ts';
 import { startServer } from '../../server/serve.ts';
+import { serveRole } from '../../server/roles.ts';
+import { ROLES } from '../../server/scale-out-config.ts';
 import { VERSION } from '../main.ts';
 import { writeLine } from '../context.ts';
 import type { RegisterCommand } from './index.ts';
@@ -17,7 +19,8 @@ export const registerServe: RegisterCommand = (program, ctx) => {
     .command('serve')
     .description('run the API server (one process owns the data directory); stop with Ctrl-C / SIGTERM')
     .option('--config <file>', 'configuration file (sakura-guard.yaml); defaults apply without one')
-    .action(async (opts: { config?: string }) => {
+    .option('--role <role>', `${ROLES.join(' | ')}: scale-out roles (docs/deployment.md)`, 'all')
+    .action(async (opts: { config?: string; role: string }) => {
       const config = loadConfig(opts.config, ctx.env);
       const flag = program.opts<{ dataDir?: string }>().dataDir;
       const dataDir =
@@ -29,6 +32,10 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         opts.config === undefined ? process.cwd() : path.dirname(path.resolve(opts.config)),
         dataDir,
       );
+      if (opts.role !== 'all') {
+        await serveRole(opts.role, config, dataDir, ctx.stderr);
+        return;
+      }
       const server = await startServer({
         config,
         dataDir,

@@ -11,7 +11,7 @@ import { compareFindings, matchesQuery, type FindingQuery, type FindingStore } f
 import type { SuppressionRule } from '../../findings/suppression.ts';
 
 export const postgresStateConfigSchema = z.object({
-  /** libpq connection URL; prefer SAKURA_GUARD_POSTGRES_URL in the environment for the password. */
+  /** libpq connection URL; with a password, set it in the environment: SAKURA_GUARD__SCALE_OUT__POSTGRES__URL. */
   url: z.string().default('postgres://sakura@127.0.0.1:5432/sakura_guard'),
   /** Connections per process. */
   poolSize: z.number().int().min(1).default(4),

@@ -44,7 +44,7 @@ export const clickHouseStoreConfigSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a database name: letters, digits and _')
     .default('sakura_guard'),
   user: z.string().default('default'),
-  /** Password of `user`; prefer SAKURA_GUARD_CLICKHOUSE_PASSWORD in the environment. */
+  /** Password of `user`; prefer the environment: SAKURA_GUARD__SCALE_OUT__CLICKHOUSE__PASSWORD. */
   password: z.string().default(''),
   /** Queries only: appends and retention are refused. */
   readOnly: z.boolean().default(false),
