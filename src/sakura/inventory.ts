@@ -54,6 +54,25 @@ export function upstreamOf(nic: InterfaceJson): 'none' | 'shared' | 'switch' | '
 const validIp = (s: string | null | undefined): s is string =>
   typeof s === 'string' && s !== '' && normaliseEntry(s).ok && !s.includes('/');
 
+/**
+ * The global networks our servers sit in (the shared segment's subnets, router-connected
+ * subnets): detection treats them as external unless `detection.scope.internalCidrs` lists them.
+ */
+export function globalNetworks(snapshots: readonly SakuraSnapshot[]): string[] {
+  const out = new Set<string>();
+  for (const snap of snapshots)
+    for (const s of snap.servers)
+      for (const nic of s.Interfaces ?? []) {
+        const up = upstreamOf(nic);
+        const net = nic.Switch?.Subnet;
+        if ((up !== 'shared' && up !== 'router') || !net?.NetworkAddress || net.NetworkMaskLen === undefined)
+          continue;
+        const cidr = `${net.NetworkAddress}/${net.NetworkMaskLen}`;
+        if (normaliseEntry(cidr).ok) out.add(cidr);
+      }
+  return [...out].sort();
+}
+
 /** Builds the synced inventory; `seen(ip)` says whether observed traffic used a display-only address. */
 export function buildSakuraInventory(
   snapshots: readonly SakuraSnapshot[],

@@ -13,7 +13,7 @@ import { toSarif } from '../../audit/output/sarif.ts';
 import { toTable, worstSeverity } from '../../audit/output/table.ts';
 import { SEVERITIES, type Severity, severityRank } from '../../audit/types.ts';
 import { loadConfig } from '../../config/load.ts';
-import { fetchSnapshot, syncInventory } from '../../sakura/inventory.ts';
+import { fetchSnapshot, globalNetworks, syncInventory } from '../../sakura/inventory.ts';
 import { sakuraClientFrom } from '../../sakura/integration.ts';
 import { storeObserved } from '../../sakura/observed.ts';
 import { auditSakuraApi, fetchPacketFilters } from '../../sakura/posture.ts';
@@ -52,7 +52,7 @@ export const registerSakura: RegisterCommand = (program, ctx) => {
         ? await openDuckDbStore(dataDir, { readOnly: true })
         : null;
       try {
-        const { file, report } = await syncInventory(
+        const { file, report, snapshots } = await syncInventory(
           client,
           dataDir,
           new Date(systemClock.now()).toISOString(),
@@ -63,6 +63,12 @@ export const registerSakura: RegisterCommand = (program, ctx) => {
           `synced ${report.servers} servers, ${report.routers} routers, ${report.switches} switches from ${report.zones.join(', ')} into ${file} (${report.assets} assets; ${report.displayOnly} display-only private addresses, ${report.seen} seen in traffic)`,
         );
         for (const s of report.skipped) writeLine(ctx.stderr, `skipped: ${s}`);
+        const nets = globalNetworks(snapshots);
+        if (nets.length > 0)
+          writeLine(
+            ctx.stdout,
+            `the servers' global networks: ${nets.join(', ')}; list them in detection.scope.internalCidrs so detection treats them as ours`,
+          );
       } finally {
         await store?.close();
       }
