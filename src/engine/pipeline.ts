@@ -32,6 +32,13 @@ export const pipelineConfigSchema = z.object({
   detectors: z.record(z.string(), z.unknown()).default({}),
   /** Most coverage gaps remembered for "silence is not evidence" checks. */
   maxGaps: z.number().int().min(0).default(10000),
+  /**
+   * `serve` only: at start, stored records of this many seconds before the newest one are
+   * replayed through detection, so windows open at a restart are rebuilt (0: none).
+   */
+  replaySeconds: z.number().int().min(0).default(3600),
+  /** `serve` only: most records replayed at start (the newest ones). */
+  replayMaxRows: z.number().int().min(0).default(2_000_000),
 });
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 

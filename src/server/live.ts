@@ -21,6 +21,7 @@ import {
   type NetflowUdpCounters,
   type NetflowUdpSource,
 } from '../sources/netflow-udp.ts';
+import { replayStoredFlows } from '../store/replay.ts';
 import type { FlowStore } from '../store/store.ts';
 import type { MetricsSink } from '../api/route.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
@@ -63,6 +64,25 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     early: true,
     ...(deps.findingEvents ? { findingEvents: deps.findingEvents } : {}),
   });
+  // Detector state is rebuilt from the store: the last window's worth of stored records goes
+  // through the fresh pipeline before any input is accepted (findings are idempotent).
+  let replayed = 0;
+  if (config.detection.replaySeconds > 0 && config.detection.replayMaxRows > 0) {
+    try {
+      for await (const b of replayStoredFlows(flows, {
+        seconds: config.detection.replaySeconds,
+        maxRows: config.detection.replayMaxRows,
+      })) {
+        await pipeline.onFlows(b);
+        replayed += b.length;
+      }
+    } catch (e) {
+      // A store without the embedded table layout (scale-out) has no replay; detection starts empty.
+      deps.log('error', `detection: could not replay stored records: ${errorMessage(e)}`);
+    }
+    if (replayed > 0)
+      deps.log('info', `detection: replayed ${replayed} stored records to rebuild its windows`);
+  }
   let quarantine: Quarantine | null = null;
   // One write at a time: decode turns and the timer both touch the store and the pipeline.
   let chain: Promise<void> = Promise.resolve();
