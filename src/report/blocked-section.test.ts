@@ -88,7 +88,10 @@ describe('what was blocked', () => {
       blocked: {
         configured: true,
         rejectedFlows: 3,
-        byStatus: [{ status: 'applied', count: 1 }],
+        byStatus: [
+          { status: 'applied', count: 1 },
+          { status: 'dry-run', count: 2 },
+        ],
         actions: [
           {
             at: new Date(T0).toISOString(),
@@ -116,6 +119,7 @@ describe('what was blocked', () => {
       'Response actions in the period by status: <span class="mono">applied</span> <b>1</b>',
     );
     expect(html).toContain('<span class="mono">203.0.113.9</span>');
+    expect(html).toMatch(/<div class="v">1<\/div><div class="k">Blocked<\/div>/);
     expect(renderHtml(data, 'ja')).toContain('期間内の対処（状態別）');
   });
 });

@@ -115,7 +115,8 @@ export interface ComplianceInputs {
 /** Statuses of actions that blocked, at least for a while. */
 const APPLIED = new Set(['applied', 'expired', 'undone']);
 
-function responderEvidence(b: BlockedSection): { actions: number; applied: number } | null {
+/** Response actions of the period and those that blocked; null when no responder ever ran. */
+export function responderEvidence(b: BlockedSection): { actions: number; applied: number } | null {
   if (!b.configured) return null;
   const sum = (ok: (status: string) => boolean): number =>
     b.byStatus.filter((s) => ok(s.status)).reduce((n, s) => n + s.count, 0);

@@ -3,6 +3,7 @@
 
 import { escapeHtml as h } from '../sinks/email.ts';
 import { barSvg, BAND_COLORS, severityStripSvg, timelineSvg } from './charts.ts';
+import { responderEvidence } from './compliance.ts';
 import { complianceHtml } from './compliance-html.ts';
 import { severityLabel } from '../findings/finding.ts';
 import { clamp, empty, fmt, sevBadge, table } from './html-parts.ts';
@@ -24,7 +25,8 @@ function summary(r: ReportData, lang: Language): string {
   const f = r.findings;
   const hi = f.bySeverity.high + f.bySeverity.critical;
   const posture = r.posture.current === null ? '–' : fmt(r.posture.current.issues.length);
-  const blocked = r.blocked.configured ? fmt(r.blocked.actions.length) : '–';
+  const responder = responderEvidence(r.blocked);
+  const blocked = responder === null ? '–' : fmt(responder.applied);
   return `<section><h2>${h(t(lang, 'summary'))}</h2><div class="cards">
 ${card(fmt(f.total), t(lang, 'findingsTotal'))}${card(fmt(hi), t(lang, 'highAndCritical'), hi > 0)}
 ${card(fmt(f.topTargets.length), t(lang, 'hostsAttacked'))}${card(fmt(r.coverage.flows), t(lang, 'flowsStored'))}
