@@ -47,7 +47,7 @@ tr { break-inside: avoid; }
 .finding .t { font-weight: 600; }
 .finding .d { margin: 2px 0; }
 .finding .f { color: #4b5563; font-size: 8.5pt; }
-.finding pre { margin: 4px 0 0; padding: 4px 6px; background: #f8fafc; font-size: 7.5pt;
+.finding pre { margin: 4px 0 0; padding: 4px 6px; background: #f8fafc; font-size: 7.2pt;
   white-space: pre-wrap; word-break: break-all; }
 .items { font-size: 8pt; color: #4b5563; }
 .items .hit { color: #b91c1c; font-weight: 600; }
