@@ -8,6 +8,9 @@ import { fmtTime } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 
+type Sev = 'critical' | 'high' | 'medium' | 'low' | 'info';
+const SEVERITIES: ReadonlySet<string> = new Set<Sev>(['critical', 'high', 'medium', 'low', 'info']);
+
 interface AuditFinding {
   checkId: string;
   severity: string;
@@ -38,7 +41,7 @@ export function PosturePage(): ReactNode {
         <Card title={t('posture.none')} wide>
           <p>{t('posture.howTo')}</p>
           <pre className="code" translate="no">
-            sakura-guard audit --record path/to/terraform path/to/k8s
+            sakura-guard --data-dir DATA_DIR audit path/to/terraform path/to/k8s --record
           </pre>
         </Card>
       ) : null}
@@ -51,30 +54,47 @@ export function PosturePage(): ReactNode {
               n: findings.length,
             })}
           </p>
-          <div className="grid">
-            {findings.map((f, i) => (
-              <Card key={i} title={`${f.checkId} · ${f.resource}`} wide>
-                <p>
-                  <span className={`sev sev-${f.severity}`} translate="no">
-                    {f.severity}
-                  </span>{' '}
-                  <span translate="no">{f.message}</span>
-                </p>
-                <p className="muted small" translate="no">
-                  {f.file}:{f.line}
-                </p>
-                {f.fix ? (
-                  <details>
-                    <summary>{t('posture.fix')}</summary>
-                    <p translate="no">{f.fix.description}</p>
-                    <pre className="code" translate="no">
-                      {f.fix.diff}
-                    </pre>
-                  </details>
-                ) : null}
-              </Card>
-            ))}
-          </div>
+          <Card title={t('posture.results')} wide>
+            <table className="data posture">
+              <thead>
+                <tr>
+                  <th>{t('findings.col.severity')}</th>
+                  <th>{t('posture.col.check')}</th>
+                  <th>{t('posture.col.resource')}</th>
+                  <th>{t('posture.col.where')}</th>
+                  <th>{t('posture.col.message')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {findings.map((f, i) => (
+                  <tr key={i}>
+                    <td>
+                      <span className={`sev sev-${f.severity}`}>
+                        {SEVERITIES.has(f.severity) ? t(`sev.${f.severity as Sev}`) : f.severity}
+                      </span>
+                    </td>
+                    <td translate="no">{f.checkId}</td>
+                    <td translate="no">{f.resource}</td>
+                    <td translate="no">
+                      {f.file}:{f.line}
+                    </td>
+                    <td className="wrap">
+                      <span translate="no">{f.message}</span>
+                      {f.fix ? (
+                        <details>
+                          <summary>{t('posture.fix')}</summary>
+                          <p translate="no">{f.fix.description}</p>
+                          <pre className="code" translate="no">
+                            {f.fix.diff}
+                          </pre>
+                        </details>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
         </>
       ) : null}
     </main>
