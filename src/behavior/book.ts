@@ -14,6 +14,7 @@ import {
   addBounded,
   commitBucket,
   createProfile,
+  fillEmpty,
   peerId,
   portKey,
   volumeBaseline,
@@ -102,6 +103,8 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
   // Per host: open buckets by bucket index (start / BUCKET_SECONDS, a small integer).
   const open: Map<number, OpenBucket>[] = [];
   const lastOpen: (OpenBucket | null)[] = [];
+  // Bucket index -> hosts with an open bucket there.
+  const hostsByBucket = new Map<number, number[]>();
   let dropped = 0;
   let facts: BatchFacts | null = null;
   let factsOf: { batch: object; length: number; first: number; last: number } | null = null;
@@ -150,6 +153,9 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       if (buckets.size >= MAX_OPEN) return null;
       o = { start, bytes: 0, connections: 0, tops: new Map() };
       buckets.set(idx, o);
+      const list = hostsByBucket.get(idx);
+      if (list === undefined) hostsByBucket.set(idx, [host]);
+      else list.push(host);
     }
     lastOpen[host] = o;
     if (start > maxStart) maxStart = start;
@@ -266,22 +272,28 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       while (nextClose !== Infinity && nextClose + BUCKET_SECONDS <= t && nextClose <= maxStart) {
         const start = nextClose;
         const idx = start / BUCKET_SECONDS;
-        for (let h = 0; h < profiles.length; h++) {
+        // Only hosts that sent something in the bucket; the others' empty buckets are filled in
+        // when they next send (commitBucket).
+        const hosts = hostsByBucket.get(idx) ?? [];
+        hostsByBucket.delete(idx);
+        for (const h of hosts) {
           const p = profiles[h]!;
-          if (p.first > start + BUCKET_SECONDS) continue;
           const buckets = open[h]!;
           const mine = buckets.get(idx) ?? null;
-          // Small buckets are reported only when they hold a first contact (callers track those).
-          if (mine !== null && (mine.bytes >= BASELINE_MIN_BYTES || hasFirstSeen(mine))) {
+          fillEmpty(p, start);
+          // Reported: buckets that could be unusual (with their baseline), and buckets holding a
+          // first contact (callers track those); most buckets are neither and cost nothing more.
+          const baseline =
+            mine !== null && mine.bytes >= BASELINE_MIN_BYTES && mine.bytes > recentHighest(p)
+              ? volumeBaseline(p, start)
+              : null;
+          if (mine !== null && (baseline !== null || hasFirstSeen(mine))) {
             closed.push({
               host: h,
               start,
               bytes: mine.bytes,
               connections: mine.connections,
-              baseline:
-                mine.bytes >= BASELINE_MIN_BYTES && mine.bytes > recentHighest(p)
-                  ? volumeBaseline(p, start)
-                  : null,
+              baseline,
               destinations: [...mine.tops.values()].sort((a, c) => c.bytes - a.bytes),
             });
           }

@@ -37,6 +37,8 @@ export interface HostProfile {
   recent: Float64Array;
   recentN: number;
   recentPos: number;
+  /** Index (start / BUCKET_SECONDS) of the last bucket committed, -1 before the first. */
+  lastBucket: number;
 }
 
 export function createProfile(ip: string, t: number): HostProfile {
@@ -59,6 +61,7 @@ export function createProfile(ip: string, t: number): HostProfile {
     recent: new Float64Array(RECENT_BUCKETS),
     recentN: 0,
     recentPos: 0,
+    lastBucket: -1,
   };
 }
 
@@ -85,8 +88,31 @@ export function addBounded(set: Set<number>, v: number, max: number): 'new' | 'k
   return 'new';
 }
 
-/** Records a closed bucket of bytes sent to the outside. */
+/** Most empty buckets filled in at once after a silence (a week); older ones are left out. */
+export const MAX_FILL = 1008;
+
+/**
+ * Records a closed bucket of bytes sent to the outside, after the empty buckets since the last
+ * one (a host is only visited when it sent something).
+ */
 export function commitBucket(p: HostProfile, bucketStart: number, bytes: number): void {
+  const idx = Math.floor(bucketStart / BUCKET_SECONDS);
+  if (p.lastBucket >= 0 && idx <= p.lastBucket) return;
+  if (p.lastBucket >= 0)
+    for (let k = Math.max(p.lastBucket + 1, idx - MAX_FILL); k < idx; k++)
+      addBucket(p, k * BUCKET_SECONDS, 0);
+  addBucket(p, bucketStart, bytes);
+  p.lastBucket = idx;
+}
+
+/** The empty buckets between the last one committed and the bucket starting at `bucketStart`. */
+export function fillEmpty(p: HostProfile, bucketStart: number): void {
+  const idx = Math.floor(bucketStart / BUCKET_SECONDS);
+  if (p.lastBucket < 0 || idx - 1 <= p.lastBucket) return;
+  commitBucket(p, (idx - 1) * BUCKET_SECONDS, 0);
+}
+
+function addBucket(p: HostProfile, bucketStart: number, bytes: number): void {
   const h = Math.floor(bucketStart / 3600) % 24;
   // 1970-01-01 was a Thursday (4).
   const w = (Math.floor(bucketStart / 86400) + 4) % 7;
@@ -162,6 +188,7 @@ export function profileToJson(p: HostProfile): Record<string, unknown> {
     recent: [...p.recent],
     recentN: p.recentN,
     recentPos: p.recentPos,
+    lastBucket: p.lastBucket,
   };
 }
 
@@ -191,5 +218,6 @@ export function profileFromJson(o: Record<string, unknown>): HostProfile | null 
   p.recent.set(nums(o.recent, RECENT_BUCKETS));
   p.recentN = Math.min(RECENT_BUCKETS, Math.max(0, Math.floor(num(o.recentN))));
   p.recentPos = Math.min(RECENT_BUCKETS - 1, Math.max(0, Math.floor(num(o.recentPos))));
+  p.lastBucket = typeof o.lastBucket === 'number' && Number.isFinite(o.lastBucket) ? o.lastBucket : -1;
   return p;
 }
