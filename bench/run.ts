@@ -23,6 +23,7 @@ import { parseVpcBuffer } from '../src/parsers/vpc/parser.ts';
 import { benchLiveLatency } from '../src/server/bench-latency.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { writeVpcFile } from './generate-vpc.ts';
+import { benchScaleOut } from './scale-out.ts';
 import { makeGzipSet } from './gzip-set.ts';
 import { benchProfileMemory, benchProfileUpdates } from './profiles.ts';
 import { measureWebBundle } from './web-bundle.ts';
@@ -444,6 +445,70 @@ async function main(): Promise<void> {
     target: '',
     met: null,
   });
+
+  // 11. Scale-out (issue 10): records/s per role on real servers started here (skipped when
+  // nats-server, postgresql or clickhouse-server is not installed).
+  const scale = await benchScaleOut({ root, hours: quick ? 1 : 2 });
+  if (scale !== null) {
+    const per = `${fmt(scale.records)} records`;
+    const pub100 = scale.publish[100] ?? 0;
+    const [d1, d2] = [scale.detect[1] ?? 0, scale.detect[2] ?? 0];
+    record({
+      section: 'Scale-out',
+      name: `ingest: publish to a 3-node JetStream, 100 records/message (${per})`,
+      value: pub100,
+      unit: 'rec/s',
+      baselineName: '10 records/message',
+      baseline: scale.publish[10] ?? 1,
+      better: 'higher',
+      target: '',
+      met: null,
+    });
+    record({
+      section: 'Scale-out',
+      name: 'ingest: publish, 1000 records/message',
+      value: scale.publish[1000] ?? 0,
+      unit: 'rec/s',
+      baselineName: '100 records/message',
+      baseline: pub100,
+      better: 'higher',
+      target: '',
+      met: null,
+    });
+    record({
+      section: 'Scale-out',
+      name: 'ingest: append to ClickHouse 18.16 over HTTP',
+      value: scale.clickhouseAppend,
+      unit: 'rec/s',
+      baselineName: 'publish to JetStream',
+      baseline: pub100,
+      better: 'higher',
+      target: '',
+      met: null,
+    });
+    record({
+      section: 'Scale-out',
+      name: 'detect role, 1 worker (4 shards), publish to last ack',
+      value: d1,
+      unit: 'rec/s',
+      baselineName: 'embedded pipeline, in-process',
+      baseline: scale.embeddedDetect,
+      better: 'higher',
+      target: '',
+      met: null,
+    });
+    record({
+      section: 'Scale-out',
+      name: 'detect role, 2 workers (2 shards each)',
+      value: d2,
+      unit: 'rec/s',
+      baselineName: '1 worker',
+      baseline: d1,
+      better: 'higher',
+      target: '> 1 worker',
+      met: d2 > d1,
+    });
+  }
 
   writeReport(machine, (performance.now() - started) / 1000);
   rmSync(path.join(work, 'store-nodetect'), { recursive: true, force: true });
