@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerAgent } from './agent.ts';
 import { registerAlert } from './alert.ts';
 import { registerAllow } from './allow.ts';
 import { registerAudit } from './audit.ts';
@@ -25,6 +26,7 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const commands: RegisterCommand[] = [
   registerIngest,
+  registerAgent,
   registerQuery,
   registerFindings,
   registerSuppress,
