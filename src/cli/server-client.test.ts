@@ -75,6 +75,13 @@ describe('CLI through the running server', () => {
     expect(removed.out).toContain('1 finding(s) active again');
   });
 
+  it('answers stats from the running server', async () => {
+    const r = await cli('stats', '--json');
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toMatchObject({ flows: 0, gaps: {}, firstTime: null });
+    expect((await cli('stats')).out).toContain('flows           0');
+  });
+
   it('runs queries in the server sandbox, and refuses writes', async () => {
     const q = await cli('query', '--json', 'SELECT 40 + 2 AS answer');
     expect(q.err).toBe('');

@@ -15,6 +15,7 @@ import { queryRoutes } from './query.ts';
 import { responseRoutes } from './responses.ts';
 import { savedQueryRoutes } from './saved-queries.ts';
 import { statsRoutes } from './stats.ts';
+import { storeStatsRoutes } from './store-stats.ts';
 import { streamRoutes } from './stream.ts';
 import { suppressionRoutes } from './suppressions.ts';
 import { userRoutes } from './users.ts';
@@ -30,6 +31,7 @@ export function apiRoutes(): ApiRoute[] {
     ...queryRoutes,
     ...savedQueryRoutes,
     ...statsRoutes,
+    ...storeStatsRoutes,
     ...streamRoutes,
     ...postureRoutes,
     ...catalogRoutes,

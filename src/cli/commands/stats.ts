@@ -2,8 +2,10 @@
 
 import type { Command } from 'commander';
 import { openDuckDbStore } from '../../store/duckdb.ts';
+import { storeSummary, type StoreSummary } from '../../store/summary.ts';
 import { type CliContext, writeLine } from '../context.ts';
 import { formatBytes, formatCount } from '../progress.ts';
+import { runningServer } from '../server-client.ts';
 import { renderTable } from '../table.ts';
 
 export function registerStats(program: Command, ctx: CliContext): void {
@@ -12,55 +14,58 @@ export function registerStats(program: Command, ctx: CliContext): void {
     .description('show what the store holds: flow rows, time span, coverage gaps, sources, size on disk')
     .option('--json', 'print the figures as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const store = await openDuckDbStore(ctx.dataDir(), { readOnly: true });
-      try {
-        const s = await store.stats();
-        const bySource = await store.all(
-          `SELECT coalesce(source, 'unknown') AS source, count(*) AS flows, min(time) AS first, max(time) AS last
-           FROM flows GROUP BY 1 ORDER BY 2 DESC`,
-        );
-        const gaps = await store.all(`SELECT kind, count(*) AS n FROM gaps GROUP BY 1 ORDER BY 1`);
-        if (opts.json) {
-          writeLine(
-            ctx.stdout,
-            JSON.stringify(
-              {
-                dataDir: ctx.dataDir(),
-                flows: s.flowRows,
-                gaps: Object.fromEntries(gaps.map((g) => [String(g.kind), Number(g.n)])),
-                firstTime: s.firstTime?.toISOString() ?? null,
-                lastTime: s.lastTime?.toISOString() ?? null,
-                bytesOnDisk: s.bytesOnDisk,
-                sources: bySource.map((r) => ({ source: r.source, flows: Number(r.flows) })),
-              },
-              null,
-              2,
-            ),
-          );
-          return;
+      // While `serve` holds the store, the server answers.
+      const server = runningServer(ctx.dataDir());
+      let summary: StoreSummary;
+      if (server) summary = await server.request<StoreSummary>('GET', '/api/v1/stats/store');
+      else {
+        const store = await openDuckDbStore(ctx.dataDir(), { readOnly: true });
+        try {
+          summary = await storeSummary(store);
+        } finally {
+          await store.close();
         }
-        writeLine(ctx.stdout, `data directory  ${ctx.dataDir()}`);
-        writeLine(ctx.stdout, `flows           ${s.flowRows.toLocaleString('en-US')}`);
+      }
+      if (opts.json) {
+        const { flows, gaps, firstTime, lastTime, bytesOnDisk, sources } = summary;
         writeLine(
           ctx.stdout,
-          `event time      ${s.firstTime ? `${s.firstTime.toISOString()} .. ${s.lastTime?.toISOString() ?? ''}` : '(no flows)'}`,
+          JSON.stringify(
+            {
+              dataDir: ctx.dataDir(),
+              flows,
+              gaps,
+              firstTime,
+              lastTime,
+              bytesOnDisk,
+              sources: sources.map((r) => ({ source: r.source, flows: r.flows })),
+            },
+            null,
+            2,
+          ),
         );
-        writeLine(
-          ctx.stdout,
-          `coverage gaps   ${gaps.length === 0 ? 'none' : gaps.map((g) => `${String(g.kind)} ${formatCount(Number(g.n))}`).join(', ')}`,
+        return;
+      }
+      const gapList = Object.entries(summary.gaps);
+      writeLine(ctx.stdout, `data directory  ${ctx.dataDir()}`);
+      writeLine(ctx.stdout, `flows           ${summary.flows.toLocaleString('en-US')}`);
+      writeLine(
+        ctx.stdout,
+        `event time      ${summary.firstTime ? `${summary.firstTime} .. ${summary.lastTime ?? ''}` : '(no flows)'}`,
+      );
+      writeLine(
+        ctx.stdout,
+        `coverage gaps   ${gapList.length === 0 ? 'none' : gapList.map(([k, n]) => `${k} ${formatCount(n)}`).join(', ')}`,
+      );
+      writeLine(ctx.stdout, `size on disk    ${formatBytes(summary.bytesOnDisk)}`);
+      if (summary.sources.length > 0) {
+        writeLine(ctx.stdout);
+        ctx.stdout.write(
+          renderTable({
+            columns: ['source', 'flows', 'first', 'last'],
+            rows: summary.sources.map((r) => [r.source, r.flows, r.first, r.last]),
+          }),
         );
-        writeLine(ctx.stdout, `size on disk    ${formatBytes(s.bytesOnDisk)}`);
-        if (bySource.length > 0) {
-          writeLine(ctx.stdout);
-          ctx.stdout.write(
-            renderTable({
-              columns: ['source', 'flows', 'first', 'last'],
-              rows: bySource.map((r) => [r.source, Number(r.flows), r.first, r.last]),
-            }),
-          );
-        }
-      } finally {
-        await store.close();
       }
     });
 }
