@@ -5,7 +5,9 @@
 // so findings appear while traffic is idle too. Detection runs in live mode: a finding is stored
 // with the record that completes the attack (engine/detector.ts, `early`).
 
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadAssets } from '../assets/load.ts';
+import { profiledDetectors } from '../behavior/duckdb-profiles.ts';
 import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import { openQuarantine, type Quarantine } from '../core/quarantine.ts';
@@ -54,7 +56,11 @@ export interface LiveDeps {
 
 export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
   const { config, clock, flows, metrics } = deps;
+  // Host profiles (src/behavior) persist in the DuckDB file beside the flows; saved on stop.
+  const conn = (flows as { connection?: DuckDBConnection }).connection;
+  const profiled = conn === undefined ? null : await profiledDetectors(conn, config.detection);
   const pipeline = createDetectionPipeline({
+    ...(profiled === null ? {} : { detectors: profiled.detectors }),
     config: withRulesSection(config.detection, config.rules),
     intel: await loadIntel(deps.dataDir),
     assets: await loadAssets(deps.dataDir),
@@ -179,6 +185,7 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
       await serial(async () => {
         await flows.flush();
         await pipeline.finish();
+        await profiled?.profiles.save();
       });
       quarantine?.close();
     },
