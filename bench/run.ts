@@ -18,7 +18,6 @@ import { timeAudit, writeSyntheticRepo } from '../src/audit/measure-speed.ts';
 import { benchIntelLookup } from '../src/intel/bench.ts';
 import { benchNetflowDecode } from '../src/parsers/netflow/bench.ts';
 import { benchSyslogReceive } from '../src/parsers/syslog/bench-receive.ts';
-import { benchSyslogReceive } from '../src/parsers/syslog/bench-receive.ts';
 import { parseVpcBuffer } from '../src/parsers/vpc/parser.ts';
 import { benchLiveLatency } from '../src/server/bench-latency.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
@@ -338,18 +337,6 @@ async function main(): Promise<void> {
     target: '>= 100 k/s',
     met: syslog.linesPerSecond >= 100_000,
   });
-  const syslog = benchSyslogReceive({ lines: quick ? 100_000 : 500_000 });
-  record({
-    section: 'Other inputs',
-    name: 'syslog TCP framing + routing + parsers (per CPU s)',
-    value: syslog.linesPerSecond,
-    unit: 'line/s',
-    baselineName: 'the syslog target',
-    baseline: 100_000,
-    better: 'higher',
-    target: '>= 100 k/s',
-    met: syslog.linesPerSecond >= 100_000,
-  });
   const intel = await benchIntelLookup({ lookups: quick ? 1_000_000 : 5_000_000 });
   for (const [family, value] of [
     ['IPv4', intel.lookupsPerSecond],
@@ -561,8 +548,6 @@ function writeReport(machine: string, seconds: number): void {
     '- Queries: median of 5 runs after a warm-up on the 20 M-row store opened read-only; the baseline',
     "  is the same question over read_csv's table (text addresses, as read_csv infers them), median of 3.",
     "- NetFlow and intel: the modules' own bench functions (`benchNetflowDecode`, `benchIntelLookup`).",
-    '- Syslog: `benchSyslogReceive` (src/parsers/syslog/bench-receive.ts), octet-counted kernel LOG, sshd and',
-    '  nginx lines through the TCP framer, the SyslogRouter and its parsers, per CPU second (median of 5).',
     '- Syslog: `benchSyslogReceive` (src/parsers/syslog/bench-receive.ts), octet-counted kernel LOG, sshd and',
     '  nginx lines through the TCP framer, the SyslogRouter and its parsers, per CPU second (median of 5).',
     '- Posture audit: `auditPaths` over a generated repository of 1 000 files (Terraform, compose,',
