@@ -23,6 +23,7 @@ import { startLiveInputs, type LiveInputs } from './live.ts';
 import { createIngestSink } from './http-ingest.ts';
 import { startServerAlerting, type ServerAlerting } from './alerting.ts';
 import { startSakuraInServe } from '../sakura/integration.ts';
+import { startReportSchedule, type RunningSchedule } from '../report/schedule.ts';
 import { createFindingEvents } from '../findings/events.ts';
 import { loadAssets } from '../assets/load.ts';
 import { LOCAL_OWNER, removeServerFiles, writeServerFiles } from './discovery.ts';
@@ -177,6 +178,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       throw e;
     });
     if (sakura?.responses) deps.responses = sakura.responses;
+    // Scheduled reports mailed through e-mail channels (docs/reports.md).
+    let reports: RunningSchedule | null = null;
+    try {
+      if (config.reports.schedules.length > 0)
+        reports = startReportSchedule(config, {
+          findings: store.findings,
+          flows: store.flows,
+          dataDir,
+          clock,
+          log: built.log,
+        });
+    } catch (e) {
+      await sakura?.stop();
+      await live.stop();
+      await alerting?.stop();
+      throw e;
+    }
     deps.ingest = createIngestSink({
       config: config.inputs.http,
       flows: store.flows,
@@ -187,6 +205,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (e) {
+      await reports?.stop();
       await sakura?.stop();
       await live.stop();
       await alerting?.stop();
@@ -227,6 +246,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             clearTimeout(timer);
             removeServerFiles(dataDir);
             await store.auth.revokeToken(localTokenId);
+            await reports?.stop();
             await sakura?.stop();
             await live.stop();
             await alerting?.stop();
