@@ -143,7 +143,7 @@ export async function runAgent(
         continue;
       }
       const query = next.format === 'auto' ? '' : `?format=${encodeURIComponent(next.format)}`;
-      let wait = 0;
+      let wait: number;
       try {
         const r = await fetch(`${config.server.replace(/\/$/, '')}/api/v1/ingest${query}`, {
           method: 'POST',
