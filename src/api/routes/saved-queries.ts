@@ -3,17 +3,37 @@
 
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.ts';
-import { defineRoute, need, type ApiRoute, type RouteContext } from '../route.ts';
+import { toDuckDbValues } from '../../store/values.ts';
+import { defineRoute, need, type ApiRoute, type RouteContext, type ServerDeps } from '../route.ts';
 import { savedQueries } from '../saved-queries.ts';
 
 const name = z.string().trim().min(1).max(200);
 const queryText = z.string().min(1).max(100_000);
 const description = z.string().max(2000);
 
-function storeOf(ctx: RouteContext<unknown, unknown>) {
+type SavedQueries = ReturnType<typeof savedQueries>;
+const stores = new WeakMap<ServerDeps, Promise<SavedQueries>>();
+
+/** The saved queries on a connection of their own (not the flow writer's, which may be mid-transaction). */
+function storeFor(deps: ServerDeps): Promise<SavedQueries> {
+  let store = stores.get(deps);
+  if (!store) {
+    store = deps
+      .connect()
+      .then((conn) =>
+        savedQueries(conn, async (sql, params = []) =>
+          (await conn.runAndReadAll(sql, toDuckDbValues(params))).getRowObjectsJS(),
+        ),
+      );
+    stores.set(deps, store);
+  }
+  return store;
+}
+
+async function storeOf(ctx: RouteContext<unknown, unknown>) {
   const owner = ctx.principal?.user;
   if (owner === undefined) throw new ApiError(401, 'authentication required');
-  return { owner, store: savedQueries(ctx.deps.flows, ctx.deps.flows.all.bind(ctx.deps.flows)) };
+  return { owner, store: await storeFor(ctx.deps) };
 }
 
 export const savedQueryRoutes: ApiRoute[] = [
@@ -23,7 +43,7 @@ export const savedQueryRoutes: ApiRoute[] = [
     summary: 'Your saved queries, by name',
     access: need('queries:own'),
     async handler(ctx) {
-      const { owner, store } = storeOf(ctx);
+      const { owner, store } = await storeOf(ctx);
       return { items: await store.list(owner) };
     },
   }),
@@ -35,7 +55,7 @@ export const savedQueryRoutes: ApiRoute[] = [
     status: 201,
     body: z.object({ name, query: queryText, description: description.default('') }).strict(),
     async handler(ctx) {
-      const { owner, store } = storeOf(ctx);
+      const { owner, store } = await storeOf(ctx);
       return store.create(owner, ctx.body, ctx.deps.clock.now());
     },
   }),
@@ -48,7 +68,7 @@ export const savedQueryRoutes: ApiRoute[] = [
       .object({ name: name.optional(), query: queryText.optional(), description: description.optional() })
       .strict(),
     async handler(ctx) {
-      const { owner, store } = storeOf(ctx);
+      const { owner, store } = await storeOf(ctx);
       const id = ctx.params['id'] ?? '';
       const change = {
         ...(ctx.body.name === undefined ? {} : { name: ctx.body.name }),
@@ -66,7 +86,7 @@ export const savedQueryRoutes: ApiRoute[] = [
     summary: 'Remove one of your saved queries',
     access: need('queries:own'),
     async handler(ctx) {
-      const { owner, store } = storeOf(ctx);
+      const { owner, store } = await storeOf(ctx);
       const id = ctx.params['id'] ?? '';
       if (!(await store.remove(owner, id))) throw notFound(`saved query ${id} of yours`);
       return { removed: id };
