@@ -7,12 +7,14 @@
 // means the batch itself is refused: it is dropped and counted, and the next one goes.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../core/errors.ts';
 import { FileFollower, type FollowPosition } from '../sources/follow.ts';
 import { LINE_FORMATS } from '../sources/log-flows.ts';
+import { ConntrackDeltas, parseConntrack } from './conntrack.ts';
 import { Spool } from './spool.ts';
 
 export const agentConfigSchema = z
@@ -33,6 +35,20 @@ export const agentConfigSchema = z
         { path: '/var/log/auth.log', format: 'sshd' },
         { path: '/var/log/kern.log', format: 'iptables' },
       ]),
+    /**
+     * Connection-table flows (conntrack.ts): read `path` every `intervalMs`, ship what each
+     * connection sent in between. Needs `net.netfilter.nf_conntrack_acct=1` for byte counts.
+     */
+    conntrack: z
+      .object({
+        enabled: z.boolean().default(false),
+        path: z.string().min(1).default('/proc/net/nf_conntrack'),
+        intervalMs: z.number().int().min(10).default(10_000),
+        /** The flows' resource; default the host name. */
+        host: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Spool and positions. */
     stateDir: z.string().min(1).default('/var/lib/sakura-guard-agent'),
     /** The spool's bound; the oldest batches are dropped beyond it. */
@@ -53,6 +69,8 @@ export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
 export interface AgentCounters {
   linesRead: number;
+  /** Flow records made from the connection table. */
+  conntrackFlows: number;
   batchesSent: number;
   batchesRefused: number;
   batchesDropped: number;
@@ -104,6 +122,7 @@ export async function runAgent(
   const spool = new Spool(config.stateDir, config.maxBufferBytes);
   const counters: AgentCounters = {
     linesRead: 0,
+    conntrackFlows: 0,
     batchesSent: 0,
     batchesRefused: 0,
     batchesDropped: 0,
@@ -131,6 +150,22 @@ export async function runAgent(
         savePosition(f.state, chunk.position);
       }
       if (!any) await sleep(config.pollMs, signal);
+    }
+  }
+
+  async function readConntrack(): Promise<void> {
+    if (!config.conntrack.enabled) return;
+    const deltas = new ConntrackDeltas(config.conntrack.host ?? hostname());
+    while (!signal.aborted) {
+      try {
+        const records = deltas.next(parseConntrack(readFileSync(config.conntrack.path, 'utf8')), Date.now());
+        spool.add('zeek', records);
+        counters.conntrackFlows += records.length;
+        if (records.length > 0) onProgress?.(counters, spool);
+      } catch (e) {
+        counters.lastError = `conntrack: ${errorMessage(e)}`;
+      }
+      await sleep(config.conntrack.intervalMs, signal);
     }
   }
 
@@ -189,7 +224,7 @@ export async function runAgent(
   }
 
   try {
-    await Promise.all([readLogs(), send()]);
+    await Promise.all([readLogs(), readConntrack(), send()]);
   } finally {
     for (const f of followers) f.follower.close();
   }
