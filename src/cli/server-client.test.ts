@@ -75,6 +75,18 @@ describe('CLI through the running server', () => {
     expect(removed.out).toContain('1 finding(s) active again');
   });
 
+  it('asks the running server about response actions, which says response is not configured', async () => {
+    for (const args of [
+      ['respond', 'list'],
+      ['respond', 'approve', 'no-such-action'],
+    ]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('the server refused: automated response is not configured on this server');
+      expect(r.err).toContain('respond.policies');
+    }
+  });
+
   it('answers stats from the running server', async () => {
     const r = await cli('stats', '--json');
     expect(r.err).toBe('');

@@ -18,6 +18,7 @@ import {
 import { sakuraClientFrom } from '../../sakura/integration.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
 import { type CliContext, writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import { renderTable } from '../table.ts';
 import type { RegisterCommand } from './index.ts';
 
@@ -63,8 +64,7 @@ export const registerRespond: RegisterCommand = (program, ctx) => {
     .addOption(new Option('--status <status>', 'only actions in this status').choices([...ACTION_STATUSES]))
     .option('--json', 'print the actions as JSON')
     .action(async (opts: { config?: string; status?: ActionStatus; json?: boolean }) => {
-      await withService(ctx, opts.config, async (_svc, list) => {
-        const actions = await list(opts.status);
+      const print = (actions: readonly ResponseAction[]): void => {
         if (opts.json) {
           writeLine(ctx.stdout, JSON.stringify(actions, null, 2));
           return;
@@ -88,7 +88,18 @@ export const registerRespond: RegisterCommand = (program, ctx) => {
             ]),
           }),
         );
-      });
+      };
+      // While `serve` holds the store, its API lists them.
+      const server = runningServer(ctx.dataDir());
+      if (server) {
+        const q = new URLSearchParams({ limit: '1000', ...(opts.status ? { status: opts.status } : {}) });
+        print(
+          (await server.request<{ items: ResponseAction[] }>('GET', `/api/v1/responses?${q.toString()}`))
+            .items,
+        );
+        return;
+      }
+      await withService(ctx, opts.config, async (_svc, list) => print(await list(opts.status)));
     });
   cmd
     .command('approve <id>')
@@ -96,6 +107,15 @@ export const registerRespond: RegisterCommand = (program, ctx) => {
     .option('--config <file>', 'configuration file with the respond section serve uses')
     .option('--by <name>', 'who approves (recorded); default cli:$USER')
     .action(async (id: string, opts: { config?: string; by?: string }) => {
+      // While `serve` holds the store, its API approves (recorded as the local CLI token's user).
+      const server = runningServer(ctx.dataDir());
+      if (server) {
+        show(
+          ctx,
+          await server.request<ResponseAction>('POST', `/api/v1/responses/${encodeURIComponent(id)}/approve`),
+        );
+        return;
+      }
       await withService(ctx, opts.config, async (svc) => show(ctx, await svc.approve(id, who(ctx, opts.by))));
     });
   cmd
@@ -104,6 +124,14 @@ export const registerRespond: RegisterCommand = (program, ctx) => {
     .option('--config <file>', 'configuration file with the respond section serve uses')
     .option('--by <name>', 'who undoes (recorded); default cli:$USER')
     .action(async (id: string, opts: { config?: string; by?: string }) => {
+      const server = runningServer(ctx.dataDir());
+      if (server) {
+        show(
+          ctx,
+          await server.request<ResponseAction>('POST', `/api/v1/responses/${encodeURIComponent(id)}/undo`),
+        );
+        return;
+      }
       await withService(ctx, opts.config, async (svc) => show(ctx, await svc.undo(id, who(ctx, opts.by))));
     });
 };
