@@ -403,7 +403,7 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 90_000 }, () =
     await page.locator('.hbar').first().click();
     await page.locator('svg.peers').waitFor();
     await settle();
-    await shot('traffic');
+    await shot('traffic', true);
     await nav('Assets');
     await page.locator('table.data tbody tr').first().waitFor();
     await page.locator('.hbar').first().waitFor();

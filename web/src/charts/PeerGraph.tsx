@@ -18,18 +18,20 @@ interface Props {
   formatValue(p: Peer): string;
 }
 
-const SIZE = 420;
+const W = 620;
+const H = 420;
 
 export function PeerGraph(props: Props): ReactNode {
-  const c = SIZE / 2;
-  const r = SIZE / 2 - 70;
+  const cx = W / 2;
+  const c = H / 2;
+  const r = H / 2 - 40;
   const max = Math.max(1, ...props.peers.map((p) => p.bytes));
   const n = Math.max(1, props.peers.length);
   return (
-    <svg className="chart peers" viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-label={props.label}>
+    <svg className="chart peers" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.label}>
       {props.peers.map((p, i) => {
         const a = (2 * Math.PI * i) / n - Math.PI / 2;
-        const x = c + r * Math.cos(a);
+        const x = cx + r * Math.cos(a);
         const y = c + r * Math.sin(a);
         const w = 1 + 6 * Math.sqrt(p.bytes / max);
         const bad = p.rejected > p.flows / 2;
@@ -40,7 +42,7 @@ export function PeerGraph(props: Props): ReactNode {
             onClick={() => props.onPick?.(p.ip)}
           >
             <title>{`${p.ip}: ${props.formatValue(p)}`}</title>
-            <line x1={c} y1={c} x2={x} y2={y} strokeWidth={w} className={bad ? 'edge rejected' : 'edge'} />
+            <line x1={cx} y1={c} x2={x} y2={y} strokeWidth={w} className={bad ? 'edge rejected' : 'edge'} />
             <circle cx={x} cy={y} r={6} className="node" />
             <text
               x={x + (Math.cos(a) >= 0 ? 9 : -9)}
@@ -53,8 +55,8 @@ export function PeerGraph(props: Props): ReactNode {
           </g>
         );
       })}
-      <circle cx={c} cy={c} r={10} className="node centre" />
-      <text x={c} y={c + 26} textAnchor="middle" className="tick strong">
+      <circle cx={cx} cy={c} r={10} className="node centre" />
+      <text x={cx} y={c + 26} textAnchor="middle" className="tick strong">
         {props.host}
       </text>
     </svg>

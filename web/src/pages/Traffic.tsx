@@ -311,7 +311,8 @@ export function TrafficPage(): ReactNode {
         ) : null}
         <Card title={t('traffic.rejectedTraffic')} wide>
           <ErrorBox error={rejected.error} />
-          {rejected.data ? (
+          {rejected.data?.rows.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
+          {rejected.data && rejected.data.rows.length > 0 ? (
             <DataTable
               columns={[
                 t('traffic.col.src'),
