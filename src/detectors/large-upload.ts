@@ -127,6 +127,8 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
           previous = { end, pairs: w };
           for (const [k, u] of w) {
             const prior = before.get(k);
+            // A destination first seen in the previous window is still first-seen in this one.
+            if (prior?.firstSeen) u.firstSeen = true;
             if (prior !== undefined && prior.bytes < config.windowBytes && prior.biggest < config.flowBytes) {
               u.bytes += prior.bytes;
               u.records += prior.records;

@@ -133,7 +133,9 @@ export const volumeUnusual: Detector<typeof volumeUnusualConfigSchema> = {
         const closed = book.advance(t);
         if (fresh.size > 100_000) fresh.clear();
         for (const c of closed)
-          for (const d of c.destinations) if (d.firstSeen) fresh.set(hashKey(c.host, d.key), c.start);
+          // Only first contacts of a host with history count (LargeUpload judges those).
+          if (c.start - book.profiles[c.host]!.first >= config.minBuckets * BUCKET_SECONDS)
+            for (const d of c.destinations) if (d.firstSeen) fresh.set(hashKey(c.host, d.key), c.start);
         for (const c of closed) judge(ctx, c);
       },
       stateSize: () => book.profiles.length,

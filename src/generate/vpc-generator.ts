@@ -23,6 +23,7 @@ export const ATTACKS = [
   'tor-client',
   'beacon',
   'unusual-port',
+  'volume-spike',
 ] as const;
 export type AttackName = (typeof ATTACKS)[number];
 
@@ -428,6 +429,14 @@ export function generateVpc(options: GeneratorOptions): GeneratedVpc {
     for (let k = 0; k < 8; k++)
       conn(t0 + k * 60, webs[0]!.ip, ircPort, irc, 6667, 6, [20, 1500], [25, 3000], 'ACCEPT', 60);
   label('unusual-port', PORT, webs[0]!.ip, webs[0]!.ip, t0, t0 + 480);
+
+  // The backup host, which sends 5-15 MB to object storage every 15 min, sends 300 MB there in
+  // 10 min: a known destination, under the fixed upload thresholds, far above its own baseline.
+  t0 = at(0.5, 0.85);
+  if (attacks.has('volume-spike'))
+    for (let k = 0; k < 10; k++)
+      conn(t0 + k * 60, backup.ip, eph(), objectStore, 443, 6, [22000, 30 * 1048576], [3000, 200000]);
+  label('volume-spike', 'Behavior:Host/TrafficVolumeUnusual', backup.ip, backup.ip, t0, t0 + 600);
 
   out.sort((a, b) => a.t - b.t);
   return {
