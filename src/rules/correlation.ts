@@ -35,12 +35,10 @@ export interface Contribution {
   time: number;
   group: (string | null)[];
   value: string | null;
-  sample: string;
-  src: string | null;
-  dst: string | null;
-  srcInternal: boolean;
-  dstInternal: boolean;
-  resourceId: string | null;
+  /** Made only when kept (the first 20 per group). */
+  sample: () => string;
+  /** The record's endpoints, made only when it is the group's latest record so far. */
+  facts: () => Pick<GroupState, 'src' | 'dst' | 'srcInternal' | 'dstInternal' | 'resourceId'>;
 }
 
 export interface ClosedGroup {
@@ -172,15 +170,11 @@ export function createCorrelationState(rule: CorrelationRule, maxGroups: number)
       if (c.value !== null && s.values.size < VALUES_KEPT) s.values.add(c.value);
       insertTime(s.times[c.position]!, c.time);
       if (c.time < s.first) s.first = c.time;
-      if (c.time >= s.last) {
-        s.last = c.time;
-        s.src = c.src;
-        s.dst = c.dst;
-        s.srcInternal = c.srcInternal;
-        s.dstInternal = c.dstInternal;
-        s.resourceId = c.resourceId;
+      if (c.time >= s.last || s.src === null) {
+        s.last = Math.max(s.last, c.time);
+        Object.assign(s, c.facts());
       }
-      if (s.samples.length < 20) s.samples.push(c.sample);
+      if (s.samples.length < 20) s.samples.push(c.sample());
       if (!early || s.reportedEarly || (rule.compare.op !== 'gt' && rule.compare.op !== 'gte')) return null;
       const observed = observedValue(rule, s);
       if (!compare(observed, rule.compare.op, rule.compare.value)) return null;

@@ -130,7 +130,7 @@ export function createRuleEngine(
     ctx: DetectorContext | null,
     e: Entry,
     time: number,
-    facts: Omit<Agg, 'slot' | 'count' | 'first' | 'last' | 'samples'>,
+    facts: () => Omit<Agg, 'slot' | 'count' | 'first' | 'last' | 'samples'>,
     key: number | string,
     sample: () => string,
   ): void {
@@ -143,7 +143,7 @@ export function createRuleEngine(
         dropped++;
         return;
       }
-      a = { ...facts, slot: e.slot, count: 0, first: time, last: time, samples: [] };
+      a = { ...facts(), slot: e.slot, count: 0, first: time, last: time, samples: [] };
       w.set(key, a);
     }
     a.count++;
@@ -192,21 +192,20 @@ export function createRuleEngine(
     const t = b.start[i]!;
     const srcKey = view.srcKey[i]!;
     const dstKey = view.dstKey[i]!;
-    const facts = {
+    // Text is made only when a new key starts (or a correlation group moves on): not per match.
+    const facts = () => ({
       src: ctx.keyText(srcKey),
       dst: ctx.keyText(dstKey),
       srcInternal: view.srcInternal[i] === 1,
       dstInternal: view.dstInternal[i] === 1,
       resourceId: b.resource[i] ?? null,
-    };
-    record(ctx, e, t, facts, hashKey(e.slot, srcKey, dstKey), () => sampleText(b, i));
+    });
+    const sample = (): string => sampleText(b, i);
+    record(ctx, e, t, facts, hashKey(e.slot, srcKey, dstKey), sample);
     for (const f of e.feeds) {
       const group = (f.group as ((b: FlowBatch, i: number) => string | null)[]).map((g) => g(b, i));
       const value = f.value === null ? null : (f.value as (b: FlowBatch, i: number) => string | null)(b, i);
-      const now = f.state.add(
-        { position: f.position, time: t, group, value, sample: sampleText(b, i), ...facts },
-        early,
-      );
+      const now = f.state.add({ position: f.position, time: t, group, value, sample, facts }, early);
       if (now !== null) emitCorrelation(f.rule, now, ctx);
     }
   }
@@ -228,25 +227,30 @@ export function createRuleEngine(
       const b = view.batch;
       const dport = b.dstPort;
       const skip = view.skip;
-      for (let i = 0; i < b.length; i++) {
+      const n = b.length;
+      for (let i = 0; i < n; i++) {
         if (skip[i] === 1) continue;
         const p = dport[i]!;
         const list = p >= 0 ? byPort[p] : undefined;
         if (list !== undefined) for (const e of list) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
-        for (const e of always) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
+      }
+      // Rules without a port: one rule over the whole batch at a time (its closures stay hot).
+      for (const e of always) {
+        const pred = e.pred;
+        for (let i = 0; i < n; i++) if (skip[i] === 0 && pred(b, i)) hitFlow(e, view, i, ctx);
       }
     },
     onEvent(ev, ctx) {
       for (const e of eventEntries) {
         if (!e.pred(ev)) continue;
         e.matches++;
-        const facts = {
+        const facts = () => ({
           src: ev.src_ip,
           dst: ev.dst_ip,
           srcInternal: internal(ctx, ev.src_ip),
           dstInternal: internal(ctx, ev.dst_ip),
           resourceId: ev.host,
-        };
+        });
         const sample = (): string =>
           `${new Date(ev.time * 1000).toISOString()} ${ev.source} ${ev.message}`.slice(0, 500);
         record(
@@ -261,7 +265,7 @@ export function createRuleEngine(
           const group = (f.group as ((e: LogEvent) => string | null)[]).map((g) => g(ev));
           const value = f.value === null ? null : (f.value as (e: LogEvent) => string | null)(ev);
           const now = f.state.add(
-            { position: f.position, time: ev.time, group, value, sample: sample(), ...facts },
+            { position: f.position, time: ev.time, group, value, sample, facts },
             early,
           );
           if (now !== null) emitCorrelation(f.rule, now, ctx);

@@ -24,15 +24,22 @@ const lit = (v: SqlValue): string =>
  * SQL for people (evidence, `rules hunt --sql`): the rule's query with its values written in.
  * Our code never runs this text; it runs compileRuleSql's parameterised form.
  */
+/** The rule's WHERE clause with its values written in, made once per rule. */
+const whereText = new WeakMap<DetectionRule, string>();
+
 export function displaySql(
   rule: DetectionRule,
   from: number,
   to: number,
   extra: { src?: string; dst?: string } = {},
 ): string {
-  const w = compileRuleSql(rule);
-  let k = 0;
-  const where = w.sql.replace(/\?/g, () => lit(w.params[k++] ?? null));
+  let where = whereText.get(rule);
+  if (where === undefined) {
+    const w = compileRuleSql(rule);
+    let k = 0;
+    where = w.sql.replace(/\?/g, () => lit(w.params[k++] ?? null));
+    whereText.set(rule, where);
+  }
   const ends = [`time >= to_timestamp(${from})`, `time < to_timestamp(${to})`];
   if (extra.src !== undefined) ends.push(`src_ip = ${lit(extra.src)}`);
   if (extra.dst !== undefined) ends.push(`dst_ip = ${lit(extra.dst)}`);
