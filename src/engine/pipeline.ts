@@ -90,7 +90,7 @@ export function parsePipelineConfig(raw: unknown): PipelineConfig {
 
 export function createDetectionPipeline(deps: PipelineDeps): DetectionPipeline {
   const config = parsePipelineConfig(deps.config);
-  const scope = createNetScope(config.scope);
+  const scope = createNetScope(config.scope, (v4, v6) => deps.assets.lookup(v4, v6, null) !== null);
   const interner = createAddressInterner();
   const annotator = createAnnotator(
     scope,
