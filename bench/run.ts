@@ -16,6 +16,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { benchFindingsPage } from '../src/api/bench-findings.ts';
 import { timeAudit, writeSyntheticRepo } from '../src/audit/measure-speed.ts';
 import { benchIntelLookup } from '../src/intel/bench.ts';
+import { benchRules } from '../src/rules/bench.ts';
 import { benchNetflowDecode } from '../src/parsers/netflow/bench.ts';
 import { benchSyslogReceive } from '../src/parsers/syslog/bench-receive.ts';
 import { parseVpcBuffer } from '../src/parsers/vpc/parser.ts';
@@ -354,6 +355,32 @@ async function main(): Promise<void> {
       met: value >= 1e6,
     });
   }
+
+  // User-written rules (issue 13): 1 000 enabled rules on one core (src/rules/bench.ts has the
+  // rule mix), and loading a 1 000-file rule directory where 100 files have mistakes.
+  const rulesBench = benchRules({ records: quick ? 500_000 : 2_000_000 });
+  record({
+    section: 'Rules',
+    name: `${rulesBench.rules} enabled rules over flows, one core`,
+    value: rulesBench.recordsPerSecond,
+    unit: 'rec/s',
+    baselineName: 'the target',
+    baseline: 500_000,
+    better: 'higher',
+    target: '>= 500 k/s',
+    met: rulesBench.recordsPerSecond >= 500_000,
+  });
+  record({
+    section: 'Rules',
+    name: `load ${rulesBench.loadFiles} rule files, ${rulesBench.loadProblems} problems found`,
+    value: rulesBench.loadMs / 1000,
+    unit: 's',
+    baselineName: 'the target',
+    baseline: 1,
+    better: 'lower',
+    target: '< 1 s',
+    met: rulesBench.loadMs < 1000,
+  });
 
   // 7. Posture audit of a 1 000-file repository, against grep reading the same files.
   const repo = path.join(work, 'audit-repo');
