@@ -149,9 +149,11 @@ export async function benchScaleOut(options: {
         await publisher.end();
         await until(() => allAcknowledged(bus), 600_000, 'the workers to acknowledge the stream');
         detect[workers] = records / ((performance.now() - t) / 1000);
-        detectDisturbances[workers] = procs
+        const disturbances = procs
           .flatMap((w, i) => w.lines.slice(settledAt[i]))
-          .filter((l) => /released|failed|shard \d+: /.test(l)).length;
+          .filter((l) => /released|failed|shard \d+: /.test(l));
+        for (const l of disturbances) process.stderr.write(`bench: ${workers} workers: ${l}\n`);
+        detectDisturbances[workers] = disturbances.length;
       } finally {
         for (const w of procs) await w.stop('SIGTERM');
         await bus.close();

@@ -96,6 +96,14 @@ export function startShardRunner(
     await ordered.delete().catch(() => false);
   }
 
+  /** The checkpoint (findings flushed to the state store), then the acknowledgements. */
+  async function checkpoint(done: JsMsg[]): Promise<void> {
+    if (done.length === 0) return;
+    await pipelineDeps().findingStore.flush();
+    for (const m of done) m.ack();
+    done.length = 0;
+  }
+
   async function consume(): Promise<void> {
     const consumer = await bus.js.consumers.get(stream, name);
     while (!stopped) {
@@ -105,10 +113,10 @@ export function startShardRunner(
         await apply(m.data);
         done.push(m);
         applied.consumed++;
+        // Nothing more waiting: checkpoint now rather than when the fetch expires.
+        if (m.info.pending === 0) await checkpoint(done);
       }
-      if (done.length === 0) continue;
-      await pipelineDeps().findingStore.flush(); // the checkpoint, then the acknowledgements
-      for (const m of done) m.ack();
+      await checkpoint(done);
     }
   }
 
