@@ -1,8 +1,9 @@
 // Bursts of firewall drops: many dropped packets or connections from one source to one of our
 // hosts in a window, whatever the ports. Reads rejected flow rows (iptables/nftables/pf LOG lines,
 // VPC REJECT records, NetFlow with a drop action) and `firewall` events that were blocked (Sakura
-// router lines). A scan is usually also a Portscan finding; this one says the firewall is busy
-// with one source, which matters for sources that hit few ports many times.
+// router lines). A source whose dropped flows reach many ports is a port scan, which the
+// portscan detector reports: from flows, a burst is reported only when it touched fewer ports
+// than `maxPorts` (a source hammering a few ports), so one activity is not two findings.
 
 import { z } from 'zod';
 import { ACTION_REJECT } from '../core/flow.ts';
@@ -15,6 +16,8 @@ export const firewallDropsConfigSchema = z.object({
   /** Drops from one source to one host in a window. */
   minDrops: z.number().int().min(1).default(200),
   severity: z.number().min(1).max(10).default(2),
+  /** From flows, bursts over this many distinct ports or more are port scans (portscan's verticalPorts). */
+  maxPorts: z.number().int().min(1).default(15),
   maxKeys: z.number().int().min(100).default(200_000),
 });
 
@@ -86,7 +89,8 @@ export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
       onFlows(view, ctx) {
         const b = view.batch;
         for (let i = 0; i < b.length; i++) {
-          if (b.action[i] !== ACTION_REJECT || view.skip[i]) continue;
+          // Drops aimed at our hosts (our own outbound rejects are not a source hammering us).
+          if (b.action[i] !== ACTION_REJECT || view.skip[i] || view.dstInternal[i] === 0) continue;
           const w = windows.at(b.start[i]!);
           if (w === null) continue;
           const d = entry(w, ctx.keyText(view.srcKey[i]!), ctx.keyText(view.dstKey[i]!), b.start[i]!);
@@ -107,7 +111,11 @@ export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
       },
       onWatermark(t, ctx) {
         windows.closeUpTo(t, (start, end, w) => {
-          for (const d of w.values()) if (d.drops >= config.minDrops) report(ctx, start, end, d);
+          for (const d of w.values()) {
+            if (d.drops < config.minDrops) continue;
+            if (d.fromEvents < d.drops && d.ports.size >= config.maxPorts) continue; // a scan
+            report(ctx, start, end, d);
+          }
         });
       },
       stateSize() {
