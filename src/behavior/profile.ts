@@ -127,7 +127,10 @@ function addBucket(p: HostProfile, bucketStart: number, bytes: number): void {
 }
 
 export interface Baseline {
-  /** "hour-of-day" when that hour has SEASONAL_MIN buckets of history, else "recent". */
+  /**
+   * "hour-of-day" when that hour has SEASONAL_MIN buckets of history, else "recent" (the median of
+   * the last day's buckets in which the host sent something, or of all when fewer than 3).
+   */
   kind: 'hour-of-day' | 'recent';
   /** Typical bytes per bucket (mean of the hour, or median of the recent buckets). */
   typical: number;
@@ -156,8 +159,12 @@ export function volumeBaseline(p: HostProfile, bucketStart: number): Baseline {
     const variance = Math.max(0, p.hourSq[h]! / n - mean * mean);
     return { kind: 'hour-of-day', typical: mean, spread: Math.sqrt(variance), highest, buckets: n };
   }
-  const med = median(recent);
-  const mad = median(recent.map((v) => Math.abs(v - med)).sort((a, b) => a - b));
+  // A host that sends in bursts (a backup every 30 min) is judged against its bursts: the
+  // buckets in which it sent something, when there are a few of them.
+  const busy = recent.filter((v) => v > 0);
+  const base = busy.length >= 3 ? busy : recent;
+  const med = median(base);
+  const mad = median(base.map((v) => Math.abs(v - med)).sort((a, b) => a - b));
   return { kind: 'recent', typical: med, spread: 1.4826 * mad, highest, buckets: recent.length };
 }
 
