@@ -21,6 +21,14 @@ import { CLICKHOUSE_BINARY, startClickHouse, type ClickHouseServer } from './ser
 import { NATS_BINARY, startNatsCluster, type NatsCluster } from './servers/nats.ts';
 import { POSTGRES_BINARY, startPostgres, type PostgresServer } from './servers/postgres.ts';
 import { missingBinaries } from './servers/process.ts';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../src/core/clock.ts';
+import { defaultConfig } from '../src/config/schema.ts';
+import { decodeMessage } from '../src/bus/codec.ts';
+import { startRole } from '../src/server/roles.ts';
 import { startWorkerProcess, type WorkerProcess } from './servers/detect-worker.ts';
 
 const skip = missingBinaries({
@@ -185,4 +193,65 @@ describe.skipIf(skip !== null)('scale-out: embedded vs 3-node JetStream + 2 dete
     const found = await run('killed', true);
     expect(comparable(found)).toEqual(comparable(expected));
   }, 150_000);
+
+  it('serve --role ingest: syslog LOG lines go to ClickHouse and, as records, to the stream', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-ingest-'));
+    const config = defaultConfig();
+    config.inputs.syslog.enabled = true;
+    config.inputs.syslog.listen = [{ host: '127.0.0.1', port: 0 }];
+    const bus = busConfigSchema.parse({
+      servers: nats!.servers,
+      stream: 'REC_ingest',
+      subject: 'sakura.ingest',
+    });
+    const scaleOut = {
+      ...config.scaleOut,
+      bus,
+      clickhouse: { ...config.scaleOut.clickhouse, url: clickhouse!.url, database: 'ingest_role' },
+    };
+    const role = await startRole({
+      role: 'ingest',
+      config,
+      scaleOut,
+      dataDir: dir,
+      clock: systemClock,
+      log: () => undefined,
+    });
+    const sock = createSocket('udp4');
+    try {
+      const port = role.syslog[0]?.port ?? 0;
+      for (let i = 0; i < 20; i++) {
+        const line = `<4>Nov 23 11:59:50 vm kernel: [ 1.0] NDR-DROP: IN=eth0 OUT= SRC=203.0.113.60 DST=10.0.0.7 LEN=44 PROTO=TCP SPT=${40000 + i} DPT=${2000 + i} SYN`;
+        await new Promise<void>((resolve, reject) =>
+          sock.send(Buffer.from(line), port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+        );
+      }
+      const store = await openClickHouseStore({
+        url: clickhouse!.url,
+        database: 'ingest_role',
+        readOnly: true,
+      });
+      await until('the flows in ClickHouse', async () => {
+        const [row] = await store.all("SELECT count() AS n FROM flows WHERE source = 'iptables'");
+        return row?.['n'] === 20;
+      });
+      const reader = await connectBus(bus);
+      const published = async (): Promise<number> => {
+        const info = await reader.jsm.streams.info(bus.stream);
+        let n = 0;
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const stored = await reader.jsm.streams.getMessage(bus.stream, { seq });
+          const m = stored === null ? null : decodeMessage(stored.data);
+          if (m?.kind === 'records') n += m.flows?.length ?? 0;
+        }
+        return n;
+      };
+      await until('the records on the stream', async () => (await published()) === 20);
+      await reader.close();
+    } finally {
+      sock.close();
+      await role.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -35,6 +35,8 @@ export interface RoleOptions {
 
 export interface RunningRole {
   describe(): string;
+  /** Bound syslog UDP sockets of an ingest node (empty otherwise). */
+  readonly syslog: readonly { address: string; port: number }[];
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ async function startIngest(o: RoleOptions): Promise<RunningRole> {
     log: (_level, message) => o.log(message),
   });
   return {
+    syslog: live.syslog,
     describe: () =>
       `ingest: NetFlow ${live.netflow.map((s) => `${s.address}:${s.port}`).join(', ') || 'off'}, syslog ${live.syslog.map((s) => `${s.address}:${s.port}`).join(', ') || 'off'} -> ClickHouse ${o.scaleOut.clickhouse.database} + JetStream ${bus.config.stream}`,
     async close() {
@@ -83,6 +86,7 @@ async function startDetect(o: RoleOptions): Promise<RunningRole> {
     log: o.log,
   });
   return {
+    syslog: [],
     describe: () =>
       `detect worker ${worker.name} on JetStream ${bus.config.stream} (${bus.config.shards} shards)`,
     async close() {
