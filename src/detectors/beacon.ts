@@ -289,11 +289,13 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
           clients.clear();
           return;
         }
-        if (nextEval === -Infinity)
-          nextEval = Math.floor(t / config.evaluateSeconds) * config.evaluateSeconds;
-        if (t < nextEval + config.evaluateSeconds) return;
-        nextEval = Math.floor(t / config.evaluateSeconds) * config.evaluateSeconds;
-        evaluate(t, ctx);
+        // Scored at fixed boundaries of event time (every record before one has arrived when the
+        // watermark passes it), so the result does not depend on how the watermark moved.
+        const boundary = Math.floor(t / config.evaluateSeconds) * config.evaluateSeconds;
+        if (nextEval === -Infinity) nextEval = boundary;
+        if (boundary <= nextEval) return;
+        nextEval = boundary;
+        evaluate(boundary, ctx);
       },
       stateSize: () => pairs.size,
     };
