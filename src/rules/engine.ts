@@ -14,7 +14,7 @@ import { compileEventRule, type EventPredicate, eventValueText } from './compile
 import { compileFlowRule, type FlowPredicate, flowValueText } from './compile-flow.ts';
 import { type ClosedGroup, type CorrelationState, createCorrelationState } from './correlation.ts';
 import { resolveField } from './fields.ts';
-import { requiredDstPorts } from './index-ports.ts';
+import { ruleIndex } from './index-ports.ts';
 import { type MatchFacts, displaySql, ruleSignal } from './rule-signal.ts';
 import type { CorrelationRule, DetectionRule } from './types.ts';
 
@@ -114,13 +114,17 @@ export function createRuleEngine(
   const flowEntries = [...entries.values()].filter((e): e is FlowEntry => e.rule.records === 'flow');
   const eventEntries = [...entries.values()].filter((e): e is EventEntry => e.rule.records === 'event');
   const slots = [...entries.values()].map((e) => e.rule);
-  // Dispatch by destination port: 65 536 lists, plus the rules that require no particular port.
+  // Dispatch: by destination port, else by the source's or destination's IPv4 /16 block
+  // (index-ports.ts), else the rule is tried on every record.
   const byPort: (FlowEntry[] | undefined)[] = new Array<FlowEntry[] | undefined>(65536);
+  const bySrc: (FlowEntry[] | undefined)[] = new Array<FlowEntry[] | undefined>(65536);
+  const byDst: (FlowEntry[] | undefined)[] = new Array<FlowEntry[] | undefined>(65536);
   const always: FlowEntry[] = [];
   for (const e of flowEntries) {
-    const ports = requiredDstPorts(e.rule);
-    if (ports === null) always.push(e);
-    else for (const p of ports) if (p >= 0 && p < 65536) (byPort[p] ??= []).push(e);
+    const ix = ruleIndex(e.rule);
+    const table = ix === null ? null : ix.key === 'dst_port' ? byPort : ix.key === 'src_ip16' ? bySrc : byDst;
+    if (ix === null || table === null) always.push(e);
+    else for (const p of ix.values) if (p >= 0 && p < 65536) (table[p] ??= []).push(e);
   }
   const windows = createTumblingWindows<Map<number | string, Agg>>(opts.windowSeconds, () => new Map());
   let dropped = 0;
@@ -233,6 +237,14 @@ export function createRuleEngine(
         const p = dport[i]!;
         const list = p >= 0 ? byPort[p] : undefined;
         if (list !== undefined) for (const e of list) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
+        if (b.srcIp6[i] == null) {
+          const l = bySrc[b.srcIp4[i]! >>> 16];
+          if (l !== undefined) for (const e of l) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
+        }
+        if (b.dstIp6[i] == null) {
+          const l = byDst[b.dstIp4[i]! >>> 16];
+          if (l !== undefined) for (const e of l) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
+        }
       }
       // Rules without a port: one rule over the whole batch at a time (its closures stay hot).
       for (const e of always) {

@@ -22,6 +22,8 @@ const FLOW_SELECTIONS: Record<string, string> = {
   cidr: `sel: {src_ip|cidr: [203.0.113.0/24, 45.33.32.0/24]}`,
   'not-private': `sel: {dst_port: 25}\n    inside: {dst_ip|cidr: [10.0.0.0/8, 192.168.0.0/16, 172.16.0.0/12]}`,
   'ip-equal': `sel: {dst_ip: 8.8.8.8}`,
+  'wide-range': `sel: {src_ip|cidr: 192.168.0.0/15, dst_port|gt: 1000}`,
+  'range-or-port': `sel_a: {src_ip|cidr: 45.33.32.0/24}\n    sel_b: {src_ip: 8.8.8.8}`,
   ipv6: `sel: {src_ip|startswith: '2001:db8::'}`,
   'ipv6-equal': `sel: {dst_ip: '2001:db8:1::10'}`,
   wildcard: `sel: {resource: 'ENI-*'}`,
@@ -158,6 +160,10 @@ describe('streaming and SQL agree', () => {
       expect(streamed.length).toBeLessThan(flows.length);
       expect(hunted.total).toBe(streamed.length);
       expect(new Set(sql)).toEqual(new Set(streamed));
+      // The engine's dispatch (port and address-block indexes) tries the rule on every record it can match.
+      const run = createLocalRun([rule], { latenessSeconds: 1e9 });
+      run.onFlows(flows);
+      expect(run.finish().matches.get(id)).toBe(streamed.length);
     });
   }
 
