@@ -88,7 +88,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     url,
     async stop() {
-      // SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for clients to disconnect).
+      // pg_ctl's fast shutdown waits for the server itself to exit (runuser does not always
+      // pass a signal on, which would leave postgres running without its directory).
+      const [ctl, ctlArgs] = asOwner(join(BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+      try {
+        execFileSync(ctl, ctlArgs, { stdio: 'pipe', timeout: 30_000 });
+      } catch {
+        // already stopped
+      }
       await child.stop(10_000, 'SIGINT');
       removeDir(dir);
     },
