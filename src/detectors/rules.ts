@@ -94,5 +94,5 @@ export const rules: Detector<typeof rulesConfigSchema> = {
 };
 
 export function describeReload(r: RulesReload): string {
-  return `rules reloaded: ${r.active} active of ${r.rules} rule(s) in ${r.files} file(s), ${r.problems.length} problem(s)`;
+  return `rules loaded: ${r.active} active of ${r.rules} rule(s) in ${r.files} file(s), ${r.problems.length} problem(s)`;
 }

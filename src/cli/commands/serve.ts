@@ -56,14 +56,16 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         },
       });
       writeLine(ctx.stderr, `sakura-guard: serving ${dataDir} at ${server.url}`);
+      // SIGHUP reloads the user-written rules (docs/rules.md) without a restart; the first load
+      // is reported the same way, with the problems of any rule left out.
+      const hup = (): void => {
+        for (const r of reloadLiveRules()) {
+          writeLine(ctx.stderr, `sakura-guard: ${describeReload(r)}`);
+          for (const p of r.problems) writeLine(ctx.stderr, formatProblem(p));
+        }
+      };
+      if (config.rules.directories.length > 0) hup();
       await new Promise<void>((resolve) => {
-        // SIGHUP reloads the user-written rules (docs/rules.md) without a restart.
-        const hup = (): void => {
-          for (const r of reloadLiveRules()) {
-            writeLine(ctx.stderr, `sakura-guard: ${describeReload(r)}`);
-            for (const p of r.problems) writeLine(ctx.stderr, formatProblem(p));
-          }
-        };
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
