@@ -4,7 +4,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Finding } from './finding.ts';
-import { compareFindings, matchesQuery, type FindingQuery, type FindingStore } from './store.ts';
+import { findingListSql, listedFindings, type FindingQuery, type FindingStore } from './store.ts';
 import type { SuppressionRule } from './suppression.ts';
 
 /** Rows per INSERT statement when flushing, and puts buffered before a flush is forced. */
@@ -113,22 +113,8 @@ export async function createDuckDbFindingStore(
     flush,
     async list(q: FindingQuery = {}) {
       await flush();
-      const where: string[] = [];
-      const values: (string | number)[] = [];
-      if (q.minSeverity !== undefined) {
-        values.push(q.minSeverity);
-        where.push(`severity >= $${values.length}`);
-      }
-      if (q.status !== undefined) {
-        values.push(q.status);
-        where.push(`status = $${values.length}`);
-      }
-      const sql = `SELECT body FROM findings${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
-      // The type glob is case-insensitive like the CLI's; filter it here rather than in SQL.
-      return (await bodies(sql, values))
-        .map((b) => JSON.parse(b) as Finding)
-        .filter((f) => matchesQuery(f, q))
-        .sort(compareFindings);
+      const { sql, values } = findingListSql(q);
+      return listedFindings(await bodies(sql, values), q);
     },
     async putRule(r) {
       await conn.run(

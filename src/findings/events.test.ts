@@ -2,34 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../core/clock.ts';
 import { createListIntel, noAssets } from '../engine/lookups.ts';
 import { createFindingEvents } from './events.ts';
-import type { Finding, Signal } from './finding.ts';
+import type { Finding } from './finding.ts';
 import type { SignalOutcome } from './stage.ts';
 import { createMemoryFindingStore } from './memory-store.ts';
 import { createFindingsStage } from './stage.ts';
+import { testSignal } from './test-signal.ts';
 
-function signal(over: Partial<Signal> = {}): Signal {
-  return {
-    type: 'Recon:Host/Portscan',
-    severity: 2,
-    resource: { ip: '10.0.0.5', id: null },
-    actor: { ip: '203.0.113.9', port: null },
-    role: 'target',
-    discriminator: 'vertical',
-    title: 't',
-    description: 'd',
-    threshold: 15,
-    observed: 20,
-    windowStart: 1000,
-    windowEnd: 1300,
-    sample: [],
-    query: 'SELECT 1',
-    firstSeen: 1010,
-    lastSeen: 1100,
-    detail: {},
-    detector: 'portscan',
-    ...over,
-  };
-}
+const signal = testSignal;
 
 describe('finding events', () => {
   it('announces accepted findings only when asked, in order, as snapshots', async () => {

@@ -1,34 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../core/clock.ts';
 import { createListIntel, noAssets, type AssetLookup } from '../engine/lookups.ts';
-import type { Signal } from './finding.ts';
-import { findingId, severityLabel } from './finding.ts';
+import { findingId, severityLabel, type Signal } from './finding.ts';
 import { createMemoryFindingStore } from './memory-store.ts';
 import { createFindingsStage } from './stage.ts';
+import { testSignal } from './test-signal.ts';
 
-function signal(over: Partial<Signal> = {}): Signal {
-  return {
-    type: 'Recon:Host/Portscan',
-    severity: 2,
-    resource: { ip: '10.0.0.5', id: 'eni-1' },
-    actor: { ip: '203.0.113.9', port: null },
-    role: 'target',
-    discriminator: 'vertical',
-    title: 't',
-    description: 'd',
-    threshold: 15,
-    observed: 20,
-    windowStart: 1000,
-    windowEnd: 1300,
-    sample: [],
-    query: 'SELECT 1',
-    firstSeen: 1010,
-    lastSeen: 1100,
-    detail: {},
-    detector: 'portscan',
-    ...over,
-  };
-}
+const signal = testSignal;
 
 const assets: AssetLookup = {
   lookup: (v4) => (v4 === 0x0a000005 ? { name: 'web1', tags: [], owner: null } : null),

@@ -37,3 +37,33 @@ export function compareFindings(a: Finding, b: Finding): number {
   if (a.lastSeen !== b.lastSeen) return a.lastSeen < b.lastSeen ? 1 : -1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * The `findings` table query of a list for SQL stores (DuckDB, PostgreSQL): severity and status
+ * in SQL with `$n` parameters; the type glob, case-insensitive like the CLI's, and the order are
+ * applied to the bodies by `listedFindings`.
+ */
+export function findingListSql(q: FindingQuery): { sql: string; values: (string | number)[] } {
+  const where: string[] = [];
+  const values: (string | number)[] = [];
+  if (q.minSeverity !== undefined) {
+    values.push(q.minSeverity);
+    where.push(`severity >= $${values.length}`);
+  }
+  if (q.status !== undefined) {
+    values.push(q.status);
+    where.push(`status = $${values.length}`);
+  }
+  return {
+    sql: `SELECT body FROM findings${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    values,
+  };
+}
+
+/** The JSON bodies `findingListSql` read, filtered by the rest of the query and sorted. */
+export function listedFindings(bodies: readonly string[], q: FindingQuery): Finding[] {
+  return bodies
+    .map((b) => JSON.parse(b) as Finding)
+    .filter((f) => matchesQuery(f, q))
+    .sort(compareFindings);
+}

@@ -9,34 +9,29 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../core/clock.ts';
 import { defaultConfig } from '../config/schema.ts';
 import { parseAlertingConfig } from '../alerts/config.ts';
+import { v5Packet } from '../parsers/netflow/encode.ts';
 import { startHttpReceiver, waitFor } from '../sinks/test-receivers.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../sinks/webhook.ts';
 import { startServer } from './serve.ts';
 
 /** One NetFlow v5 datagram: SYN-only flows from src to each port of dst. */
 function v5Probe(src: string, dst: string, ports: readonly number[], unixMs: number): Buffer {
-  const ip = (t: string): number => t.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const uptime = 5_000_000;
-  const buf = Buffer.alloc(24 + 48 * ports.length);
-  buf.writeUInt16BE(5, 0);
-  buf.writeUInt16BE(ports.length, 2);
-  buf.writeUInt32BE(uptime, 4);
-  buf.writeUInt32BE(Math.floor(unixMs / 1000), 8);
-  buf.writeUInt32BE(1, 16);
-  ports.forEach((port, i) => {
-    const o = 24 + 48 * i;
-    buf.writeUInt32BE(ip(src), o);
-    buf.writeUInt32BE(ip(dst), o + 4);
-    buf.writeUInt32BE(1, o + 16);
-    buf.writeUInt32BE(44, o + 20);
-    buf.writeUInt32BE(uptime - 2000 + i, o + 24);
-    buf.writeUInt32BE(uptime - 2000 + i, o + 28);
-    buf.writeUInt16BE(40_000 + i, o + 32);
-    buf.writeUInt16BE(port, o + 34);
-    buf[o + 37] = 0x02;
-    buf[o + 38] = 6;
-  });
-  return buf;
+  const uptimeMs = 5_000_000;
+  return v5Packet(
+    { uptimeMs, unixSecs: Math.floor(unixMs / 1000), unixNsecs: 0, sequence: 1 },
+    ports.map((dstPort, i) => ({
+      src,
+      dst,
+      packets: 1,
+      bytes: 44,
+      firstMs: uptimeMs - 2000 + i,
+      lastMs: uptimeMs - 2000 + i,
+      srcPort: 40_000 + i,
+      dstPort,
+      tcpFlags: 0x02,
+      proto: 6,
+    })),
+  );
 }
 
 describe('serve with alerting', () => {

@@ -42,7 +42,13 @@ async function withServer<T>(
     list: () => Promise<{ id: string; count: number }[]>,
   ) => Promise<T>,
 ): Promise<T> {
-  const server = await startServer({ config, dataDir: dir, clock, version: 't', logStream: process.env.SG_DEBUG ? process.stderr : false });
+  const server = await startServer({
+    config,
+    dataDir: dir,
+    clock,
+    version: 't',
+    logStream: process.env.SG_DEBUG ? process.stderr : false,
+  });
   const sock = createSocket('udp4');
   try {
     let sent = 0;

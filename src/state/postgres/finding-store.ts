@@ -7,7 +7,12 @@
 import pg from 'pg';
 import { z } from 'zod';
 import type { Finding } from '../../findings/finding.ts';
-import { compareFindings, matchesQuery, type FindingQuery, type FindingStore } from '../../findings/store.ts';
+import {
+  findingListSql,
+  listedFindings,
+  type FindingQuery,
+  type FindingStore,
+} from '../../findings/store.ts';
 import type { SuppressionRule } from '../../findings/suppression.ts';
 
 export const postgresStateConfigSchema = z.object({
@@ -120,22 +125,8 @@ export async function createPostgresFindingStore(
     flush,
     async list(q: FindingQuery = {}) {
       await flush();
-      const where: string[] = [];
-      const values: (string | number)[] = [];
-      if (q.minSeverity !== undefined) {
-        values.push(q.minSeverity);
-        where.push(`severity >= $${values.length}`);
-      }
-      if (q.status !== undefined) {
-        values.push(q.status);
-        where.push(`status = $${values.length}`);
-      }
-      const sql = `SELECT body FROM findings${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
-      // The type glob is case-insensitive like the CLI's; filtered here as the DuckDB store does.
-      return (await bodies(sql, values))
-        .map((b) => JSON.parse(b) as Finding)
-        .filter((f) => matchesQuery(f, q))
-        .sort(compareFindings);
+      const { sql, values } = findingListSql(q);
+      return listedFindings(await bodies(sql, values), q);
     },
     async putRule(r) {
       await pool.query(
