@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ACTION_REJECT } from '../core/flow.ts';
 import type { Detector, DetectorContext } from '../engine/detector.ts';
 import { flowsQuery, pushSample } from '../engine/evidence.ts';
+import { hashKey } from '../engine/keys.ts';
 import { createTumblingWindows } from '../engine/windows.ts';
 
 export const firewallDropsConfigSchema = z.object({
@@ -24,8 +25,11 @@ export const firewallDropsConfigSchema = z.object({
 const MAX_SAMPLE = 20;
 
 interface Drops {
+  /** Address texts; for flow rows filled from the keys when the window closes. */
   actor: string;
   target: string;
+  srcKey: number;
+  dstKey: number;
   drops: number;
   ports: Set<number>;
   first: number;
@@ -40,13 +44,18 @@ export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
   description: 'Many firewall drops from one source to one host (firewall logs, REJECT flows, router events)',
   configSchema: firewallDropsConfigSchema,
   create(config) {
-    const windows = createTumblingWindows<Map<string, Drops>>(config.windowSeconds, () => new Map());
-    const entry = (w: Map<string, Drops>, actor: string, target: string, t: number): Drops | null => {
-      const k = `${actor}|${target}`;
+    // Flow rows are keyed by their address keys (no text per row); events by their text.
+    const windows = createTumblingWindows<Map<number | string, Drops>>(config.windowSeconds, () => new Map());
+    const entry = (
+      w: Map<number | string, Drops>,
+      k: number | string,
+      init: () => Pick<Drops, 'actor' | 'target' | 'srcKey' | 'dstKey'>,
+      t: number,
+    ): Drops | null => {
       let d = w.get(k);
       if (d === undefined) {
         if (w.size >= config.maxKeys) return null;
-        d = { actor, target, drops: 0, ports: new Set(), first: t, last: t, samples: [], fromEvents: 0 };
+        d = { ...init(), drops: 0, ports: new Set(), first: t, last: t, samples: [], fromEvents: 0 };
         w.set(k, d);
       }
       d.drops++;
@@ -93,7 +102,14 @@ export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
           if (b.action[i] !== ACTION_REJECT || view.skip[i] || view.dstInternal[i] === 0) continue;
           const w = windows.at(b.start[i]!);
           if (w === null) continue;
-          const d = entry(w, ctx.keyText(view.srcKey[i]!), ctx.keyText(view.dstKey[i]!), b.start[i]!);
+          const src = view.srcKey[i]!;
+          const dst = view.dstKey[i]!;
+          const d = entry(
+            w,
+            hashKey(src, dst),
+            () => ({ actor: '', target: '', srcKey: src, dstKey: dst }),
+            b.start[i]!,
+          );
           if (d === null) continue;
           if (b.dstPort[i]! >= 0 && d.ports.size < 65_536) d.ports.add(b.dstPort[i]!);
           pushSample(d.samples, b, i, MAX_SAMPLE);
@@ -103,7 +119,9 @@ export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
         if (e.kind !== 'firewall' || e.outcome !== 'blocked' || e.src_ip === null) return;
         const w = windows.at(e.time);
         if (w === null) return;
-        const d = entry(w, e.src_ip, e.dst_ip ?? e.host ?? 'unknown', e.time);
+        const actor = e.src_ip;
+        const target = e.dst_ip ?? e.host ?? 'unknown';
+        const d = entry(w, `${actor}|${target}`, () => ({ actor, target, srcKey: -1, dstKey: -1 }), e.time);
         if (d === null) return;
         d.fromEvents++;
         if (e.dst_port !== null) d.ports.add(e.dst_port);
@@ -114,6 +132,10 @@ export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
           for (const d of w.values()) {
             if (d.drops < config.minDrops) continue;
             if (d.fromEvents < d.drops && d.ports.size >= config.maxPorts) continue; // a scan
+            if (d.srcKey >= 0) {
+              d.actor = ctx.keyText(d.srcKey);
+              d.target = ctx.keyText(d.dstKey);
+            }
             report(ctx, start, end, d);
           }
         });

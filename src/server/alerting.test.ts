@@ -79,6 +79,9 @@ describe('serve with alerting', () => {
       await server.live.settle();
       await server.alerting?.settle();
       expect(receiver.requests).toHaveLength(1);
+      const metrics = await server.deps.metrics.render();
+      expect(metrics).toContain('sakura_guard_alert_deliveries_total 1');
+      expect(metrics).toContain('sakura_guard_alert_dead_letters_total 0');
     } finally {
       sock.close();
       await server.close();

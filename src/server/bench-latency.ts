@@ -161,7 +161,8 @@ export async function benchLiveLatency(o: LatencyOptions): Promise<LatencyResult
     process.execPath,
     [path.join(o.root, 'bin/sakura-guard.js'), 'serve', '--config', configFile],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // Its stderr would show the bootstrap token; a failed start is reported by waitForServer.
+      stdio: ['ignore', 'ignore', 'ignore'],
       env: { ...process.env, SAKURA_GUARD_DATA_DIR: dataDir },
     },
   );

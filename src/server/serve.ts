@@ -74,7 +74,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const store = await openServerStore(dataDir, secretKey, clock);
   try {
     let liveRef: LiveInputs | null = null;
+    let alertingRef: ServerAlerting | null = null;
     const metrics = new Metrics(async () => [
+      ...(alertingRef ? alertGauges(alertingRef) : []),
       ...(await gauges(store.flows.all.bind(store.flows), store.flows.file)),
       ...(liveRef ? liveGauges(liveRef, clock.now()) : []),
     ]);
@@ -148,6 +150,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       connect: () => store.connect(),
       log,
     });
+    alertingRef = alerting;
     const live = await startLiveInputs({
       config,
       dataDir,
@@ -292,6 +295,23 @@ async function createLocalToken(
     token,
   );
   return id;
+}
+
+/** The alert router's counters: findings it was handed, messages delivered, failed attempts, dead letters. */
+function alertGauges(alerting: ServerAlerting): Gauge[] {
+  const c = alerting.router.counts;
+  const counter = (name: string, help: string, value: number): Gauge => ({
+    name,
+    help,
+    type: 'counter',
+    values: [{ labels: {}, value }],
+  });
+  return [
+    counter('sakura_guard_alert_findings_total', 'Findings handed to the alert router', c.findings),
+    counter('sakura_guard_alert_deliveries_total', 'Alert messages delivered to a channel', c.delivered),
+    counter('sakura_guard_alert_delivery_errors_total', 'Failed delivery attempts (retried later)', c.errors),
+    counter('sakura_guard_alert_dead_letters_total', 'Alert messages given up on (dead letters)', c.dead),
+  ];
 }
 
 function liveGauges(live: LiveInputs, nowMs: number): Gauge[] {
