@@ -95,7 +95,7 @@ export const firewallDrops: Detector<typeof firewallDropsConfigSchema> = {
     }
 
     return {
-      onFlows(view, ctx) {
+      onFlows(view) {
         const b = view.batch;
         for (let i = 0; i < b.length; i++) {
           // Drops aimed at our hosts (our own outbound rejects are not a source hammering us).
