@@ -51,7 +51,8 @@ interface Upload {
   bytes: number;
   biggest: number;
   records: number;
-  ports: Set<number>;
+  /** Distinct destination ports, at most 10 (a small array: most pairs have one). */
+  ports: number[];
   first: number;
   last: number;
   resource: string | null;
@@ -92,7 +93,7 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
               bytes: 0,
               biggest: 0,
               records: 0,
-              ports: new Set(),
+              ports: [],
               first: b.start[i]!,
               last: b.start[i]!,
               resource: b.resource[i] ?? null,
@@ -111,7 +112,8 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
           u.bytes += bytes;
           u.records++;
           if (bytes > u.biggest) u.biggest = bytes;
-          if (u.ports.size < 10) u.ports.add(b.dstPort[i]!);
+          const port = b.dstPort[i]!;
+          if (u.ports.length < 10 && !u.ports.includes(port)) u.ports.push(port);
           u.first = Math.min(u.first, b.start[i]!);
           u.last = Math.max(u.last, b.start[i]!);
           if (bytes >= config.flowBytes / 100 || u.bytes >= config.windowBytes / 10)
@@ -129,24 +131,28 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
             const prior = before.get(k);
             // A destination first seen in the previous window is still first-seen in this one.
             if (prior?.firstSeen) u.firstSeen = true;
-            if (prior !== undefined && prior.bytes < config.windowBytes && prior.biggest < config.flowBytes) {
+            const carried =
+              prior !== undefined && prior.bytes < config.windowBytes && prior.biggest < config.flowBytes;
+            if (carried) {
               u.bytes += prior.bytes;
               u.records += prior.records;
               u.first = Math.min(u.first, prior.first);
-              u.samples = [...prior.samples, ...u.samples].slice(0, 20);
-              u.points = [...prior.points, ...u.points];
               u.firstSeen ||= prior.firstSeen;
             }
             const byWindow = u.bytes >= config.windowBytes;
             const byFlow = u.biggest >= config.flowBytes;
+            // Most pairs are small: the baseline is looked up only for a possible first-seen upload.
+            const candidate = u.firstSeen && u.bytes >= config.newDestinationBytes;
+            if (!byWindow && !byFlow && !candidate) continue;
             const prof = u.host >= 0 ? book.profiles[u.host] : undefined;
             const base = prof === undefined ? null : volumeBaseline(prof, start);
             const typical = base === null ? 0 : (base.typical * config.windowSeconds) / 600;
-            const byBaseline =
-              u.firstSeen &&
-              u.bytes >= config.newDestinationBytes &&
-              u.bytes >= config.baselineFactor * typical;
+            const byBaseline = candidate && u.bytes >= config.baselineFactor * typical;
             if (!byWindow && !byFlow && !byBaseline) continue;
+            if (carried) {
+              u.samples = [...prior.samples, ...u.samples].slice(0, 20);
+              u.points = [...prior.points, ...u.points];
+            }
             const host = ctx.keyText(u.src);
             const dst = ctx.keyText(u.dst);
             if (excluded.some((c) => cidrContainsText(c, dst))) continue;
@@ -165,11 +171,11 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
                 ? Math.max(config.severity, config.newDestinationSeverity)
                 : config.severity,
               resource: { ip: host, id: u.resource },
-              actor: { ip: dst, port: u.ports.size === 1 ? [...u.ports][0]! : null },
+              actor: { ip: dst, port: u.ports.length === 1 ? u.ports[0]! : null },
               role: 'actor',
               discriminator: '',
               title: `${host} uploaded ${mb(u.bytes)} to ${dst}`,
-              description: `${host} sent ${mb(u.bytes)} in ${u.records} flows to ${dst} (ports ${[...u.ports].join(',')}) within ${config.windowSeconds / 60} min; largest flow ${mb(u.biggest)} (thresholds ${mb(config.windowBytes)} per window, ${mb(config.flowBytes)} per flow; ${mb(config.newDestinationBytes)} and ${config.baselineFactor}× the baseline to a first-seen destination). ${novelty}; ${baselineText}.`,
+              description: `${host} sent ${mb(u.bytes)} in ${u.records} flows to ${dst} (ports ${u.ports.join(',')}) within ${config.windowSeconds / 60} min; largest flow ${mb(u.biggest)} (thresholds ${mb(config.windowBytes)} per window, ${mb(config.flowBytes)} per flow; ${mb(config.newDestinationBytes)} and ${config.baselineFactor}× the baseline to a first-seen destination). ${novelty}; ${baselineText}.`,
               threshold: byWindow ? config.windowBytes : config.flowBytes,
               observed: byWindow ? u.bytes : u.biggest,
               windowStart: u.first < start ? start - config.windowSeconds : start,
