@@ -196,7 +196,7 @@ async function manyFindings(dataDir: string, n: number): Promise<void> {
   }
 }
 
-describe.skipIf(!present)('web dashboard in Chromium', { timeout: 90_000 }, () => {
+describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () => {
   let dir = '';
   let server: ChildProcess | null = null;
   let big: Served | null = null;
@@ -264,7 +264,8 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 90_000 }, () =
       acceptDownloads: true,
     });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    // Generous: CI runs other test files beside this one on 2 cores; a page that never loads still fails.
+    page.setDefaultTimeout(45_000);
     page.on('request', (req) => {
       if (!req.url().startsWith(base) && !req.url().startsWith('blob:')) offsite.push(req.url());
     });
