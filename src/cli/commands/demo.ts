@@ -181,6 +181,10 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       writeLine(out, `  npx sakura-guard --data-dir ${rel} query "SELECT * FROM flows LIMIT 5"`);
       writeLine(
         out,
+        `  npx sakura-guard --data-dir ${rel} serve              # API and dashboard on http://127.0.0.1:8080 (it prints a one-time admin token)`,
+      );
+      writeLine(
+        out,
         `  npx sakura-guard ingest path/to/your/AWSLogs/       # your own flow logs, into ./data`,
       );
       writeLine(out, `The attacks the generator injected are listed in ${path.join(root, 'labels.csv')}.`);
