@@ -13,6 +13,7 @@ import { errorMessage } from '../core/errors.ts';
 import { openQuarantine, type Quarantine } from '../core/quarantine.ts';
 import type { ParseOutput } from '../core/records.ts';
 import { createDetectionPipeline, type DetectionPipeline } from '../engine/pipeline.ts';
+import type { AssetLookup } from '../engine/lookups.ts';
 import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
 import { loadIntel } from '../intel/store.ts';
@@ -50,6 +51,8 @@ export interface LiveDeps {
   findings: FindingStore;
   /** Told of every stored finding (alert router, API stream). */
   findingEvents?: FindingEvents;
+  /** The asset inventory; read from the data directory when not given. */
+  assets?: AssetLookup;
   metrics: MetricsSink;
   log(level: 'info' | 'error', message: string): void;
 }
@@ -63,7 +66,7 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
     ...(profiled === null ? {} : { detectors: profiled.detectors }),
     config: withRulesSection(config.detection, config.rules),
     intel: await loadIntel(deps.dataDir),
-    assets: await loadAssets(deps.dataDir),
+    assets: deps.assets ?? (await loadAssets(deps.dataDir)),
     findingStore: deps.findings,
     clock,
     // Live: a finding is stored with the record that completes the attack, not at window close.

@@ -23,7 +23,7 @@ import { startLiveInputs, type LiveInputs } from './live.ts';
 import { createIngestSink } from './http-ingest.ts';
 import { startServerAlerting, type ServerAlerting } from './alerting.ts';
 import { startSakuraInServe } from '../sakura/integration.ts';
-import { startReportSchedule, type RunningSchedule } from '../report/schedule.ts';
+import { startReportSchedule } from '../report/schedule.ts';
 import { createFindingEvents } from '../findings/events.ts';
 import { loadAssets } from '../assets/load.ts';
 import { LOCAL_OWNER, removeServerFiles, writeServerFiles } from './discovery.ts';
@@ -142,87 +142,85 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       options.onBootstrapToken(token, new Date(now + BOOTSTRAP_TTL_MS));
     }
     const log = (level: 'info' | 'error', message: string): void => built.log[level](message);
-    const alerting = await startServerAlerting({
-      config: config.alerting,
-      clock,
-      events: findingEvents,
-      assets: await loadAssets(dataDir),
-      connect: () => store.connect(),
-      log,
-    });
-    alertingRef = alerting;
-    const live = await startLiveInputs({
-      config,
-      dataDir,
-      clock,
-      flows: store.flows,
-      findings: store.findings,
-      findingEvents,
-      metrics,
-      log,
-    }).catch(async (e: unknown) => {
-      await alerting?.stop();
-      throw e;
-    });
-    liveRef = live;
-    // Sakura Cloud sync and router polls, responders on findings (docs/sakura.md, docs/response.md).
-    const sakura = await startSakuraInServe({
-      config,
-      dataDir,
-      clock,
-      findingEvents,
-      flows: store.flows,
-      pipeline: live.pipeline,
-      connect: () => store.connect(),
-      log,
-    }).catch(async (e: unknown) => {
-      await live.stop();
-      await alerting?.stop();
-      throw e;
-    });
-    if (sakura?.responses) deps.responses = sakura.responses;
-    // Scheduled reports mailed through e-mail channels (docs/reports.md).
-    let reports: RunningSchedule | null = null;
+    // What has started, stopped in reverse order at shutdown or when a later part fails to start.
+    const started: { stop(): Promise<void> }[] = [];
+    const stopStarted = async (): Promise<void> => {
+      for (const part of started.splice(0).reverse()) await part.stop();
+    };
+    let alerting: ServerAlerting | null = null;
+    let live: LiveInputs;
     try {
+      const assets = await loadAssets(dataDir);
+      alerting = await startServerAlerting({
+        config: config.alerting,
+        clock,
+        events: findingEvents,
+        assets,
+        connect: () => store.connect(),
+        log,
+      });
+      if (alerting) started.push(alerting);
+      alertingRef = alerting;
+      live = await startLiveInputs({
+        config,
+        dataDir,
+        clock,
+        flows: store.flows,
+        findings: store.findings,
+        findingEvents,
+        assets,
+        metrics,
+        log,
+      });
+      started.push(live);
+      liveRef = live;
+      // Sakura Cloud sync and router polls, responders on findings (docs/sakura.md, docs/response.md).
+      const sakura = await startSakuraInServe({
+        config,
+        dataDir,
+        clock,
+        findingEvents,
+        flows: store.flows,
+        pipeline: live.pipeline,
+        connect: () => store.connect(),
+        log,
+      });
+      if (sakura) started.push(sakura);
+      if (sakura?.responses) deps.responses = sakura.responses;
+      // Scheduled reports mailed through e-mail channels (docs/reports.md).
       if (config.reports.schedules.length > 0)
-        reports = startReportSchedule(config, {
-          findings: store.findings,
-          flows: store.flows,
-          dataDir,
-          clock,
-          log: built.log,
-        });
-    } catch (e) {
-      await sakura?.stop();
-      await live.stop();
-      await alerting?.stop();
-      throw e;
-    }
-    deps.ingest = createIngestSink({
-      config: config.inputs.http,
-      flows: store.flows,
-      pipeline: live.pipeline,
-      dataDir,
-      clock,
-    });
-    try {
-      await app.listen({ host: config.server.host, port: config.server.port });
-    } catch (e) {
-      await reports?.stop();
-      await sakura?.stop();
-      await live.stop();
-      await alerting?.stop();
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-        throw new UserError(
-          `cannot listen on ${config.server.host}:${config.server.port}: ${errorMessage(e)}`,
-          {
-            hint: 'another program uses the port, or it needs privileges; set server.port (or SAKURA_GUARD__SERVER__PORT)',
-            exitCode: EXIT_USAGE,
-            cause: e,
-          },
+        started.push(
+          startReportSchedule(config, {
+            findings: store.findings,
+            flows: store.flows,
+            dataDir,
+            clock,
+            log: built.log,
+          }),
         );
-      }
+      deps.ingest = createIngestSink({
+        config: config.inputs.http,
+        flows: store.flows,
+        pipeline: live.pipeline,
+        dataDir,
+        clock,
+      });
+      await app.listen({ host: config.server.host, port: config.server.port }).catch((e: unknown) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+          throw new UserError(
+            `cannot listen on ${config.server.host}:${config.server.port}: ${errorMessage(e)}`,
+            {
+              hint: 'another program uses the port, or it needs privileges; set server.port (or SAKURA_GUARD__SERVER__PORT)',
+              exitCode: EXIT_USAGE,
+              cause: e,
+            },
+          );
+        }
+        throw e;
+      });
+    } catch (e) {
+      await stopStarted();
       throw e;
     }
     const address = app.server.address();
@@ -249,10 +247,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             clearTimeout(timer);
             removeServerFiles(dataDir);
             await store.auth.revokeToken(localTokenId);
-            await reports?.stop();
-            await sakura?.stop();
-            await live.stop();
-            await alerting?.stop();
+            await stopStarted();
             await store.close();
           }
         })()),
