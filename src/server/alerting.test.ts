@@ -9,30 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../core/clock.ts';
 import { defaultConfig } from '../config/schema.ts';
 import { parseAlertingConfig } from '../alerts/config.ts';
-import { v5Packet } from '../parsers/netflow/encode.ts';
+import { v5SynProbes } from '../parsers/netflow/encode.ts';
 import { startHttpReceiver, waitFor } from '../sinks/test-receivers.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../sinks/webhook.ts';
 import { startServer } from './serve.ts';
-
-/** One NetFlow v5 datagram: SYN-only flows from src to each port of dst. */
-function v5Probe(src: string, dst: string, ports: readonly number[], unixMs: number): Buffer {
-  const uptimeMs = 5_000_000;
-  return v5Packet(
-    { uptimeMs, unixSecs: Math.floor(unixMs / 1000), unixNsecs: 0, sequence: 1 },
-    ports.map((dstPort, i) => ({
-      src,
-      dst,
-      packets: 1,
-      bytes: 44,
-      firstMs: uptimeMs - 2000 + i,
-      lastMs: uptimeMs - 2000 + i,
-      srcPort: 40_000 + i,
-      dstPort,
-      tcpFlags: 0x02,
-      proto: 6,
-    })),
-  );
-}
 
 describe('serve with alerting', () => {
   it('sends a live scan finding to a webhook once, signed', async () => {
@@ -55,7 +35,7 @@ describe('serve with alerting', () => {
       const ports = Array.from({ length: 20 }, (_, i) => 3000 + i);
       await new Promise<void>((resolve, reject) =>
         sock.send(
-          v5Probe('203.0.113.77', '10.0.0.9', ports, clock.now()),
+          v5SynProbes('203.0.113.77', '10.0.0.9', ports, clock.now()),
           server.live.netflow[0]?.port ?? 0,
           '127.0.0.1',
           (e) => (e ? reject(e) : resolve()),

@@ -8,41 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manualClock, systemClock } from '../core/clock.ts';
 import { defaultConfig } from '../config/schema.ts';
+import { v5SynProbes } from '../parsers/netflow/encode.ts';
 import { readUdpFromPcap, SOFTFLOWD_CAPTURE } from '../parsers/netflow/testdata/read-pcap.ts';
 import { startServer } from './serve.ts';
-
-/** A NetFlow v5 datagram: SYN-only TCP flows from `src` to each of `ports` on `dst`, at `unixMs`. */
-function v5Probe(
-  src: string,
-  dst: string,
-  ports: readonly number[],
-  unixMs: number,
-  sequence: number,
-): Buffer {
-  const ip = (t: string): number => t.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const uptimeMs = 5_000_000;
-  const buf = Buffer.alloc(24 + 48 * ports.length);
-  buf.writeUInt16BE(5, 0);
-  buf.writeUInt16BE(ports.length, 2);
-  buf.writeUInt32BE(uptimeMs, 4);
-  buf.writeUInt32BE(Math.floor(unixMs / 1000), 8);
-  buf.writeUInt32BE((unixMs % 1000) * 1e6, 12);
-  buf.writeUInt32BE(sequence, 16);
-  ports.forEach((port, i) => {
-    const o = 24 + 48 * i;
-    buf.writeUInt32BE(ip(src), o);
-    buf.writeUInt32BE(ip(dst), o + 4);
-    buf.writeUInt32BE(1, o + 16); // packets
-    buf.writeUInt32BE(44, o + 20); // bytes
-    buf.writeUInt32BE(uptimeMs - 2000 + i, o + 24); // first
-    buf.writeUInt32BE(uptimeMs - 2000 + i, o + 28); // last
-    buf.writeUInt16BE(40_000 + i, o + 32);
-    buf.writeUInt16BE(port, o + 34);
-    buf[o + 37] = 0x02; // SYN only: a failed-looking attempt
-    buf[o + 38] = 6; // TCP
-  });
-  return buf;
-}
 
 /** Polls until `done()` or a deadline; never asserts on durations. */
 async function until(done: () => boolean, deadlineMs = 10_000): Promise<void> {
@@ -130,7 +98,7 @@ describe('serve with live NetFlow', () => {
     const sock = createSocket('udp4');
     try {
       const ports = Array.from({ length: 25 }, (_, i) => 1000 + i);
-      const packet = v5Probe('203.0.113.50', '10.0.0.5', ports, clock.now(), 1);
+      const packet = v5SynProbes('203.0.113.50', '10.0.0.5', ports, clock.now(), 1);
       await new Promise<void>((resolve, reject) =>
         sock.send(packet, server.live.netflow[0]?.port ?? 0, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
       );

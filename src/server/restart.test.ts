@@ -9,30 +9,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../core/clock.ts';
 import { defaultConfig, type SakuraGuardConfig } from '../config/schema.ts';
-import { v5Packet } from '../parsers/netflow/encode.ts';
+import { v5SynProbes } from '../parsers/netflow/encode.ts';
 import { waitFor } from '../sinks/test-receivers.ts';
 import { startServer } from './serve.ts';
 
 const clock = manualClock(Date.parse('2026-11-23T12:00:00Z'));
 
-function probes(src: string, ports: readonly number[]): Buffer {
-  const now = clock.now();
-  return v5Packet(
-    { uptimeMs: 5_000_000, unixSecs: Math.floor(now / 1000), unixNsecs: 0, sequence: 0 },
-    ports.map((p, i) => ({
-      src,
-      dst: '10.0.0.9',
-      packets: 1,
-      bytes: 44,
-      firstMs: 5_000_000 - 2000 + i,
-      lastMs: 5_000_000 - 2000 + i,
-      srcPort: 41000 + i,
-      dstPort: p,
-      tcpFlags: 0x02,
-      proto: 6,
-    })),
-  );
-}
+const probes = (src: string, ports: readonly number[]): Buffer =>
+  v5SynProbes(src, '10.0.0.9', ports, clock.now());
 
 async function withServer<T>(
   dir: string,

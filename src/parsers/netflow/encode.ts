@@ -176,3 +176,32 @@ export function v5Packet(h: V5Header, flows: readonly V5Flow[]): Buffer {
   );
   return Buffer.concat([head, ...records]);
 }
+
+/**
+ * One v5 datagram of SYN-only TCP flows (failed-looking attempts, 1 packet of 44 bytes each)
+ * from `src` to each of `ports` on `dst`, exported at `unixMs`: a port scan in one packet.
+ */
+export function v5SynProbes(
+  src: string,
+  dst: string,
+  ports: readonly number[],
+  unixMs: number,
+  sequence = 1,
+): Buffer {
+  const uptimeMs = 5_000_000;
+  return v5Packet(
+    { uptimeMs, unixSecs: Math.floor(unixMs / 1000), unixNsecs: (unixMs % 1000) * 1e6, sequence },
+    ports.map((dstPort, i) => ({
+      src,
+      dst,
+      packets: 1,
+      bytes: 44,
+      firstMs: uptimeMs - 2000 + i,
+      lastMs: uptimeMs - 2000 + i,
+      srcPort: 40_000 + i,
+      dstPort,
+      tcpFlags: 0x02,
+      proto: 6,
+    })),
+  );
+}
