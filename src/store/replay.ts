@@ -42,7 +42,7 @@ export interface ReplayRange {
 
 /** Batches of the stored flows in the range, oldest first; empty when the store has none. */
 export async function* replayStoredFlows(store: FlowStore, range: ReplayRange): AsyncGenerator<FlowBatch> {
-  const newest = (await store.all(`SELECT epoch(max(time)) AS t, count(*) AS n FROM ${FLOW_TABLE}`))[0];
+  const newest = (await store.all(`SELECT epoch(max(time)) AS t FROM ${FLOW_TABLE}`))[0];
   if (newest === undefined || newest['t'] === null || newest['t'] === undefined) return;
   let from = Number(newest['t']) - range.seconds;
   // Keep to maxRows: start later when the window holds more rows than that.

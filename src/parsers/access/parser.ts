@@ -1,10 +1,10 @@
 // The web access log input: nginx/Apache common and combined lines, plain or inside a syslog
 // message (nginx `access_log syslog:`), -> http LogEvents (outcome = the status code as text).
 
-import { emptyEventOutput, type EventOutput } from '../../core/events.ts';
 import type { LogEvent } from '../../core/records.ts';
 import { parseSyslog, type SyslogTimeOptions } from '../syslog/header.ts';
-import { LineSplitter, rejection } from '../syslog/lines.ts';
+import { EventLineParser } from '../event-line-parser.ts';
+import { rejection } from '../syslog/lines.ts';
 import { parseAccessLine, type AccessRecord } from './line.ts';
 
 export interface AccessLogParserOptions {
@@ -16,40 +16,15 @@ export interface AccessLogParserOptions {
   maxLineBytes?: number;
 }
 
-export class AccessLogParser {
-  private readonly file: string;
+export class AccessLogParser extends EventLineParser {
   private readonly host: string | null;
   private readonly source: string;
-  private readonly splitter: LineSplitter;
-  private out: EventOutput = emptyEventOutput();
   private readonly syslogTime: SyslogTimeOptions = { referenceMs: 0 };
 
   constructor(options: AccessLogParserOptions = {}) {
-    this.file = options.file ?? '<input>';
+    super(options.file, options.maxLineBytes);
     this.host = options.host ?? null;
     this.source = options.source ?? 'access';
-    this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
-  }
-
-  /** Physical lines read so far. */
-  get lines(): number {
-    return this.splitter.lines;
-  }
-
-  push(chunk: Buffer): EventOutput {
-    for (const l of this.splitter.push(chunk, this.out.rejections)) this.line(l.text, l.line);
-    return this.drain();
-  }
-
-  end(): EventOutput {
-    for (const l of this.splitter.end(this.out.rejections)) this.line(l.text, l.line);
-    return this.drain();
-  }
-
-  drain(): EventOutput {
-    const out = this.out;
-    this.out = emptyEventOutput();
-    return out;
   }
 
   /** For the syslog receiver: the message part of a syslog line from nginx/apache. */
@@ -62,7 +37,7 @@ export class AccessLogParser {
     this.out.events.push(toEvent(r.value, host ?? this.host, this.source, text));
   }
 
-  private line(text: string, line: number): void {
+  protected line(text: string, line: number): void {
     if (text.trim() === '') return;
     const r = parseAccessLine(text);
     if (r.ok) {

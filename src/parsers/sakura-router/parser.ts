@@ -5,13 +5,13 @@
 // the parts that were guessed. Lines it cannot place are quarantined (reason `unknown-format`)
 // and counted, so that real samples can be collected and added as test cases.
 
-import { emptyEventOutput, type EventOutput } from '../../core/events.ts';
 import { formatIpv4, parseIp } from '../../core/ip.ts';
 import type { LogEvent } from '../../core/records.ts';
 import { prefixActionMapper } from '../iptables/actions.ts';
 import { parseNetfilter } from '../iptables/packet.ts';
 import { parseSyslog, type SyslogTimeOptions } from '../syslog/header.ts';
-import { LineSplitter, rejection } from '../syslog/lines.ts';
+import { EventLineParser } from '../event-line-parser.ts';
+import { rejection } from '../syslog/lines.ts';
 
 export interface SakuraRouterParserOptions extends Partial<SyslogTimeOptions> {
   /**
@@ -33,43 +33,18 @@ const KEYS = {
   action: ['action', 'act', 'verdict'],
 };
 
-export class SakuraRouterParser {
-  private readonly file: string;
+export class SakuraRouterParser extends EventLineParser {
   private readonly time: SyslogTimeOptions;
-  private readonly splitter: LineSplitter;
   private readonly actionOf = prefixActionMapper();
-  private out: EventOutput = emptyEventOutput();
   /** Lines quarantined because no known shape matched. */
   unknown = 0;
 
   constructor(options: SakuraRouterParserOptions) {
-    this.file = options.file ?? '<input>';
+    super(options.file, options.maxLineBytes);
     this.time = {
       referenceMs: options.referenceMs,
       utcOffsetMinutes: options.utcOffsetMinutes ?? 540,
     };
-    this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
-  }
-
-  /** Physical lines read so far. */
-  get lines(): number {
-    return this.splitter.lines;
-  }
-
-  push(chunk: Buffer): EventOutput {
-    for (const l of this.splitter.push(chunk, this.out.rejections)) this.line(l.text, l.line);
-    return this.drain();
-  }
-
-  end(): EventOutput {
-    for (const l of this.splitter.end(this.out.rejections)) this.line(l.text, l.line);
-    return this.drain();
-  }
-
-  drain(): EventOutput {
-    const out = this.out;
-    this.out = emptyEventOutput();
-    return out;
   }
 
   /** For the syslog receiver: one message from a router; returns false when it was quarantined. */
@@ -168,7 +143,7 @@ export class SakuraRouterParser {
     });
   }
 
-  private line(text: string, line: number): void {
+  protected line(text: string, line: number): void {
     if (text.trim() === '') return;
     const h = parseSyslog(text, this.time);
     const origin = { file: this.file, line };

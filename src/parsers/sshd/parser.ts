@@ -3,10 +3,10 @@
 // and sshd lines that are not about authentication are counted as skipped; lines without a
 // syslog header are rejected.
 
-import { emptyEventOutput, type EventOutput } from '../../core/events.ts';
 import type { LogEvent } from '../../core/records.ts';
 import { parseSyslog, type SyslogMessage, type SyslogTimeOptions } from '../syslog/header.ts';
-import { LineSplitter, rejection } from '../syslog/lines.ts';
+import { EventLineParser } from '../event-line-parser.ts';
+import { rejection } from '../syslog/lines.ts';
 import { isSshdProgram, parseSshdMessage } from './messages.ts';
 
 export interface SshdParserOptions extends Partial<SyslogTimeOptions> {
@@ -21,45 +21,20 @@ export interface SshdParserOptions extends Partial<SyslogTimeOptions> {
   maxRepeat?: number;
 }
 
-export class SshdParser {
-  private readonly file: string;
+export class SshdParser extends EventLineParser {
   private readonly time: SyslogTimeOptions;
-  private readonly splitter: LineSplitter;
   private readonly maxRepeat: number;
-  private out: EventOutput = emptyEventOutput();
   /** Lines that were not sshd authentication messages. */
   skipped = 0;
 
   constructor(options: SshdParserOptions) {
-    this.file = options.file ?? '<input>';
+    super(options.file, options.maxLineBytes);
     this.time = {
       referenceMs: options.referenceMs,
       utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
       futureSlackDays: options.futureSlackDays ?? 7,
     };
-    this.splitter = new LineSplitter({ file: this.file, maxLineBytes: options.maxLineBytes });
     this.maxRepeat = options.maxRepeat ?? 10_000;
-  }
-
-  /** Physical lines read so far. */
-  get lines(): number {
-    return this.splitter.lines;
-  }
-
-  push(chunk: Buffer): EventOutput {
-    for (const l of this.splitter.push(chunk, this.out.rejections)) this.line(l.text, l.line);
-    return this.drain();
-  }
-
-  end(): EventOutput {
-    for (const l of this.splitter.end(this.out.rejections)) this.line(l.text, l.line);
-    return this.drain();
-  }
-
-  drain(): EventOutput {
-    const out = this.out;
-    this.out = emptyEventOutput();
-    return out;
   }
 
   /**
@@ -102,7 +77,7 @@ export class SshdParser {
     }
   }
 
-  private line(text: string, line: number): void {
+  protected line(text: string, line: number): void {
     if (text.trim() === '') return;
     const h = parseSyslog(text, this.time);
     if (!h.ok) {
