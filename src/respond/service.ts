@@ -35,7 +35,7 @@ export interface ResponseService {
   /** Lifts applied actions and drops pending approvals past their expiry; returns how many. */
   sweep(): Promise<number>;
   /** Recorded actions, newest first. */
-  list(q?: { status?: ActionStatus; limit?: number }): Promise<ResponseAction[]>;
+  list(q?: { status?: ActionStatus; findingId?: string; limit?: number }): Promise<ResponseAction[]>;
 }
 
 const target = (a: ResponseAction): ResponseTarget => ({

@@ -86,7 +86,7 @@ function fromRow(r: unknown[]): ResponseAction {
 export interface ResponseStore {
   save(a: ResponseAction, event: Omit<ResponseEvent, 'actionId' | 'at'>): Promise<void>;
   get(id: string): Promise<ResponseAction | null>;
-  list(q?: { status?: ActionStatus; limit?: number }): Promise<ResponseAction[]>;
+  list(q?: { status?: ActionStatus; findingId?: string; limit?: number }): Promise<ResponseAction[]>;
   /** Applied or pending actions of one responder on one address, still in force at `now`. */
   live(responder: string, ip: string, now: number): Promise<ResponseAction | null>;
   /** Applied or pending actions whose expiry has passed. */
@@ -131,14 +131,16 @@ export async function createResponseStore(conn: DuckDBConnection): Promise<Respo
       return r[0] ? fromRow(r[0]) : null;
     },
     async list(q = {}) {
-      const r = q.status
-        ? await rows(
-            `SELECT ${COLUMNS} FROM response_actions WHERE status = $1 ORDER BY created_at DESC, id LIMIT $2`,
-            [q.status, q.limit ?? 100],
-          )
-        : await rows(`SELECT ${COLUMNS} FROM response_actions ORDER BY created_at DESC, id LIMIT $1`, [
-            q.limit ?? 100,
-          ]);
+      const where: string[] = [];
+      const values: Value[] = [];
+      if (q.status) where.push(`status = $${values.push(q.status)}`);
+      if (q.findingId !== undefined) where.push(`finding_id = $${values.push(q.findingId)}`);
+      const limit = `$${values.push(q.limit ?? 100)}`;
+      const r = await rows(
+        `SELECT ${COLUMNS} FROM response_actions ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY created_at DESC, id LIMIT ${limit}`,
+        values,
+      );
       return r.map(fromRow);
     },
     async live(responder, ip, now) {

@@ -4,6 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPersistedProfiles } from '../../behavior/duckdb-profiles.ts';
+import { BUCKET_SECONDS, commitBucket, createProfile, portKey } from '../../behavior/profile.ts';
+import { createNetScope } from '../../engine/net-scope.ts';
 import { batchOf } from '../../engine/test-flows.ts';
 import { sampleFinding } from '../../findings/store-contract.ts';
 import { startTestServer, TEST_NOW, type TestServer } from '../test-server.ts';
@@ -58,5 +61,51 @@ describe('GET /api/v1/assets/:ip', () => {
     expect(r.body['asset']).toBeNull();
     expect(r.body['traffic']).toMatchObject({ flows: 1, peers: 1 });
     expect((await t.call('GET', '/api/v1/assets/not-an-ip', 'viewer')).status).toBe(400);
+  });
+});
+
+describe('GET /api/v1/assets/:ip/baseline', () => {
+  it('says nothing is learned before profiles are saved; a bad address is a 400', async () => {
+    const r = await t.call('GET', '/api/v1/assets/10.0.0.9/baseline', 'viewer');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ ip: '10.0.0.9', learned: false });
+    expect((await t.call('GET', '/api/v1/assets/nope/baseline', 'viewer')).status).toBe(400);
+  });
+
+  it('reads the persisted profile: ports, peers and bytes by hour of day', async () => {
+    const conn = await t.server.deps.connect();
+    const saved = await openPersistedProfiles(conn, {
+      scope: createNetScope({ internalCidrs: [], externalCidrs: [] }),
+      seconds: 0,
+      maxRows: 0,
+    });
+    const day = Math.floor(NOW / 86_400) * 86_400 - 86_400;
+    const p = createProfile('10.0.0.9', day);
+    p.last = day + 7200;
+    p.flows = 42;
+    p.served.add(portKey(6, 443)).add(portKey(6, 22));
+    p.used.add(portKey(17, 53));
+    p.peers.add(1).add(2).add(3);
+    // Hour 2 (UTC): six 10-minute buckets of 1 000 bytes each = 6 000 bytes an hour.
+    for (let i = 0; i < 6; i++) commitBucket(p, day + 7200 + i * BUCKET_SECONDS, 1000);
+    saved.book.add(p);
+    await saved.save();
+    const r = await t.call('GET', '/api/v1/assets/10.0.0.9/baseline', 'viewer');
+    expect(r.body).toMatchObject({
+      ip: '10.0.0.9',
+      learned: true,
+      since: new Date(day * 1000).toISOString(),
+      flows: 42,
+      servedPorts: ['tcp/22', 'tcp/443'],
+      usedPorts: ['udp/53'],
+      peers: 3,
+      peersFull: false,
+    });
+    const hourly = r.body['hourlyBytes'] as number[];
+    expect(hourly).toHaveLength(24);
+    expect(hourly[2]).toBe(6000);
+    expect(hourly[3]).toBe(0);
+    expect((r.body['hourlyBuckets'] as number[])[2]).toBe(6);
+    expect((await t.call('GET', '/api/v1/assets/10.0.0.9/baseline', null)).status).toBe(401);
   });
 });

@@ -83,6 +83,10 @@ describe('/api/v1/responses', () => {
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ ip: '203.0.113.8', status: 'pending-approval' });
       const id = items[0]!.id;
+      const ofFinding = await call(server, 'GET', '/api/v1/responses?findingId=f-api', tokens.analyst);
+      expect((ofFinding.body.items as { id: string }[]).map((a) => a.id)).toEqual([id]);
+      const ofOther = await call(server, 'GET', '/api/v1/responses?findingId=f-other', tokens.analyst);
+      expect(ofOther.body.items).toEqual([]);
       expect((await call(server, 'POST', `/api/v1/responses/${id}/approve`, tokens.viewer)).status).toBe(403);
       expect(rx.requests).toHaveLength(0);
       const approved = await call(server, 'POST', `/api/v1/responses/${id}/approve`, tokens.analyst);

@@ -10,6 +10,7 @@ import { defineRoute, need, type ApiRoute, type RouteContext } from '../route.ts
 
 const listQuery = z.object({
   status: z.enum(ACTION_STATUSES).optional(),
+  findingId: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -30,12 +31,17 @@ export const responseRoutes: ApiRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/api/v1/responses',
-    summary: 'Recorded response actions (dry-runs, refusals, pending approvals, blocks), newest first',
+    summary:
+      'Recorded response actions (dry-runs, refusals, pending approvals, blocks), newest first; `findingId` narrows to one finding’s',
     access: need('responses:read'),
     query: listQuery,
     async handler(ctx) {
       const q = ctx.query;
-      const items = await service(ctx).list({ limit: q.limit, ...(q.status ? { status: q.status } : {}) });
+      const items = await service(ctx).list({
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.findingId === undefined ? {} : { findingId: q.findingId }),
+      });
       return { items };
     },
   }),
