@@ -186,6 +186,7 @@ export async function runAgent(
             authorization: `Bearer ${token}`,
             'content-type': 'application/x-ndjson',
             'content-encoding': 'gzip',
+            ...(next.id === null ? {} : { 'idempotency-key': next.id }),
           },
           body: spool.read(next),
           signal: AbortSignal.timeout(config.timeoutMs),

@@ -14,6 +14,8 @@ import { openQuarantine, type Quarantine } from '../core/quarantine.ts';
 import type { ParseOutput } from '../core/records.ts';
 import type { DetectionPipeline } from '../engine/pipeline.ts';
 import { chooseLogFlowParser, firstLines, lineParserFor, type LineFlowParser } from '../sources/log-flows.ts';
+import { DuckDbFlowStore } from '../store/duckdb.ts';
+import { createOnceAppender, type OnceAppender } from '../store/ingest-once.ts';
 import type { FlowStore } from '../store/store.ts';
 
 export const httpIngestConfigSchema = z
@@ -158,11 +160,26 @@ export function parseLines(
   };
 }
 
+/** An idempotency key (header `Idempotency-Key`) with the answer to record for it. */
+export interface BatchKey {
+  /** Who sent it (the token's user): keys of different senders never collide. */
+  sender: string;
+  key: string;
+  /** The answer the sender gets, recorded with the key and given again to a retry. */
+  answer: string;
+}
+
+/**
+ * 'stored'; 'busy' (nothing stored) when the queue is full; or, for a key already stored, the
+ * answer recorded with it (nothing stored again, nothing detected again).
+ */
+export type SubmitResult = 'stored' | 'busy' | { replayed: string };
+
 export interface IngestSink {
-  /** Stores and detects one parsed batch; 'busy' (nothing stored) when the queue is full. */
-  submit(output: ParseOutput): Promise<'stored' | 'busy'>;
+  /** Stores and detects one parsed batch; with a key, exactly once (store/ingest-once.ts). */
+  submit(output: ParseOutput, key?: BatchKey): Promise<SubmitResult>;
   readonly config: HttpIngestConfig;
-  counters(): { batches: number; records: number; refused: number; pending: number };
+  counters(): { batches: number; records: number; refused: number; replayed: number; pending: number };
   close(): void;
 }
 
@@ -178,48 +195,67 @@ export function createIngestSink(deps: IngestSinkDeps): IngestSink {
   let pending = 0;
   let chain: Promise<void> = Promise.resolve();
   let quarantine: Quarantine | null = null;
-  const counters = { batches: 0, records: 0, refused: 0 };
+  const counters = { batches: 0, records: 0, refused: 0, replayed: 0 };
   const size = (o: ParseOutput): number =>
     o.batches.reduce((n, b) => n + b.length, 0) + (o.events?.length ?? 0) + o.gaps.length;
 
+  // Keyed batches are stored exactly once where the store can wrap them in a transaction (the
+  // embedded DuckDB store); elsewhere (ClickHouse) a retried batch is stored again.
+  const once = deps.flows instanceof DuckDbFlowStore ? createOnceAppender(deps.flows) : null;
+
+  async function detect(o: ParseOutput): Promise<void> {
+    for (const b of o.batches) await deps.pipeline.onFlows(b);
+    if (o.gaps.length > 0) deps.pipeline.onGaps(o.gaps);
+    for (const e of o.events ?? []) await deps.pipeline.onEvent(e);
+    if (o.rejections.length > 0) {
+      quarantine ??= openQuarantine(deps.dataDir, deps.clock.now());
+      quarantine.add(o.rejections);
+    }
+  }
+
+  async function storeOnce(o: ParseOutput, key: BatchKey, appender: OnceAppender): Promise<SubmitResult> {
+    const rows = { batches: o.batches, gaps: o.gaps, events: o.events ?? [] };
+    const r = await appender.append(key.sender, key.key, rows, key.answer, deps.clock.now());
+    if (!r.stored) return { replayed: r.answer };
+    await detect(o);
+    return 'stored';
+  }
+
+  async function store(o: ParseOutput): Promise<SubmitResult> {
+    for (const b of o.batches) await deps.flows.appendFlows(b);
+    if (o.gaps.length > 0) await deps.flows.appendGaps(o.gaps);
+    const events = o.events ?? [];
+    if (events.length > 0) await deps.flows.appendEvents(events);
+    await detect(o);
+    await deps.flows.flush();
+    return 'stored';
+  }
+
   return {
     config: deps.config,
-    async submit(o) {
+    async submit(o, key) {
       const n = size(o);
       if (pending > 0 && pending + n > deps.config.maxPendingRecords) {
         counters.refused++;
         return 'busy';
       }
       pending += n;
-      const run = chain.then(async () => {
-        for (const b of o.batches) {
-          await deps.flows.appendFlows(b);
-          await deps.pipeline.onFlows(b);
-        }
-        if (o.gaps.length > 0) {
-          await deps.flows.appendGaps(o.gaps);
-          deps.pipeline.onGaps(o.gaps);
-        }
-        const events = o.events ?? [];
-        if (events.length > 0) {
-          await deps.flows.appendEvents(events);
-          for (const e of events) await deps.pipeline.onEvent(e);
-        }
-        if (o.rejections.length > 0) {
-          quarantine ??= openQuarantine(deps.dataDir, deps.clock.now());
-          quarantine.add(o.rejections);
-        }
-        await deps.flows.flush();
-      });
-      chain = run.catch(() => undefined);
+      const run = chain.then(() => (key !== undefined && once !== null ? storeOnce(o, key, once) : store(o)));
+      chain = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      let result: SubmitResult;
       try {
-        await run;
+        result = await run;
       } finally {
         pending -= n;
       }
-      counters.batches++;
-      counters.records += n;
-      return 'stored';
+      if (result === 'stored') {
+        counters.batches++;
+        counters.records += n;
+      } else counters.replayed++;
+      return result;
     },
     counters: () => ({ ...counters, pending }),
     close: () => quarantine?.close(),

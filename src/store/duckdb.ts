@@ -100,12 +100,60 @@ export class DuckDbFlowStore implements FlowStore {
   private readonly writer = new FlowChunkWriter();
   private pending = 0;
   private closed = false;
+  /** False for a sibling (connectSibling): closing it leaves the instance open. */
+  private readonly ownsInstance: boolean;
+  /** Open siblings, closed before this store. */
+  private readonly siblings = new Set<DuckDbFlowStore>();
 
-  constructor(file: string, readOnly: boolean, instance: DuckDBInstance, conn: DuckDBConnection) {
+  constructor(
+    file: string,
+    readOnly: boolean,
+    instance: DuckDBInstance,
+    conn: DuckDBConnection,
+    ownsInstance = true,
+  ) {
     this.file = file;
     this.readOnly = readOnly;
     this.instance = instance;
     this.conn = conn;
+    this.ownsInstance = ownsInstance;
+  }
+
+  /**
+   * A writer on a new connection of the same instance, whose appends join that connection's
+   * transaction (ingest-once.ts wraps a batch and its idempotency key in one). Closing it
+   * closes its connection only; closing this store closes it first.
+   */
+  async connectSibling(): Promise<DuckDbFlowStore> {
+    this.assertWritable();
+    const sibling = new DuckDbFlowStore(
+      this.file,
+      false,
+      this.instance,
+      await this.instance.connect(),
+      false,
+    );
+    this.siblings.add(sibling);
+    return sibling;
+  }
+
+  /** Flushes and closes the appenders, keeping the connection (the caller then commits). */
+  async endAppends(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.pending = 0;
+      const appenders = [this.flowAppender, this.gapAppender, this.eventAppender];
+      this.flowAppender = this.gapAppender = this.eventAppender = null;
+      this.flowAppenderOpening = this.gapAppenderOpening = this.eventAppenderOpening = null;
+      for (const a of appenders) {
+        try {
+          a?.closeSync();
+        } catch {
+          // an appender whose flush failed is discarded with its rows (the caller rolls back)
+        }
+      }
+    }
   }
 
   /** The underlying connection, for sibling modules (findings, intel) that keep tables in the same file. */
@@ -223,13 +271,14 @@ export class DuckDbFlowStore implements FlowStore {
     if (this.closed) return;
     this.closed = true;
     try {
+      for (const s of this.siblings) await s.close();
       await this.flush();
       this.flowAppender?.closeSync();
       this.gapAppender?.closeSync();
       this.eventAppender?.closeSync();
     } finally {
       this.conn.closeSync();
-      this.instance.closeSync();
+      if (this.ownsInstance) this.instance.closeSync();
     }
   }
 

@@ -1,7 +1,9 @@
 // POST /api/v1/ingest: log lines from shippers (Fluent Bit `http` output, Vector `http` sink) as
 // NDJSON or a JSON array, gzip accepted (server/http-ingest.ts). Answered 200 once the batch is
 // stored and flushed; 429 with Retry-After when the ingest queue is full; 503 when the server has
-// no live pipeline. No audit entry per batch (shippers send many): the counters say what came in.
+// no live pipeline. With an `Idempotency-Key` header a batch is stored exactly once: a retry of
+// a stored batch gets the first answer again (store/ingest-once.ts). No audit entry per batch
+// (shippers send many): the counters say what came in.
 
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
@@ -15,6 +17,20 @@ const querySchema = z
     format: z.enum(LINE_FORMATS).optional(),
   })
   .strict();
+
+/** Printable ASCII, as the IETF Idempotency-Key draft's examples (UUIDs, hashes, sequence names). */
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+/** The batch's idempotency key, or undefined when the header is absent; 400 when it is malformed. */
+function idempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (typeof header === 'string' && KEY_PATTERN.test(header)) return header;
+  throw new ApiError(
+    400,
+    'the Idempotency-Key header is malformed',
+    'send one key of 1 to 200 printable ASCII characters (a UUID, or the spool file name) per batch',
+  );
+}
 
 export const ingestRoutes: ApiRoute[] = [
   defineRoute({
@@ -43,7 +59,20 @@ export const ingestRoutes: ApiRoute[] = [
           output.rejections.push({ file: name, line: b.record, reason: b.reason, text: b.text });
         const flows = output.batches.reduce((n, x) => n + x.length, 0);
         const events = output.events?.length ?? 0;
-        if ((await sink.submit(output)) === 'busy') {
+        const answer = { lines: lines.length, flows, events, rejected: output.rejections.length };
+        const key = idempotencyKey(reply.request.headers['idempotency-key']);
+        const result = await sink.submit(
+          output,
+          key === undefined
+            ? undefined
+            : { sender: principal?.user ?? '-', key, answer: JSON.stringify(answer) },
+        );
+        if (typeof result === 'object') {
+          deps.metrics.inc('sakura_guard_ingest_replayed_total');
+          void reply.header('idempotent-replayed', 'true');
+          return JSON.parse(result.replayed) as unknown;
+        }
+        if (result === 'busy') {
           deps.metrics.inc('sakura_guard_ingest_refused_total');
           void reply.header('retry-after', String(sink.config.retryAfterSeconds));
           throw new ApiError(
@@ -53,7 +82,7 @@ export const ingestRoutes: ApiRoute[] = [
           );
         }
         deps.metrics.inc('sakura_guard_records_in_total', { source: 'http' }, flows + events);
-        return { lines: lines.length, flows, events, rejected: output.rejections.length };
+        return answer;
       } catch (e) {
         if (e instanceof IngestBodyError) throw new ApiError(e.status, e.message, e.hint);
         throw e;
