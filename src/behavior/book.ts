@@ -77,6 +77,15 @@ function recentHighest(p: HostProfile): number {
   return max;
 }
 
+/**
+ * True when the bucket of time t was committed to the profile before it was saved: a record
+ * learned before a restart counts there once. (A record of a bucket that was still open at a
+ * periodic save was not saved in any bucket, and is counted when the replay sends it again.)
+ */
+function committed(p: HostProfile, t: number): boolean {
+  return Math.floor(t / BUCKET_SECONDS) <= p.lastBucket;
+}
+
 function hasFirstSeen(o: OpenBucket): boolean {
   for (const d of o.tops.values()) if (d.firstSeen) return true;
   return false;
@@ -207,10 +216,12 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
         const h = hostIndex(view, i, true, t);
         if (h < 0) continue;
         const p = profiles[h]!;
+        // Learned before a restart (serve replays stored records): counted once already.
+        const seen = t <= p.learnedTo;
         if (t < p.first) p.first = t;
         if (t > p.last) p.last = t;
         if (view.reply[i] === 0) {
-          p.flows++;
+          if (!seen) p.flows++;
           f.client[i] = h;
           if (b.dstPort[i]! >= 0 && proto >= 0 && !p.usedFull) {
             const r = addBounded(p.used, portKey(proto, b.dstPort[i]!), MAX_PORTS);
@@ -225,7 +236,7 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
               if (r === 'full') p.peersFull = true;
             }
             if (fresh) f.newPeer[i] = 1;
-            addBytes(h, t, view.dstKey[i]!, bytes, true, fresh);
+            if (!seen || !committed(p, t)) addBytes(h, t, view.dstKey[i]!, bytes, true, fresh);
           }
         } else {
           f.server[i] = h;
@@ -234,14 +245,14 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
             if (r === 'new') f.newServed[i] = 1;
             else if (r === 'full') p.servedFull = true;
           }
-          if (!dIn) addBytes(h, t, view.dstKey[i]!, bytes, false, false);
+          if (!dIn && (!seen || !committed(p, t))) addBytes(h, t, view.dstKey[i]!, bytes, false, false);
         }
       }
       if (dIn && view.reply[i] === 0) {
         const h = hostIndex(view, i, false, t);
         if (h < 0) continue;
         const p = profiles[h]!;
-        p.flows++;
+        if (t > p.learnedTo) p.flows++;
         if (t < p.first) p.first = t;
         if (t > p.last) p.last = t;
       }

@@ -39,6 +39,12 @@ export interface HostProfile {
   recentPos: number;
   /** Index (start / BUCKET_SECONDS) of the last bucket committed, -1 before the first. */
   lastBucket: number;
+  /**
+   * Not stored: `last` when the profile was loaded (-Infinity for a new one). A record at or
+   * before it was learned before the restart; serve's replay of stored records sends it again
+   * and it must not be counted twice (see book.ts).
+   */
+  learnedTo: number;
 }
 
 export function createProfile(ip: string, t: number): HostProfile {
@@ -62,6 +68,7 @@ export function createProfile(ip: string, t: number): HostProfile {
     recentN: 0,
     recentPos: 0,
     lastBucket: -1,
+    learnedTo: -Infinity,
   };
 }
 
@@ -93,11 +100,16 @@ export const MAX_FILL = 1008;
 
 /**
  * Records a closed bucket of bytes sent to the outside, after the empty buckets since the last
- * one (a host is only visited when it sent something).
+ * one (a host is only visited when it sent something). The last bucket committed again (a
+ * profile saved at a stop, whose last bucket was closed before it was over) gets the bytes added.
  */
 export function commitBucket(p: HostProfile, bucketStart: number, bytes: number): void {
   const idx = Math.floor(bucketStart / BUCKET_SECONDS);
-  if (p.lastBucket >= 0 && idx <= p.lastBucket) return;
+  if (p.lastBucket >= 0 && idx === p.lastBucket) {
+    if (bytes > 0) addToLastBucket(p, bucketStart, bytes);
+    return;
+  }
+  if (p.lastBucket >= 0 && idx < p.lastBucket) return;
   if (p.lastBucket >= 0)
     for (let k = Math.max(p.lastBucket + 1, idx - MAX_FILL); k < idx; k++)
       addBucket(p, k * BUCKET_SECONDS, 0);
@@ -110,6 +122,17 @@ export function fillEmpty(p: HostProfile, bucketStart: number): void {
   const idx = Math.floor(bucketStart / BUCKET_SECONDS);
   if (p.lastBucket < 0 || idx - 1 <= p.lastBucket) return;
   commitBucket(p, (idx - 1) * BUCKET_SECONDS, 0);
+}
+
+function addToLastBucket(p: HostProfile, bucketStart: number, bytes: number): void {
+  const h = Math.floor(bucketStart / 3600) % 24;
+  const w = (Math.floor(bucketStart / 86400) + 4) % 7;
+  const pos = (p.recentPos + RECENT_BUCKETS - 1) % RECENT_BUCKETS;
+  const old = p.recent[pos]!;
+  p.hourSum[h]! += bytes;
+  p.hourSq[h]! += (old + bytes) * (old + bytes) - old * old;
+  p.daySum[w]! += bytes;
+  p.recent[pos] = old + bytes;
 }
 
 function addBucket(p: HostProfile, bucketStart: number, bytes: number): void {
@@ -226,5 +249,6 @@ export function profileFromJson(o: Record<string, unknown>): HostProfile | null 
   p.recentN = Math.min(RECENT_BUCKETS, Math.max(0, Math.floor(num(o.recentN))));
   p.recentPos = Math.min(RECENT_BUCKETS - 1, Math.max(0, Math.floor(num(o.recentPos))));
   p.lastBucket = typeof o.lastBucket === 'number' && Number.isFinite(o.lastBucket) ? o.lastBucket : -1;
+  p.learnedTo = p.last;
   return p;
 }

@@ -39,6 +39,12 @@ export const pipelineConfigSchema = z.object({
   replaySeconds: z.number().int().min(0).default(3600),
   /** `serve` only: most records replayed at start (the newest ones). */
   replayMaxRows: z.number().int().min(0).default(2_000_000),
+  /**
+   * `serve` only: host profiles (src/behavior) are saved to the data directory this often
+   * (seconds of the server's clock) as well as at stop, so a crash loses at most this much
+   * learning (0: at stop only).
+   */
+  profileSaveSeconds: z.number().int().min(0).default(300),
 });
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 

@@ -59,7 +59,8 @@ export interface LiveDeps {
 
 export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
   const { config, clock, flows, metrics } = deps;
-  // Host profiles (src/behavior) persist in the DuckDB file beside the flows; saved on stop.
+  // Host profiles (src/behavior) persist in the DuckDB file beside the flows; saved every
+  // profileSaveSeconds and on stop.
   const conn = (flows as { connection?: DuckDBConnection }).connection;
   const profiled = conn === undefined ? null : await profiledDetectors(conn, config.detection);
   const pipeline = createDetectionPipeline({
@@ -132,11 +133,18 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
       metrics.inc('sakura_guard_events_in_total', { source: 'syslog' }, out.events.events.length);
     if (out.events.rejections.length > 0) quarantineAdd('syslog', out.events.rejections);
   };
+  const saveEvery = config.detection.profileSaveSeconds * 1000;
+  let savedAt = clock.now();
   const tick = (): Promise<void> =>
     serial(async () => {
       await decodeSyslog();
       await flows.flush();
       await pipeline.tick();
+      // Inside the serial chain: every record stored so far has been through the profiles.
+      if (profiled !== null && saveEvery > 0 && clock.now() - savedAt >= saveEvery) {
+        savedAt = clock.now();
+        await profiled.profiles.save();
+      }
     });
 
   let netflow: NetflowUdpSource | null = null;
