@@ -1,5 +1,6 @@
 // Assets: the inventory's hosts (names, tags, owners) beside the internal hosts seen in traffic;
-// for a chosen host, its hourly volume, its ports and its peers as observed in the stored flows.
+// for a chosen host, its learned baseline (components/Baseline.tsx), and its hourly volume, ports
+// and peers as observed in the stored flows.
 
 import { useState, type ReactNode } from 'react';
 import { get, runQuery, sqlText } from '../api.ts';
@@ -10,6 +11,18 @@ import { fmtBytes, fmtNum, fmtShortTime } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
+import { dataRange, type TimeRange } from '../range.ts';
+import { Baseline } from '../components/Baseline.tsx';
+
+const MONTH_MS = 30 * 86_400_000;
+
+/** The stats routes' range: the data's last 30 days (they take at most 31). */
+function statsRange(r: TimeRange): { from: string; to: string } {
+  return {
+    from: new Date(Math.max(r.from, r.to - MONTH_MS)).toISOString(),
+    to: new Date(r.to).toISOString(),
+  };
+}
 
 interface InventoryAsset {
   name: string;
@@ -55,15 +68,16 @@ async function hosts(): Promise<HostRow[]> {
 function HostProfile(props: { ip: string }): ReactNode {
   const { t, locale } = useI18n();
   const ip = sqlText(props.ip);
-  const hourly = useAsync(
-    () =>
-      runQuery(
-        `SELECT CAST(floor(epoch_ms(time) / 3600000) * 3600000 AS BIGINT) AS t, sum(bytes) AS bytes FROM flows
-         WHERE src_ip = ${ip} OR dst_ip = ${ip} GROUP BY 1 ORDER BY 1`,
-        5000,
-      ),
-    [props.ip],
-  );
+  const hourly = useAsync(async () => {
+    const r = await dataRange();
+    if (!r) return [];
+    const a = await get<{ points: { bucket: string; bytes: number }[] }>('/api/v1/stats/timeseries', {
+      ...statsRange(r),
+      ip: props.ip,
+      bucketSeconds: 3600,
+    });
+    return a.points.map((p) => ({ t: Date.parse(p.bucket), values: [Number(p.bytes)] }));
+  }, [props.ip]);
   const ports = useAsync(
     () =>
       runQuery(
@@ -72,15 +86,21 @@ function HostProfile(props: { ip: string }): ReactNode {
       ),
     [props.ip],
   );
-  const peers = useAsync(
-    () =>
-      runQuery(
-        `SELECT CASE WHEN src_ip = ${ip} THEN dst_ip ELSE src_ip END AS peer, sum(bytes) AS bytes FROM flows
-         WHERE src_ip = ${ip} OR dst_ip = ${ip} GROUP BY 1 ORDER BY 2 DESC NULLS LAST LIMIT 10`,
-      ),
-    [props.ip],
-  );
-  const pts = (hourly.data?.rows ?? []).map(([tt, b]) => ({ t: Number(tt), values: [Number(b ?? 0)] }));
+  const peers = useAsync(async () => {
+    const r = await dataRange();
+    if (!r) return [];
+    const g = await get<{ ip: string; edges: { source: string; target: string; bytes: number }[] }>(
+      '/api/v1/stats/peers',
+      { ...statsRange(r), ip: props.ip, limit: 50 },
+    );
+    const byPeer = new Map<string, number>();
+    for (const e of g.edges) {
+      const peer = e.source === g.ip ? e.target : e.source;
+      byPeer.set(peer, (byPeer.get(peer) ?? 0) + e.bytes);
+    }
+    return [...byPeer].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  }, [props.ip]);
+  const pts = hourly.data ?? [];
   const span = pts.length * 3_600_000;
   return (
     <>
@@ -115,11 +135,7 @@ function HostProfile(props: { ip: string }): ReactNode {
       <Card title={t('assets.peers')}>
         <Loading when={peers.loading} />
         <HBars
-          items={(peers.data?.rows ?? []).map(([p, b]) => ({
-            key: String(p),
-            label: String(p),
-            value: Number(b ?? 0),
-          }))}
+          items={(peers.data ?? []).map(([p, b]) => ({ key: p, label: p, value: b }))}
           formatValue={(n) => fmtBytes(n, locale)}
           empty={peers.loading ? '' : t('common.none')}
         />
@@ -176,6 +192,7 @@ export function AssetsPage(): ReactNode {
             <p className="muted small">{t('assets.noInventory')}</p>
           ) : null}
         </Card>
+        {current ? <Baseline ip={current} /> : null}
         {current ? <HostProfile ip={current} /> : null}
       </div>
     </main>

@@ -7,6 +7,7 @@ import { api, get, runQuery, type Finding, type FindingPage, type Me } from '../
 import { Meter } from '../charts/Meter.tsx';
 import { TimeBars } from '../charts/TimeBars.tsx';
 import { Card, DataTable, ErrorBox, Loading, Severity } from '../components/common.tsx';
+import { ResponseActions } from '../components/ResponseActions.tsx';
 import { SuppressDialog } from '../components/SuppressDialog.tsx';
 import { downloadText, fmtBytes, fmtNum, fmtShortTime, fmtTime, toCsv } from '../format.ts';
 import { useAsync } from '../hooks.ts';
@@ -148,6 +149,8 @@ export function FindingDetailPage(props: { id: string; me: Me }): ReactNode {
     );
   }
   const canWrite = props.me.role !== 'viewer';
+  // responses:read and responses:write are the analyst's and the admin's (src/api/permissions.ts).
+  const canRespond = props.me.role === 'analyst' || props.me.role === 'admin';
   const isBytes = /bytes|upload|download|exfil/i.test(f.type) && f.evidence.observed > 10_000;
   const fmt = (v: number): string => (isBytes ? fmtBytes(v, locale) : fmtNum(v, locale));
   const archive = async (): Promise<void> => {
@@ -267,6 +270,7 @@ export function FindingDetailPage(props: { id: string; me: Me }): ReactNode {
             {t('common.refresh')}
           </button>
         </Card>
+        {canRespond ? <ResponseActions findingId={f.id} /> : null}
         <Records finding={f} />
         <Related finding={f} />
       </div>

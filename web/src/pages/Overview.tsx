@@ -1,11 +1,13 @@
 // Overview: findings by severity over time, the newest high-severity findings, the hosts most
-// findings are about, the remote actors behind them, and the health of each ingest source.
+// findings are about, the remote actors behind them, and the health of each ingest source
+// (components/IngestHealth.tsx).
 
 import type { ReactNode } from 'react';
 import { get, runQuery, type FindingPage } from '../api.ts';
 import { HBars } from '../charts/HBars.tsx';
 import { Legend, TimeBars, type TimePoint } from '../charts/TimeBars.tsx';
 import { Card, ErrorBox, Loading, Severity } from '../components/common.tsx';
+import { IngestHealth } from '../components/IngestHealth.tsx';
 import { fmtNum, fmtShortTime, fmtTime } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -46,30 +48,6 @@ async function topBy(column: 'resource_ip' | 'actor_ip'): Promise<{ ip: string; 
   return r.rows.map(([ip, n, s]) => ({ ip: String(ip), n: Number(n), max: Number(s) }));
 }
 
-interface SourceHealth {
-  source: string;
-  flows: number;
-  first: number;
-  last: number;
-  gaps: number;
-}
-
-async function ingestHealth(): Promise<SourceHealth[]> {
-  const flows = await runQuery(
-    `SELECT coalesce(source, '-') AS source, count(*) AS flows, epoch_ms(min(time)) AS first, epoch_ms(max(time)) AS last
-     FROM flows GROUP BY 1 ORDER BY 2 DESC`,
-  );
-  const gaps = await runQuery(`SELECT coalesce(source, '-') AS source, count(*) AS n FROM gaps GROUP BY 1`);
-  const gapBy = new Map(gaps.rows.map(([s, n]) => [String(s), Number(n)]));
-  return flows.rows.map(([s, n, a, b]) => ({
-    source: String(s),
-    flows: Number(n),
-    first: Number(a),
-    last: Number(b),
-    gaps: gapBy.get(String(s)) ?? 0,
-  }));
-}
-
 export function OverviewPage(): ReactNode {
   const { t, locale } = useI18n();
   const { version } = useLive();
@@ -80,7 +58,6 @@ export function OverviewPage(): ReactNode {
   );
   const hosts = useAsync(() => topBy('resource_ip'), [version]);
   const actors = useAsync(() => topBy('actor_ip'), [version]);
-  const health = useAsync(ingestHealth, []);
   const legend = BANDS.map((b) => ({ label: t(`sev.${b}`), color: SEVERITY_COLORS[b] }));
   const span = series.data ? series.data.points.length * series.data.bucket : 0;
 
@@ -145,40 +122,7 @@ export function OverviewPage(): ReactNode {
             empty={t('common.none')}
           />
         </Card>
-        <Card title={t('overview.ingest')} wide>
-          <ErrorBox error={health.error} />
-          <table className="data">
-            <thead>
-              <tr>
-                <th>{t('overview.source')}</th>
-                <th>{t('overview.flows')}</th>
-                <th>{t('overview.rate')}</th>
-                <th>{t('overview.lastRecord')}</th>
-                <th>{t('overview.lag')}</th>
-                <th>{t('overview.gaps')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(health.data ?? []).map((s) => {
-                const hours = Math.max(1 / 60, (s.last - s.first) / 3_600_000);
-                const lagH = (Date.now() - s.last) / 3_600_000;
-                return (
-                  <tr key={s.source}>
-                    <td translate="no">{s.source}</td>
-                    <td className="num">{fmtNum(s.flows, locale)}</td>
-                    <td className="num">
-                      {t('overview.perHour', { n: fmtNum(Math.round(s.flows / hours), locale) })}
-                    </td>
-                    <td>{fmtTime(s.last, locale)}</td>
-                    <td className="num">{t('overview.hours', { n: fmtNum(Math.max(0, lagH), locale) })}</td>
-                    <td className={s.gaps > 0 ? 'num warn' : 'num'}>{fmtNum(s.gaps, locale)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <p className="muted small">{t('overview.ingestNote')}</p>
-        </Card>
+        <IngestHealth />
       </div>
     </main>
   );

@@ -1,0 +1,211 @@
+// Alerting in settings: the channels (secrets redacted) with "send test" for admins, the routing
+// rules, the delivery log, and the dead letters of the outbox (messages that ran out of delivery
+// attempts) with "retry" for admins. Channels and routes are read-only here: they are set in
+// sakura-guard.yaml.
+
+import { useState, type ReactNode } from 'react';
+import { api, ApiFailure, get, type Me } from '../../api.ts';
+import { Card, DataTable, ErrorBox } from '../../components/common.tsx';
+import { fmtNum, fmtTime } from '../../format.ts';
+import { useAsync } from '../../hooks.ts';
+import { useI18n } from '../../i18n.tsx';
+
+export function Alerts(props: { me: Me }): ReactNode {
+  const { t } = useI18n();
+  const channels = useAsync(() => get<{ items: Record<string, unknown>[] }>('/api/v1/alerts/channels'), []);
+  const [result, setResult] = useState<Record<string, string>>({});
+  const missing = channels.error instanceof ApiFailure && channels.error.status === 404;
+  const test = async (name: string): Promise<void> => {
+    try {
+      const r = await api<{ ok: boolean; error: string | null }>(
+        'POST',
+        `/api/v1/alerts/channels/${encodeURIComponent(name)}/test`,
+        {},
+      );
+      setResult((o) => ({
+        ...o,
+        [name]: r.ok ? t('settings.testOk') : `${t('settings.testFailed')} ${r.error ?? ''}`,
+      }));
+    } catch (e) {
+      setResult((o) => ({
+        ...o,
+        [name]: `${t('settings.testFailed')} ${e instanceof Error ? e.message : ''}`,
+      }));
+    }
+  };
+  return (
+    <>
+      <Card title={t('settings.alerts')} wide>
+        {missing ? (
+          <p className="muted">{t('settings.alertsUnavailable')}</p>
+        ) : (
+          <ErrorBox error={channels.error} />
+        )}
+        {channels.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
+        <ul className="plain">
+          {channels.data?.items.map((c) => {
+            const name = String(c['name'] ?? '');
+            return (
+              <li key={name} className="saved">
+                <span translate="no">
+                  {name} ({String(c['type'] ?? c['kind'] ?? '')})
+                </span>
+                {props.me.role === 'admin' ? (
+                  <button type="button" className="small" onClick={() => void test(name)}>
+                    {t('settings.sendTest')}
+                  </button>
+                ) : null}
+                {result[name] ? <span className="muted small">{result[name]}</span> : null}
+              </li>
+            );
+          })}
+        </ul>
+        <p className="muted small">{t('settings.alertsConfig')}</p>
+        {missing ? null : <AlertRoutes />}
+      </Card>
+      {missing ? null : <DeadLetters me={props.me} />}
+    </>
+  );
+}
+
+interface Delivery {
+  at: string;
+  channel: string;
+  attempt: number;
+  ok: boolean;
+  error: string | null;
+  outcome: string;
+}
+
+/** Routing rules (read-only: they live in sakura-guard.yaml) and the delivery log. */
+function AlertRoutes(): ReactNode {
+  const { t, locale } = useI18n();
+  const routes = useAsync(() => get<{ items: Record<string, unknown>[] }>('/api/v1/alerts/routes'), []);
+  const log = useAsync(() => get<{ items: Delivery[] }>('/api/v1/alerts/deliveries', { limit: 100 }), []);
+  return (
+    <>
+      <h3>{t('settings.routes')}</h3>
+      <ErrorBox error={routes.error} />
+      {routes.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
+      <DataTable
+        columns={[t('settings.col.name'), t('settings.col.channels'), t('settings.col.match')]}
+        translatedHeaders
+        rows={(routes.data?.items ?? []).map((r) => {
+          const { name, channels, ...rest } = r;
+          return [name, Array.isArray(channels) ? channels.join(', ') : channels, JSON.stringify(rest)];
+        })}
+      />
+      <h3>{t('settings.deliveries')}</h3>
+      <ErrorBox error={log.error} />
+      {log.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
+      <DataTable
+        columns={[
+          t('settings.col.time'),
+          t('settings.col.channel'),
+          t('settings.col.attempt'),
+          t('settings.col.outcome'),
+          t('settings.col.error'),
+        ]}
+        translatedHeaders
+        rows={(log.data?.items ?? []).map((d) => [
+          fmtTime(d.at, locale),
+          d.channel,
+          d.attempt,
+          d.outcome,
+          d.error ?? '',
+        ])}
+      />
+    </>
+  );
+}
+
+interface DeadLetter {
+  id: string;
+  channel: string;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+/** Messages that ran out of attempts; admins queue them again (one, or all) once the channel works. */
+function DeadLetters(props: { me: Me }): ReactNode {
+  const { t, locale } = useI18n();
+  const dead = useAsync(
+    () => get<{ items: DeadLetter[] }>('/api/v1/alerts/dead-letters', { limit: 200 }),
+    [],
+  );
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const canRetry = props.me.role === 'admin';
+  const retry = async (ids?: string[]): Promise<void> => {
+    setError(null);
+    try {
+      const r = await api<{ requeued: number }>(
+        'POST',
+        '/api/v1/alerts/dead-letters/requeue',
+        ids === undefined ? {} : { ids },
+      );
+      setNotice(t('dead.requeued', { n: fmtNum(r.requeued, locale) }));
+      dead.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const items = dead.data?.items ?? [];
+  return (
+    <Card
+      title={t('dead.title')}
+      wide
+      actions={
+        canRetry && items.length > 0 ? (
+          <button type="button" className="small" onClick={() => void retry()}>
+            {t('dead.retryAll')}
+          </button>
+        ) : null
+      }
+    >
+      <div data-testid="dead-letters">
+        <ErrorBox error={dead.error ?? error} />
+        {notice ? (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        ) : null}
+        {dead.data && items.length === 0 ? <p className="muted">{t('dead.none')}</p> : null}
+        {items.length > 0 ? (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>{t('settings.col.time')}</th>
+                <th>{t('settings.col.channel')}</th>
+                <th>{t('dead.attempts')}</th>
+                <th>{t('settings.col.error')}</th>
+                <th>
+                  <span className="sr-only">{t('response.col.do')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((d) => (
+                <tr key={d.id}>
+                  <td>{fmtTime(d.updatedAt, locale)}</td>
+                  <td translate="no">{d.channel}</td>
+                  <td className="num">{fmtNum(d.attempts, locale)}</td>
+                  <td translate="no">{d.lastError ?? ''}</td>
+                  <td>
+                    {canRetry ? (
+                      <button type="button" className="small" onClick={() => void retry([d.id])}>
+                        {t('dead.retry')}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        <p className="muted small">{t('dead.note')}</p>
+      </div>
+    </Card>
+  );
+}
