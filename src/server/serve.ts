@@ -22,10 +22,11 @@ import { loadOrCreateSecretKey } from './secret-key.ts';
 import { startLiveInputs, type LiveInputs } from './live.ts';
 import { createIngestSink } from './http-ingest.ts';
 import { startServerAlerting, type ServerAlerting } from './alerting.ts';
-import { startSakuraInServe } from '../sakura/integration.ts';
+import { type SakuraIntegration, startSakuraInServe } from '../sakura/integration.ts';
 import { startReportSchedule } from '../report/schedule.ts';
 import { createFindingEvents } from '../findings/events.ts';
 import { loadAssets } from '../assets/load.ts';
+import { reloadableAssetLookup } from '../assets/lookup.ts';
 import { LOCAL_OWNER, removeServerFiles, writeServerFiles } from './discovery.ts';
 
 const BOOTSTRAP_TTL_MS = 24 * 3_600_000;
@@ -50,6 +51,8 @@ export interface RunningServer {
   live: LiveInputs;
   /** The alert router over the stored findings; null when no channel is configured. */
   alerting: ServerAlerting | null;
+  /** Sakura Cloud sync and router polls, and responders; null when neither is configured. */
+  sakura: SakuraIntegration | null;
   close(): Promise<void>;
 }
 
@@ -149,8 +152,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     };
     let alerting: ServerAlerting | null = null;
     let live: LiveInputs;
+    let sakura: SakuraIntegration | null = null;
     try {
-      const assets = await loadAssets(dataDir);
+      // Reloaded after each Sakura Cloud sync, so findings name the servers it found.
+      const assets = reloadableAssetLookup(await loadAssets(dataDir));
       alerting = await startServerAlerting({
         config: config.alerting,
         clock,
@@ -175,13 +180,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       started.push(live);
       liveRef = live;
       // Sakura Cloud sync and router polls, responders on findings (docs/sakura.md, docs/response.md).
-      const sakura = await startSakuraInServe({
+      sakura = await startSakuraInServe({
         config,
         dataDir,
         clock,
         findingEvents,
         flows: store.flows,
         pipeline: live.pipeline,
+        assets,
         connect: () => store.connect(),
         log,
       });
@@ -236,6 +242,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       deps,
       live,
       alerting,
+      sakura,
       close: () =>
         (closing ??= (async () => {
           const timeout = config.server.shutdownTimeoutSeconds * 1000;
