@@ -2,7 +2,7 @@
 // summarises many. Messages are plain data so the outbox can store them as JSON and a retry
 // after a restart renders exactly what the first attempt would have.
 
-import type { Finding, SeverityLabel } from '../findings/finding.ts';
+import type { Finding, FindingActor, SeverityLabel } from '../findings/finding.ts';
 
 export type NotifyReason = 'new' | 'escalated' | 'reminder' | 'test';
 
@@ -14,8 +14,9 @@ export interface FindingSummary {
   severityLabel: SeverityLabel;
   title: string;
   description: string;
-  resource: { ip: string; name: string | null; id: string | null };
-  actor: { ip: string; port: number | null };
+  /** As in the finding: with the asset's tags, owner and zone when the inventory lists it. */
+  resource: Finding['resource'];
+  actor: FindingActor;
   role: 'actor' | 'target';
   count: number;
   firstSeen: string;

@@ -53,3 +53,23 @@ export function buildAssetLookup(inventory: Inventory): AssetLookup {
     size: assets.length,
   };
 }
+
+/** An AssetLookup whose inventory can be swapped while it is in use (after a Sakura Cloud sync). */
+export interface ReloadableAssetLookup extends AssetLookup {
+  replace(next: AssetLookup): void;
+}
+
+export function reloadableAssetLookup(initial: AssetLookup): ReloadableAssetLookup {
+  let current = initial;
+  return {
+    byIp: (v4, v6) => current.byIp(v4, v6),
+    byResource: (id) => current.byResource(id),
+    lookup: (v4, v6, interfaceId) => current.lookup(v4, v6, interfaceId),
+    get size() {
+      return current.size;
+    },
+    replace(next) {
+      current = next;
+    },
+  };
+}

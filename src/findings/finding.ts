@@ -51,6 +51,26 @@ export interface Signal {
   detector: string;
 }
 
+/**
+ * What the asset inventory says of an address: its name, tags, owner, and the zone (from a
+ * `zone:<name>` tag, which Sakura Cloud inventory sync writes). Absent on findings stored before
+ * these fields existed, so readers default `tags` to [] and the others to null.
+ */
+export interface AssetFields {
+  name: string | null;
+  tags?: string[];
+  owner?: string | null;
+  zone?: string | null;
+}
+
+/** A finding's actor: the endpoint, plus the asset fields when the inventory lists the actor too. */
+export interface FindingActor extends Endpoint {
+  name?: string;
+  tags?: string[];
+  owner?: string | null;
+  zone?: string | null;
+}
+
 export interface Evidence {
   threshold: number;
   observed: number;
@@ -66,8 +86,8 @@ export interface Finding {
   severityLabel: SeverityLabel;
   title: string;
   description: string;
-  resource: { ip: string; name: string | null; id: string | null };
-  actor: Endpoint;
+  resource: { ip: string; id: string | null } & AssetFields;
+  actor: FindingActor;
   role: Role;
   count: number;
   firstSeen: string;

@@ -35,6 +35,14 @@ export function findingLine(f: FindingView): string {
   return `${f.id}  ${f.severity.toFixed(1).padStart(4)} ${f.severityLabel.padEnd(8)} ${f.type}  ${res}  x${f.count}  ${f.lastSeen}${f.status === 'archived' ? '  [archived]' : ''}\n    ${f.title}`;
 }
 
+/** "tags" and "owner" lines under a host that the asset inventory lists (zone is one of the tags). */
+function assetLines(h: { tags?: string[]; owner?: string | null }): string[] {
+  const lines: string[] = [];
+  if (h.tags !== undefined && h.tags.length > 0) lines.push(`              tags: ${h.tags.join(', ')}`);
+  if (h.owner) lines.push(`              owner: ${h.owner}`);
+  return lines;
+}
+
 export function findingDetail(f: FindingView): string {
   const lines = [
     `${f.title}`,
@@ -42,7 +50,9 @@ export function findingDetail(f: FindingView): string {
     `  type        ${f.type}`,
     `  severity    ${f.severity.toFixed(1)} (${f.severityLabel})`,
     `  resource    ${f.resource.ip}${f.resource.name ? ` (${f.resource.name})` : ''}${f.resource.id ? ` ${f.resource.id}` : ''}`,
-    `  actor       ${f.actor.ip}${f.actor.port !== null ? `:${f.actor.port}` : ''} (our host is the ${f.role})`,
+    ...assetLines(f.resource),
+    `  actor       ${f.actor.ip}${f.actor.port !== null ? `:${f.actor.port}` : ''}${f.actor.name ? ` (${f.actor.name})` : ''} (our host is the ${f.role})`,
+    ...assetLines(f.actor),
     `  seen        ${f.count} time(s), ${f.firstSeen} .. ${f.lastSeen}`,
     `  status      ${f.status}${f.archivedBy ? ` (${f.archivedBy})` : ''}`,
     ...(f.intelList ? [`  intel list  ${f.intelList}`] : []),

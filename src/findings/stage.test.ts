@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../core/clock.ts';
-import { createListIntel, noAssets, type AssetLookup } from '../engine/lookups.ts';
+import { createListIntel, noAssets, type Asset, type AssetLookup } from '../engine/lookups.ts';
 import { findingId, severityLabel, type Signal } from './finding.ts';
 import { createMemoryFindingStore } from './memory-store.ts';
 import { createFindingsStage } from './stage.ts';
@@ -46,6 +46,33 @@ describe('findings stage', () => {
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ count: 2, actor: { ip: '198.51.100.2' } });
     expect(all[0]!.id).toBe(findingId('Recon:Host/Portscan', '10.0.0.5', '*', 'port:22'));
+  });
+
+  it('names both hosts from the inventory, with tags, owner and zone, as the inventory is now', async () => {
+    let web: Asset = { name: 'is1a-web-03', tags: ['role:web', 'zone:is1a'], owner: 'team-web' };
+    const inventory: AssetLookup = {
+      lookup: (v4) =>
+        v4 === 0x0a000005 ? web : v4 === 0x0a000007 ? { name: 'jump', tags: [], owner: null } : null,
+    };
+    const store = createMemoryFindingStore();
+    const stage = createFindingsStage({
+      store,
+      clock: manualClock(0),
+      intel: createListIntel([]),
+      assets: inventory,
+    });
+    await stage.accept(signal({ actor: { ip: '10.0.0.7', port: null } }));
+    await stage.accept(signal({ windowStart: 1300 }));
+    const [lateral, external] = (await store.list()).sort((a, b) => a.actor.ip.localeCompare(b.actor.ip));
+    expect(lateral).toMatchObject({
+      resource: { name: 'is1a-web-03', tags: ['role:web', 'zone:is1a'], owner: 'team-web', zone: 'is1a' },
+      actor: { ip: '10.0.0.7', name: 'jump', tags: [], owner: null, zone: null },
+    });
+    expect(external!.actor).toEqual({ ip: '203.0.113.9', port: null });
+    // A later sync retags the server: the next update carries the new tags.
+    web = { name: 'is1a-web-03', tags: ['role:web', 'zone:is1a', 'pci'], owner: 'team-web' };
+    await stage.accept(signal({ windowStart: 1600 }));
+    expect((await store.get(external!.id))?.resource.tags).toContain('pci');
   });
 
   it('a new target is a new finding', async () => {

@@ -1,10 +1,9 @@
 // The findings stage: the one place that turns detector signals into findings. It drops signals
 // about trusted addresses, derives the stable id, aggregates repeats (count = distinct windows,
 // so re-importing the same data updates and never double counts), names the resource from the
-// asset inventory and applies suppression rules. Results do not depend on signal order.
+// asset inventory (name, tags, owner, zone) and applies suppression rules. Results do not depend on signal order.
 
 import type { Clock } from '../core/clock.ts';
-import { parseIp } from '../core/ip.ts';
 import { isTrustedText, type AssetLookup, type IntelLookup } from '../engine/lookups.ts';
 import {
   MAX_SAMPLE,
@@ -17,6 +16,7 @@ import {
   type Finding,
   type Signal,
 } from './finding.ts';
+import { namedActor, resourceAssetFields } from './asset-fields.ts';
 import type { FindingEvents } from './events.ts';
 import type { FindingStore } from './store.ts';
 import { matchingRule, type SuppressionRule } from './suppression.ts';
@@ -57,10 +57,11 @@ export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
   let rules: SuppressionRule[] | null = null;
   const pending: [Finding, SignalOutcome][] = [];
 
-  const resourceName = (s: Signal): string | null => {
-    const a = parseIp(s.resource.ip);
-    return a ? (deps.assets.lookup(a.v4, a.v6, s.resource.id)?.name ?? null) : null;
-  };
+  const resourceOf = (s: Signal): Finding['resource'] => ({
+    ip: s.resource.ip,
+    id: s.resource.id,
+    ...resourceAssetFields(deps.assets, s.resource.ip, s.resource.id),
+  });
 
   async function accept(s: Signal): Promise<SignalOutcome> {
     if (isTrustedText(deps.intel, s.actor.ip) || isTrustedText(deps.intel, s.resource.ip)) {
@@ -86,8 +87,8 @@ export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
         severityLabel: severityLabel(clampSeverity(s.severity)),
         title: s.title,
         description: s.description,
-        resource: { ip: s.resource.ip, name: resourceName(s), id: s.resource.id },
-        actor: { ...s.actor },
+        resource: resourceOf(s),
+        actor: namedActor(deps.assets, s.actor),
         role: s.role,
         count: 1,
         firstSeen: isoTime(s.firstSeen),
@@ -134,9 +135,12 @@ export function createFindingsStage(deps: FindingsStageDeps): FindingsStage {
         f.evidence = evidenceOf(s);
         f.detail = { ...s.detail, windowStart: isoTime(s.windowStart) };
         f.role = s.role;
-        if (s.actorInIdentity === false) f.actor = { ...s.actor };
+        if (s.actorInIdentity === false) f.actor = namedActor(deps.assets, s.actor);
         if (s.intelList !== undefined) f.intelList = s.intelList;
       }
+      // The inventory may have learned the host since (a Sakura sync): name it as it is now.
+      f.resource = resourceOf(s);
+      if (s.actorInIdentity !== false) f.actor = namedActor(deps.assets, f.actor);
       f.updatedAt = now;
       outcome = known ? 'repeat' : 'updated';
     }

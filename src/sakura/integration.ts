@@ -6,6 +6,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadAssets } from '../assets/load.ts';
+import type { ReloadableAssetLookup } from '../assets/lookup.ts';
 import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { LogEvent, Rejection } from '../core/records.ts';
@@ -39,6 +40,8 @@ export interface SakuraIntegrationDeps {
   /** Confirms display-only addresses from stored flows (observed.ts). */
   observed?: ObservedAddresses;
   log(level: 'info' | 'error', message: string): void;
+  /** Told after each inventory sync wrote its file, so detection names the new assets. */
+  onSynced?(): Promise<void>;
   /** Milliseconds between response sweeps (default 10 000). */
   sweepMs?: number;
 }
@@ -114,6 +117,7 @@ export async function startSakuraIntegration(deps: SakuraIntegrationDeps): Promi
       deps.observed,
     );
     deps.log('info', `sakura sync: ${r.report.servers} servers, ${r.report.routers} routers -> ${r.file}`);
+    await deps.onSynced?.();
   });
   const pollNow = turn('poll', async () => {
     if (!client) return;
@@ -165,6 +169,8 @@ export interface ServeWiringDeps {
   connect(): Promise<DuckDBConnection>;
   log(level: 'info' | 'error', message: string): void;
   quarantine?(rejections: Rejection[]): void;
+  /** The inventory detection and alerting use; reloaded after every sync. */
+  assets: ReloadableAssetLookup;
 }
 
 /** The one call `serve` makes: credentials from the process environment, the data directory's inventory and intel. */
@@ -176,13 +182,16 @@ export async function startSakuraInServe(deps: ServeWiringDeps): Promise<SakuraI
     env: process.env,
     events: deps.findingEvents,
     connect: deps.connect,
-    assets: await loadAssets(deps.dataDir),
+    assets: deps.assets,
     intel: await loadIntel(deps.dataDir),
     observed: storeObserved(deps.flows),
     async onEvents(events, rejections) {
       if (events.length > 0) await deps.flows.appendEvents(events);
       for (const e of events) await deps.pipeline.onEvent(e);
       if (rejections.length > 0) deps.quarantine?.(rejections);
+    },
+    async onSynced() {
+      deps.assets.replace(await loadAssets(deps.dataDir));
     },
     log: deps.log,
   });

@@ -2,7 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LogEvent } from '../core/records.ts';
 import { createSakuraClient } from './client.ts';
+import { SESSION_SOURCE } from './session-analysis.ts';
 import { listRouters, pollRouter, readRouterState, unseenLines, writeRouterState } from './router-poll.ts';
 import { DOUBLE_SECRET, DOUBLE_TOKEN, type SakuraDouble, startSakuraDouble } from './testdata/double.ts';
 import { ROUTER_IDS, fixtureZones } from './testdata/fixture.ts';
@@ -51,7 +53,16 @@ describe('router status polling against the double', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-router-'));
     const state = await readRouterState(dir);
     const first = await pollRouter(client, router, state, Date.UTC(2026, 10, 23, 10, 1));
-    expect(first.output.events.map((e) => e.src_ip)).toEqual(['203.0.113.1', '203.0.113.2', '203.0.113.3']);
+    const firewall = (r: typeof first): LogEvent[] => r.output.events.filter((e) => e.kind === 'firewall');
+    expect(firewall(first).map((e) => e.src_ip)).toEqual(['203.0.113.1', '203.0.113.2', '203.0.113.3']);
+    expect(first.output.events.filter((e) => e.source === SESSION_SOURCE)).toEqual([
+      expect.objectContaining({
+        outcome: 'session-stat',
+        src_ip: '203.0.113.1',
+        host: 'vpc-is1a',
+        fields: expect.objectContaining({ stat: 'source-address', count: 9, session_count: 12 }),
+      }),
+    ]);
     expect(first.output.events[0]).toMatchObject({
       host: 'vpc-is1a',
       outcome: 'blocked',
@@ -74,6 +85,26 @@ describe('router status polling against the double', () => {
     const restarted = await readRouterState(dir);
     const third = await pollRouter(client, router, restarted, Date.UTC(2026, 10, 23, 10, 3));
     expect(third.output.events.map((e) => e.src_ip)).toEqual(['203.0.113.4', '203.0.113.5']);
+    // A changed session analysis is recorded whole, once.
+    status.SessionAnalysis = {
+      SourceAddress: [{ name: '203.0.113.1', count: 11 }],
+      DestinationPort: [{ name: '22', count: 7 }],
+      SourceAndDestination: [
+        { name: '203.0.113.1 -> 192.168.20.10', count: 5 },
+        { name: 'odd', count: 1 },
+      ],
+    };
+    const fourth = await pollRouter(client, router, restarted, Date.UTC(2026, 10, 23, 10, 4));
+    expect(fourth.output.events.map((e) => [e.fields.stat, e.src_ip, e.dst_ip, e.dst_port])).toEqual([
+      ['source-address', '203.0.113.1', null, null],
+      ['destination-port', null, null, 22],
+      ['source-and-destination', '203.0.113.1', '192.168.20.10', null],
+      ['source-and-destination', null, null, null],
+    ]);
+    expect(fourth.output.events[0]!.time).toBe(Date.UTC(2026, 10, 23, 10, 4) / 1000);
+    expect(
+      (await pollRouter(client, router, restarted, Date.UTC(2026, 10, 23, 10, 5))).output.events,
+    ).toHaveLength(0);
     expect(third.gap).toBe(false);
   });
 

@@ -4,13 +4,14 @@
 // the longest overlap are new (inferred: the arrays are oldest first, as log tails are). The last
 // window per router is kept in DATA_DIR so a restart does not replay it. New lines go through the
 // same tolerant parser as the routers' syslog (parsers/sakura-router), so both flows end in the
-// same LogEvents.
+// same LogEvents. The session analysis becomes events too, when it changed (session-analysis.ts).
 
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { emptyEventOutput, type EventOutput } from '../core/events.ts';
 import { SakuraRouterParser } from '../parsers/sakura-router/parser.ts';
 import type { SakuraClient } from './client.ts';
+import { sessionAnalysisEvents } from './session-analysis.ts';
 import { type ApplianceJson, type RouterStatusJson, type SessionCount, idText } from './types.ts';
 
 export const ROUTER_STATE_FILE = 'sakura-router-state.json';
@@ -23,7 +24,10 @@ export interface RouterRef {
   name: string;
 }
 
-/** Last window of lines seen per router and direction: `${zone}/${id}/${direction}` → lines. */
+/**
+ * Last window of lines seen per router and direction: `${zone}/${id}/${direction}` → lines; and
+ * the last session analysis recorded: `${zone}/${id}/sessions` → [snapshot].
+ */
 export type RouterPollState = Record<string, string[]>;
 
 export interface RouterPollResult {
@@ -102,6 +106,7 @@ export function routerStatusEvents(
     }
     output.rejections.push(...out.rejections, ...end.rejections);
   }
+  output.events.push(...sessionAnalysisEvents(router, status, state, receivedMs));
   const analysis = status.SessionAnalysis ?? {};
   return {
     router,

@@ -1,6 +1,9 @@
 // `serve` with the Sakura integration on, against the API double: the inventory is synced at
-// start, and a finding published by the findings stage blocks its attacker in a packet filter.
+// start, a scan of a Sakura server seen over live NetFlow becomes a finding that names the server,
+// its tags and its zone, and a finding published by the findings stage blocks its attacker in a
+// packet filter.
 
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +16,8 @@ import { type RunningServer, startServer } from '../server/serve.ts';
 import { waitFor } from '../sinks/test-receivers.ts';
 import { SAKURA_INVENTORY_FILE } from './inventory.ts';
 import { DOUBLE_SECRET, DOUBLE_TOKEN, type SakuraDouble, startSakuraDouble } from './testdata/double.ts';
-import { OPEN_FILTER_ID, fixtureZones } from './testdata/fixture.ts';
+import { OPEN_FILTER_ID, fixtureZones, webIp } from './testdata/fixture.ts';
+import { v5SynProbes } from '../parsers/netflow/encode.ts';
 
 let double: SakuraDouble | null = null;
 let server: RunningServer | null = null;
@@ -58,5 +62,47 @@ describe('serve with the Sakura integration', () => {
       .get('is1a')!
       .packetFilters.find((f) => String(f.ID) === OPEN_FILTER_ID)!.Expression!;
     expect(rules[0]).toMatchObject({ SourceNetwork: '203.0.113.44', Action: 'deny' });
+  }, 30_000);
+
+  it('names the synced server, its tags and zone in a live finding', async () => {
+    double = await startSakuraDouble(fixtureZones());
+    process.env.SAKURA_ACCESS_TOKEN = DOUBLE_TOKEN;
+    process.env.SAKURA_ACCESS_TOKEN_SECRET = DOUBLE_SECRET;
+    process.env.SAKURA_API_ROOT_URL = double.rootUrl;
+    const dir = mkdtempSync(path.join(tmpdir(), 'sg-sakura-names-'));
+    const clock = manualClock(Date.UTC(2026, 10, 23, 12));
+    const config = defaultConfig();
+    config.server.port = 0;
+    config.inputs.netflow.enabled = true;
+    config.inputs.netflow.listen = [{ host: '127.0.0.1', port: 0 }];
+    config.sakura = { ...config.sakura, enabled: true, zones: ['is1a'] };
+    server = await startServer({ config, dataDir: dir, clock, version: 't', logStream: false });
+    const s = server;
+    // No inventory file at start: the first sync (queued behind the one started with serve) names it.
+    await s.sakura!.syncNow();
+    const sock = createSocket('udp4');
+    try {
+      const ports = Array.from({ length: 20 }, (_, i) => 3000 + i);
+      await new Promise<void>((resolve, reject) =>
+        sock.send(
+          v5SynProbes('203.0.113.77', webIp(3), ports, clock.now()),
+          s.live.netflow[0]?.port ?? 0,
+          '127.0.0.1',
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
+      await waitFor(() => (s.live.netflowCounters()?.receivedPackets ?? 0) === 1, 5000);
+      await s.live.settle();
+    } finally {
+      sock.close();
+    }
+    const [finding] = await s.deps.findings.list({});
+    expect(finding).toMatchObject({
+      type: 'Recon:Host/Portscan',
+      resource: { ip: webIp(3), name: 'is1a-web-03', zone: 'is1a' },
+      actor: { ip: '203.0.113.77' },
+    });
+    expect(finding?.resource.tags).toEqual(expect.arrayContaining(['role:web', 'env:prod', 'zone:is1a']));
+    expect(finding?.actor.name).toBeUndefined();
   }, 30_000);
 });

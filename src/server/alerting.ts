@@ -40,6 +40,7 @@ export async function startServerAlerting(deps: ServerAlertingDeps): Promise<Ser
     outbox,
     clock: deps.clock,
     resourceTags: (f) => {
+      if (f.resource.tags !== undefined) return f.resource.tags;
       const a = parseIp(f.resource.ip);
       return a ? (deps.assets.lookup(a.v4, a.v6, f.resource.id)?.tags ?? []) : [];
     },

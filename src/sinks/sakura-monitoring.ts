@@ -65,6 +65,9 @@ export function renderOtlpLogs(
       str('finding.last_seen', f.lastSeen),
     ];
     if (f.resource.name !== null) attributes.push(str('finding.resource.name', f.resource.name));
+    if (f.resource.tags !== undefined && f.resource.tags.length > 0)
+      attributes.push(str('finding.resource.tags', f.resource.tags.join(',')));
+    if (f.resource.zone) attributes.push(str('finding.resource.zone', f.resource.zone));
     if (f.actor.port !== null) attributes.push(num('finding.actor.port', f.actor.port));
     if (f.link !== null) attributes.push(str('finding.link', f.link));
     record = {
