@@ -75,7 +75,9 @@ export const registerSakura: RegisterCommand = (program, ctx) => {
     });
 
   common(cmd.command('poll'))
-    .description("read the VPC/VPN routers' recent firewall log lines once; store the new ones as events")
+    .description(
+      "read the VPC/VPN routers' recent firewall log lines and session analysis once; store what is new as events",
+    )
     .option('--json', 'print the new events as JSON lines')
     .action(async (opts: Common & { json?: boolean }) => {
       const config = loadConfig(opts.config, ctx.env);
