@@ -6,6 +6,7 @@ import { beacon } from './beacon.ts';
 import { bruteforce } from './bruteforce.ts';
 import { dosOutbound } from './dos-outbound.ts';
 import { firewallDrops } from './firewall-drops.ts';
+import { httpFlood } from './http-flood.ts';
 import { inboundFlood } from './inbound-flood.ts';
 import { largeUpload } from './large-upload.ts';
 import { longConnection } from './long-connection.ts';
@@ -28,6 +29,7 @@ export const detectors: readonly Detector[] = [
   sshAuth,
   bruteforce,
   webAttack,
+  httpFlood,
   firewallDrops,
   dosOutbound,
   inboundFlood,

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHARED_DATASETS } from '../../test/shared-datasets.ts';
+import { detectFiles } from './event-harness.ts';
 import { T0, detect, repeat } from './test-harness.ts';
 
 describe('portscan', () => {
@@ -79,5 +83,22 @@ describe('portscan', () => {
       })),
     );
     expect(fs).toEqual([]);
+  });
+});
+
+const HUB = path.join(SHARED_DATASETS, 'crowdsec-hub');
+describe.skipIf(!existsSync(HUB))('portscan on the CrowdSec hub firewall-log cases (shared datasets)', () => {
+  // Expected attackers from each case's scenario.assert (iptables LOG and pf filterlog lines).
+  it.each([
+    ['iptables-scan-multi-port', ['127.0.0.2', '62.34.17.168']],
+    ['pf-scan-multi-port', ['10.0.2.2']],
+  ])('%s gives the expected scanner', async (name, want) => {
+    const { findings } = await detectFiles([path.join(HUB, name, `${name}.log`)]);
+    expect(
+      findings
+        .filter((f) => f.type === 'Recon:Host/Portscan')
+        .map((f) => f.actor.ip)
+        .sort(),
+    ).toEqual(want);
   });
 });

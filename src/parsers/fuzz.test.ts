@@ -57,6 +57,13 @@ const LINE_PARSERS: [string, () => LineParser, string, string, string][] = [
     ' ',
   ],
   [
+    'nginx-error',
+    () => new AccessLogParser({ maxLineBytes: 4096 }),
+    '',
+    '2021/09/30 09:23:53 [error] 1925800#1925800: *17 user "foo" was not found in "/tmp/a.htpasswd", client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", host: "localhost"',
+    ' ',
+  ],
+  [
     'zeek',
     () => new ZeekConnParser({ maxLineBytes: 4096 }),
     '',

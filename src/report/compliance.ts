@@ -92,6 +92,7 @@ export const DETECTOR_CONTROLS: Readonly<Record<string, ControlId>> = {
   'mining-pool': 'incident-response',
   'large-upload': 'incident-response',
   'web-attack': 'incident-response',
+  'http-flood': 'incident-response',
 };
 
 const idsOf = (m: Readonly<Record<string, ControlId>>, c: ControlId): string[] =>

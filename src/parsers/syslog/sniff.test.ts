@@ -48,6 +48,8 @@ describe('sniffLogFormat', () => {
     ['slips/port-scans/horizontal/conn.log', 'zeek-tsv'],
     ['crowdsec-hub/pf-scan-multi-port/pf-scan-multi-port.log', 'syslog-pf'],
     ['crowdsec-hub/proxmox-iptables-logs/proxmox-iptables.log', 'syslog-iptables'],
+    // nginx error-log lines first: the web server log parser reads both kinds.
+    ['crowdsec-hub/nginx-http-generic-bf/nginx-http-generic-bf.log', 'access'],
   ])('%s -> %s', (file, want) => {
     expect(sniffLogFormat(head(`${DATA}/${file}`))).toBe(want);
   });

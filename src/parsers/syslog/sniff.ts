@@ -1,7 +1,8 @@
 // Guesses the format of a log file from its first lines, so file import can pick a parser.
 // Order matters: the most specific shapes first (Zeek and nfdump headers, JSON conn records),
-// then access lines, then syslog lines by what their messages hold.
+// then web server lines (access and nginx error log), then syslog lines by what their messages hold.
 
+import { looksLikeErrorLine } from '../access/error-line.ts';
 import { parseAccessLine } from '../access/line.ts';
 import { findNetfilterStart } from '../iptables/packet.ts';
 import { parseSyslog } from './header.ts';
@@ -25,7 +26,8 @@ export function sniffLogFormat(firstLines: readonly string[]): LogFormat | null 
   if (first.startsWith('ts,te,') && first.includes(',sa,da,')) return 'nfdump-csv';
   if (first.startsWith('{') && first.includes('"id.orig_h"')) return 'zeek-json';
   const sample = lines.slice(0, 50);
-  const access = sample.filter((l) => parseAccessLine(l).ok).length;
+  // Web server logs: access lines and nginx error-log lines (one parser reads both).
+  const access = sample.filter((l) => parseAccessLine(l).ok || looksLikeErrorLine(l)).length;
   if (access * 2 > sample.length) return 'access';
   let syslog = 0;
   let netfilter = 0;
