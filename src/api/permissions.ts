@@ -26,7 +26,8 @@ export const PERMISSIONS = {
   'tokens:own': 'create, list and revoke one’s own API tokens (role at most one’s own)',
   'audit:read': 'read the audit log',
   'metrics:read': 'read Prometheus /metrics',
-  ingest: 'send log lines to POST /api/v1/ingest (tokens for Fluent Bit, Vector, the agent)',
+  ingest:
+    'send log lines to POST /api/v1/ingest (tokens for Fluent Bit, Vector, the agent) and upload log files (`ingest` while `serve` runs)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 

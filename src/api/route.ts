@@ -91,6 +91,8 @@ export interface ApiRoute {
   auditSelf?: boolean;
   /** The body reaches the handler as a Buffer, whatever its content type (not parsed, no `body` schema). */
   rawBody?: boolean;
+  /** The body reaches the handler as the request's byte stream (uploads), not read or limited by the server. */
+  streamBody?: boolean;
   handler(ctx: RouteContext<unknown, unknown>): Promise<unknown>;
 }
 
@@ -105,6 +107,7 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   status?: number;
   auditSelf?: boolean;
   rawBody?: boolean;
+  streamBody?: boolean;
   handler(ctx: RouteContext<z.infer<B>, z.infer<Q>>): Promise<unknown>;
 }): ApiRoute {
   return route as unknown as ApiRoute;

@@ -11,6 +11,15 @@ export interface ServerClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** A GET that answers null on 404 (no such finding, rule...). */
   find<T>(path: string): Promise<T | null>;
+  /**
+   * Sends a byte body (a stream is sent as it is read) and answers the raw response, which is OK:
+   * a refusal becomes a UserError as with `request`. For uploads and for downloads (reports, exports).
+   */
+  send(
+    method: string,
+    path: string,
+    body?: { data: NonNullable<RequestInit['body']>; contentType: string; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 /** The client for the server that holds `dataDir`, or null when none runs. */
@@ -18,16 +27,12 @@ export function runningServer(dataDir: string): ServerClient | null {
   const found = findRunningServer(dataDir);
   if (!found) return null;
   const server = found;
-  async function call<T>(method: string, path: string, body: unknown, nullOn404: boolean): Promise<T> {
-    let r: Response;
+  async function exchange(method: string, path: string, init: RequestInit): Promise<Response> {
     try {
-      r = await fetch(`${server.url}${path}`, {
+      return await fetch(`${server.url}${path}`, {
+        ...init,
         method,
-        headers: {
-          authorization: `Bearer ${server.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${server.token}`, ...(init.headers as Record<string, string>) },
       });
     } catch (e) {
       throw new UserError(
@@ -39,19 +44,44 @@ export function runningServer(dataDir: string): ServerClient | null {
         },
       );
     }
+  }
+  async function refusal(r: Response): Promise<UserError> {
     const json = (await r.json().catch(() => ({}))) as { error?: string; hint?: string };
+    return new UserError(`the server refused: ${json.error ?? `HTTP ${r.status}`}`, {
+      ...(json.hint === undefined ? {} : { hint: json.hint }),
+      exitCode: r.status >= 500 ? EXIT_STORE : EXIT_USAGE,
+    });
+  }
+  async function call<T>(method: string, path: string, body: unknown, nullOn404: boolean): Promise<T> {
+    const r = await exchange(method, path, {
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
     if (r.status === 404 && nullOn404) return null as T;
-    if (!r.ok) {
-      throw new UserError(`the server refused: ${json.error ?? `HTTP ${r.status}`}`, {
-        ...(json.hint === undefined ? {} : { hint: json.hint }),
-        exitCode: r.status >= 500 ? EXIT_STORE : EXIT_USAGE,
-      });
-    }
-    return json as T;
+    if (!r.ok) throw await refusal(r);
+    return (await r.json().catch(() => ({}))) as T;
   }
   return {
     url: server.url,
     request: (method, path, body) => call(method, path, body, false),
     find: (path) => call('GET', path, undefined, true),
+    async send(method, path, body) {
+      const r = await exchange(method, path, {
+        ...(body === undefined
+          ? {}
+          : {
+              headers: {
+                'content-type': body.contentType,
+                ...body.headers,
+              },
+              body: body.data,
+              // a stream body is sent as it is read
+              duplex: 'half',
+            }),
+      });
+      if (!r.ok) throw await refusal(r);
+      return r;
+    },
   };
 }

@@ -138,7 +138,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions): Promise<F
   const doc = openApiDocument(routes, options.version);
 
   for (const route of routes) {
-    if (route.rawBody) continue;
+    if (route.rawBody || route.streamBody) continue;
     app.route({
       method: route.method,
       url: route.path,
@@ -152,6 +152,19 @@ export async function buildApp(deps: ServerDeps, options: AppOptions): Promise<F
     for (const route of routes) {
       if (!route.rawBody) continue;
       raw.route({
+        method: route.method,
+        url: route.path,
+        handler: (req, reply) => handle(route, req, reply, deps, limiter),
+      });
+    }
+  });
+  // Upload routes read the request as a stream (never buffered whole); they bound its size themselves.
+  await app.register(async (streamed) => {
+    streamed.removeAllContentTypeParsers();
+    streamed.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    for (const route of routes) {
+      if (!route.streamBody) continue;
+      streamed.route({
         method: route.method,
         url: route.path,
         handler: (req, reply) => handle(route, req, reply, deps, limiter),
@@ -193,7 +206,7 @@ async function handle(
   try {
     checkAccess(route, principal);
     const ctx: RouteContext<unknown, unknown> = {
-      body: route.rawBody ? req.body : parseInput(route.body, req.body, 'body'),
+      body: route.rawBody || route.streamBody ? req.body : parseInput(route.body, req.body, 'body'),
       query: parseInput(route.query, req.query, 'query'),
       params,
       principal,

@@ -30,6 +30,12 @@ export const httpIngestConfigSchema = z
     maxPendingRecords: z.number().int().positive().default(200_000),
     /** Seconds a refused sender is told to wait (Retry-After). */
     retryAfterSeconds: z.number().int().positive().default(2),
+    /** Largest file `ingest` may upload to a running server (bytes as sent); a larger one gets 413. */
+    maxUploadBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024 * 1024),
   })
   .strict();
 export type HttpIngestConfig = z.infer<typeof httpIngestConfigSchema>;

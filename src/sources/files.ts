@@ -69,17 +69,44 @@ export async function* openFlowInputs(
       source: options.source ?? 'vpc',
       lineFormat: options.lineFormat,
     };
-    yield { kind: 'file-start', file: name, sizeBytes: input.kind === 'file' ? input.sizeBytes : 0 };
-    try {
-      const raw: AsyncIterable<Buffer> =
-        input.kind === 'stdin' ? process.stdin : createReadStream(input.path, { highWaterMark: READ_CHUNK });
-      yield* readContent(state, counted(raw, state.counter), 0);
-    } catch (e) {
-      if (!isReadError(e)) throw e; // a bug, not a bad file
-      yield { kind: 'output', file: name, output: unreadable(state, e), bytesRead: state.counter.bytes };
-    }
-    yield { kind: 'file-end', file: name, lines: state.lines };
+    const raw: AsyncIterable<Buffer> =
+      input.kind === 'stdin' ? process.stdin : createReadStream(input.path, { highWaterMark: READ_CHUNK });
+    yield* readInput(state, raw);
   }
+}
+
+/**
+ * One input that arrives as a byte stream under a name (an upload to `serve`): sniffed and parsed
+ * as a file given to `ingest` would be, rejections carrying `name` and the line. Parquet needs a
+ * file on disk and is reported as unreadable.
+ */
+export async function* openStreamInput(
+  name: string,
+  bytes: AsyncIterable<Buffer>,
+  options: FlowInputOptions = {},
+): AsyncGenerator<InputEvent> {
+  const state: FileState = {
+    input: { kind: 'stdin' },
+    name,
+    counter: { bytes: 0 },
+    lines: 0,
+    layout: options.format === undefined ? undefined : parseVpcFormat(options.format),
+    source: options.source ?? 'vpc',
+    lineFormat: options.lineFormat,
+  };
+  yield* readInput(state, bytes);
+}
+
+async function* readInput(state: FileState, raw: AsyncIterable<Buffer>): AsyncGenerator<InputEvent> {
+  const { input, name } = state;
+  yield { kind: 'file-start', file: name, sizeBytes: input.kind === 'file' ? input.sizeBytes : 0 };
+  try {
+    yield* readContent(state, counted(raw, state.counter), 0);
+  } catch (e) {
+    if (!isReadError(e)) throw e; // a bug, not a bad file
+    yield { kind: 'output', file: name, output: unreadable(state, e), bytesRead: state.counter.bytes };
+  }
+  yield { kind: 'file-end', file: name, lines: state.lines };
 }
 
 /** A file that cannot be read as a whole (thrown inside this module, reported as a Rejection). */
@@ -206,7 +233,7 @@ async function* readParquet(
 ): AsyncGenerator<InputEvent> {
   if (state.input.kind === 'stdin' || gzipLayers > 0) {
     throw new UnreadableInput(
-      'Parquet can only be read from a plain file (not standard input or inside gzip)',
+      'Parquet can only be read from a plain file (not standard input, an upload or inside gzip)',
     );
   }
   // DuckDB reads the file itself; stop our own read stream.

@@ -110,7 +110,12 @@ describe('ingest sink', () => {
         clock: manualClock(0),
       });
       const sink = createIngestSink({
-        config: { maxBatchBytes: 1 << 20, maxPendingRecords: 3, retryAfterSeconds: 1 },
+        config: {
+          maxBatchBytes: 1 << 20,
+          maxPendingRecords: 3,
+          retryAfterSeconds: 1,
+          maxUploadBytes: 1 << 20,
+        },
         flows: store,
         pipeline,
         dataDir: d,

@@ -4,12 +4,32 @@
 // no live pipeline. With an `Idempotency-Key` header a batch is stored exactly once: a retry of
 // a stored batch gets the first answer again (store/ingest-once.ts). No audit entry per batch
 // (shippers send many): the counters say what came in.
+// POST /api/v1/ingest/upload: one whole file from `sakura-guard ingest` while `serve` holds the
+// store (server/upload.ts); one audit entry per file.
 
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import { batchLines, bodyText, IngestBodyError, parseLines } from '../../server/http-ingest.ts';
 import { defineRoute, need, type ApiRoute } from '../route.ts';
 import { LINE_FORMATS } from '../../sources/log-flows.ts';
+import { finishUpload, openUpload, tooLarge, uploadFile } from '../../server/upload.ts';
+
+const openUploadSchema = z
+  .object({
+    /** Forces a line format (as `ingest --format`); sniffed from each file's content when absent. */
+    format: z.enum(LINE_FORMATS).optional(),
+    /** VPC Flow Logs field list for files without a header line (as `ingest --vpc-format`). */
+    vpcFormat: z.string().min(1).max(4096).optional(),
+    /** false stores only (as `ingest --no-detect`). */
+    detect: z.boolean().default(true),
+  })
+  .strict();
+const fileQuerySchema = z
+  .object({
+    /** The client's file name: rejections in the quarantine and the audit entry carry it. */
+    name: z.string().min(1).max(1024),
+  })
+  .strict();
 
 const querySchema = z
   .object({
@@ -33,6 +53,64 @@ function idempotencyKey(header: string | string[] | undefined): string | undefin
 }
 
 export const ingestRoutes: ApiRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/ingest/uploads',
+    summary: 'Open a file upload (`ingest` while `serve` holds the store): one detection run over its files',
+    access: need('ingest'),
+    body: openUploadSchema,
+    status: 201,
+    async handler({ body, deps, principal }) {
+      return openUpload(deps, principal, {
+        detect: body.detect,
+        ...(body.format === undefined ? {} : { lineFormat: body.format }),
+        ...(body.vpcFormat === undefined ? {} : { vpcFormat: body.vpcFormat }),
+      });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/ingest/uploads/:id/files',
+    summary:
+      'Import one file of an open upload, sent as the body (plain or gzip, streamed): sniffed, stored, quarantined, detected',
+    access: need('ingest'),
+    query: fileQuerySchema,
+    streamBody: true,
+    async handler({ body, query, params, deps, audit, reply, principal }) {
+      const stream = body as AsyncIterable<Buffer> | undefined;
+      if (stream === undefined || typeof stream[Symbol.asyncIterator] !== 'function')
+        throw new ApiError(400, 'the body is empty', 'send the file content as the request body');
+      // The size the client declares (a streamed body has no Content-Length): refused before reading.
+      const declared = reply.request.headers['content-length'] ?? reply.request.headers['x-upload-size'];
+      const length = Number(declared);
+      if (Number.isFinite(length) && length > deps.config.inputs.http.maxUploadBytes) {
+        reply.request.raw.resume(); // drop what is sent, so the client reads the answer
+        throw tooLarge(deps.config.inputs.http.maxUploadBytes);
+      }
+      const id = params['id'] ?? '';
+      const counts = await uploadFile(deps, principal, id, query.name, stream).catch((e: unknown) => {
+        reply.request.raw.resume(); // drop the rest of the body, so the client reads the answer
+        throw e;
+      });
+      await audit('ingest.upload', query.name, {
+        upload: id,
+        bytes: counts.bytesRead,
+        flows: counts.flows,
+        events: counts.events,
+        rejected: counts.rejected,
+      });
+      return counts;
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/ingest/uploads/:id/finish',
+    summary: 'Finish an upload: detection over its files ends, findings are stored',
+    access: need('ingest'),
+    async handler({ params, deps, principal }) {
+      return finishUpload(deps, principal, params['id'] ?? '');
+    },
+  }),
   defineRoute({
     method: 'POST',
     path: '/api/v1/ingest',

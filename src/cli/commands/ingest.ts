@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import { loadAssets } from '../../assets/load.ts';
 import { profiledDetectors, type PersistedProfiles } from '../../behavior/duckdb-profiles.ts';
 import { systemClock } from '../../core/clock.ts';
-import { EXIT_INPUT, UserError, errorMessage } from '../../core/errors.ts';
+import { EXIT_INPUT, EXIT_STORE, UserError, errorMessage } from '../../core/errors.ts';
 import { openQuarantine, type QuarantineSummary } from '../../core/quarantine.ts';
 import { createDetectionPipeline, type DetectionPipeline } from '../../engine/pipeline.ts';
 import { createDuckDbFindingStore } from '../../findings/duckdb-store.ts';
@@ -20,6 +20,8 @@ import { expandInputPaths } from '../../sources/paths.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
 import { type CliContext, writeLine } from '../context.ts';
 import { createProgress, formatBytes, formatCount } from '../progress.ts';
+import { ingestThroughServer } from '../ingest-upload.ts';
+import { runningServer } from '../server-client.ts';
 
 /**
  * Formats `--format` names; `auto` recognises each format by content, `vpc` forces VPC, the line
@@ -83,11 +85,8 @@ export function readDetectionConfig(file: string | undefined): unknown {
   return (doc as Record<string, unknown>).detection;
 }
 
-export async function ingestPaths(
-  ctx: CliContext,
-  paths: string[],
-  opts: IngestOptions,
-): Promise<IngestSummary> {
+/** Throws a UserError for an unknown `--format` or one file import cannot force. */
+export function checkIngestFormat(opts: IngestOptions): void {
   if (!INGEST_FORMATS.includes(opts.format)) {
     throw new UserError(`unknown --format ${JSON.stringify(opts.format)}`, {
       hint: `use one of: ${INGEST_FORMATS.join(', ')}`,
@@ -101,6 +100,14 @@ export async function ingestPaths(
         'their content; NetFlow is received live by `serve`; see docs/cli.md',
     });
   }
+}
+
+export async function ingestPaths(
+  ctx: CliContext,
+  paths: string[],
+  opts: IngestOptions,
+): Promise<IngestSummary> {
+  checkIngestFormat(opts);
   const detectionConfig = readDetectionConfig(opts.config);
   const dataDir = ctx.dataDir();
   const clock = systemClock;
@@ -309,11 +316,23 @@ export function registerIngest(program: Command, ctx: CliContext): void {
           if (paths.length !== 1) {
             throw new UserError('--follow reads exactly one file', { hint: 'start one command per file' });
           }
+          const held = runningServer(ctx.dataDir());
+          if (held) {
+            throw new UserError(`--follow needs the store, and ${held.url} (sakura-guard serve) holds it`, {
+              hint: 'while serve runs, ship the lines with `sakura-guard agent` or POST /api/v1/ingest (docs/ingest-http.md), or stop serve',
+              exitCode: EXIT_STORE,
+            });
+          }
           const counts = await followPath(ctx, paths[0]!, opts);
           writeLine(ctx.stdout, JSON.stringify(counts));
           return;
         }
-        const summary = await ingestPaths(ctx, paths, opts);
+        // While `serve` holds the store, the files are uploaded to it (cli/ingest-upload.ts).
+        const server = runningServer(ctx.dataDir());
+        if (server) checkIngestFormat(opts);
+        const summary = server
+          ? await ingestThroughServer(ctx, server, paths, opts)
+          : await ingestPaths(ctx, paths, opts);
         if (opts.json) writeLine(ctx.stdout, JSON.stringify(summary, null, 2));
         else printIngestSummary(ctx, summary);
         if (
