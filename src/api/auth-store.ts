@@ -1,7 +1,8 @@
-// Users, API tokens, sessions and the audit log, in tables of the data directory's DuckDB file.
+// Users, API tokens, sessions and the audit log, in tables of the server's private DuckDB file
+// (server/private-store.ts: out of reach of the user-query connection).
 // Secrets at rest: passwords as scrypt hashes, tokens and session ids as SHA-256 digests, TOTP
-// secrets encrypted (AES-256-GCM) with a key kept in DATA_DIR/secret.key (mode 0600) — the
-// user-query sandbox can read these tables but not that file. Parameterised SQL only. The audit
+// secrets encrypted (AES-256-GCM) with a key kept in DATA_DIR/secret.key (mode 0600). Parameterised
+// SQL only. The audit
 // log is append-only: this module has no UPDATE or DELETE for it.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ export const BOOTSTRAP_OWNER = '(bootstrap)';
 /** Id prefix of that token (tokens it creates are ordinary tokens of the same owner). */
 export const BOOTSTRAP_TOKEN_PREFIX = 'tok-boot-';
 
-const SCHEMA = [
+export const AUTH_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS auth_users (
      name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
      totp_secret VARCHAR, totp_last_step BIGINT, failed_logins INTEGER NOT NULL DEFAULT 0,
@@ -86,17 +87,30 @@ export class AuthStore {
   private readonly key: Buffer;
   private readonly clock: Clock;
   private nextSeq = 1;
+  /** A new connection to the same private database, for saved queries (api/routes/saved-queries.ts). */
+  readonly connectPrivate: () => Promise<DuckDBConnection>;
 
-  private constructor(conn: DuckDBConnection, key: Buffer, clock: Clock) {
+  private constructor(
+    conn: DuckDBConnection,
+    key: Buffer,
+    clock: Clock,
+    connectPrivate: () => Promise<DuckDBConnection>,
+  ) {
     this.conn = conn;
     this.key = key;
     this.clock = clock;
+    this.connectPrivate = connectPrivate;
   }
 
-  /** `key`: 32 bytes from DATA_DIR/secret.key (server/secret-key.ts). */
-  static async open(conn: DuckDBConnection, key: Buffer, clock: Clock): Promise<AuthStore> {
-    for (const sql of SCHEMA) await conn.run(sql);
-    const store = new AuthStore(conn, key, clock);
+  /** `key`: 32 bytes from DATA_DIR/secret.key (server/secret-key.ts); `connect` opens siblings of `conn`. */
+  static async open(
+    conn: DuckDBConnection,
+    key: Buffer,
+    clock: Clock,
+    connect: () => Promise<DuckDBConnection>,
+  ): Promise<AuthStore> {
+    for (const sql of AUTH_SCHEMA) await conn.run(sql);
+    const store = new AuthStore(conn, key, clock, connect);
     const [row] = await store.rows('SELECT coalesce(max(seq), 0) AS n FROM audit_log');
     store.nextSeq = Number(row?.['n'] ?? 0) + 1;
     return store;

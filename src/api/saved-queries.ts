@@ -1,6 +1,6 @@
-// Saved queries: each user's named SQL or pipe queries, kept in the server's DuckDB file in a
-// table this module creates. Every value is a bound parameter; a user only ever sees, changes
-// or removes their own (the owner is part of every statement's WHERE).
+// Saved queries: each user's named SQL or pipe queries, kept in the server's private DuckDB file
+// (server/private-store.ts) in a table this module creates. Every value is a bound parameter; a
+// user only ever sees, changes or removes their own (the owner is part of every statement's WHERE).
 
 import { randomBytes } from 'node:crypto';
 import type { SqlValue } from '../store/store.ts';
@@ -10,7 +10,7 @@ export const SAVED_QUERIES_TABLE = 'saved_queries';
 /** Saved queries one user may keep. */
 export const MAX_SAVED_PER_USER = 500;
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS ${SAVED_QUERIES_TABLE} (
+export const SAVED_QUERIES_SCHEMA = `CREATE TABLE IF NOT EXISTS ${SAVED_QUERIES_TABLE} (
   id VARCHAR PRIMARY KEY,
   owner VARCHAR NOT NULL,
   name VARCHAR NOT NULL,
@@ -49,7 +49,7 @@ export function savedQueries(key: object, all: All) {
   const init = async (): Promise<void> => {
     let p = ready.get(key);
     if (!p) {
-      p = all(SCHEMA);
+      p = all(SAVED_QUERIES_SCHEMA);
       ready.set(key, p);
     }
     await p;

@@ -6,10 +6,12 @@
 // needs neither: inputs are parsed in JS, and Parquet export is a CLI command), then the
 // configuration is locked. User queries run on a dedicated connection of that instance through
 // runUserQueryOn(), which refuses anything but one SELECT (checked on the prepared statement).
-// The writer, the finding store and the access-control store each have their own connection.
+// The writer and the finding store each have their own connection. Users, tokens, sessions, the
+// audit log and saved queries are in a second instance over a private file (private-store.ts),
+// which no connection of this instance can name.
 
 import { mkdirSync } from 'node:fs';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Clock } from '../core/clock.ts';
 import { EXIT_STORE, UserError, errorMessage } from '../core/errors.ts';
 import { createDuckDbFindingStore } from '../findings/duckdb-store.ts';
@@ -17,6 +19,7 @@ import type { FindingStore } from '../findings/store.ts';
 import { databasePath, DuckDbFlowStore, openInstance } from '../store/duckdb.ts';
 import { migrate } from '../store/migrate.ts';
 import { AuthStore } from '../api/auth-store.ts';
+import { dropMovedTables, openPrivateStore } from './private-store.ts';
 
 export const SERVER_DUCKDB_OPTIONS: Readonly<Record<string, string>> = {
   enable_external_access: 'false',
@@ -53,18 +56,26 @@ export async function openServerStore(dataDir: string, key: Buffer, clock: Clock
     });
   }
   const file = databasePath(dataDir);
-  const instance = await openInstance(file, { ...SERVER_DUCKDB_OPTIONS });
+  // First, so that it can move the private tables of an older main file before that is opened.
+  const privateStore = await openPrivateStore(dataDir);
+  let instance: DuckDBInstance;
+  try {
+    instance = await openInstance(file, { ...SERVER_DUCKDB_OPTIONS });
+  } catch (e) {
+    privateStore.close();
+    throw e;
+  }
   const writer = await instance.connect();
   const extra: DuckDBConnection[] = [];
   try {
     await migrate(writer, file, false);
+    await dropMovedTables(writer);
     const flows = new DuckDbFlowStore(file, false, instance, writer);
     const findingConn = await instance.connect();
     extra.push(findingConn);
     const findings = await createDuckDbFindingStore(findingConn);
-    const authConn = await instance.connect();
-    extra.push(authConn);
-    const auth = await AuthStore.open(authConn, key, clock);
+    const authConn = await privateStore.connect();
+    const auth = await AuthStore.open(authConn, key, clock, () => privateStore.connect());
     const queryConnection = await instance.connect();
     extra.push(queryConnection);
     await writer.run('SET lock_configuration = true');
@@ -87,12 +98,14 @@ export async function openServerStore(dataDir: string, key: Buffer, clock: Clock
         await writer.run('CHECKPOINT');
         for (const c of extra) c.closeSync();
         await flows.close();
+        privateStore.close();
       },
     };
   } catch (e) {
     for (const c of extra) c.closeSync();
     writer.closeSync();
     instance.closeSync();
+    privateStore.close();
     throw e;
   }
 }

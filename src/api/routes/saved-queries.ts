@@ -1,5 +1,5 @@
 // Saved queries for the query console: each signed-in user lists, saves, changes and removes
-// their own (stored in the server's DuckDB file; see api/saved-queries.ts).
+// their own (stored in the server's private DuckDB file; see api/saved-queries.ts).
 
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.ts';
@@ -14,12 +14,12 @@ const description = z.string().max(2000);
 type SavedQueries = ReturnType<typeof savedQueries>;
 const stores = new WeakMap<ServerDeps, Promise<SavedQueries>>();
 
-/** The saved queries on a connection of their own (not the flow writer's, which may be mid-transaction). */
+/** The saved queries on a connection of their own to the private file (server/private-store.ts). */
 function storeFor(deps: ServerDeps): Promise<SavedQueries> {
   let store = stores.get(deps);
   if (!store) {
-    store = deps
-      .connect()
+    store = deps.auth
+      .connectPrivate()
       .then((conn) =>
         savedQueries(conn, async (sql, params = []) =>
           (await conn.runAndReadAll(sql, toDuckDbValues(params))).getRowObjectsJS(),
