@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'tokens:own': 'create, list and revoke one’s own API tokens (role at most one’s own)',
   'audit:read': 'read the audit log',
   'metrics:read': 'read Prometheus /metrics',
+  'agent:commands': 'fetch and acknowledge the block commands queued for a host agent (the agent’s token)',
   ingest:
     'send log lines to POST /api/v1/ingest (tokens for Fluent Bit, Vector, the agent) and upload log files (`ingest` while `serve` runs)',
 } as const;
@@ -49,6 +50,7 @@ const ANALYST: readonly Permission[] = [
   'intel:write',
   'alerts:read',
   'ingest',
+  'agent:commands',
   'responses:read',
   'responses:write',
 ];

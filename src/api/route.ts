@@ -11,7 +11,7 @@ import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
 import type { IngestSink } from '../server/http-ingest.ts';
 import type { ResponseService } from '../respond/service.ts';
-import type { FlowStore } from '../store/store.ts';
+import type { FlowStore, SqlValue } from '../store/store.ts';
 import type { AuthStore } from './auth-store.ts';
 import type { Permission, Role } from './permissions.ts';
 
@@ -37,6 +37,8 @@ export interface MetricsSink {
   inc(name: string, labels?: Record<string, string>, by?: number): void;
 }
 
+export type FindingSql = (sql: string, params?: readonly SqlValue[]) => Promise<Record<string, unknown>[]>;
+
 export interface ServerDeps {
   config: SakuraGuardConfig;
   dataDir: string;
@@ -46,6 +48,11 @@ export interface ServerDeps {
   /** Every stored finding as detection produces it (live stream, alerting). */
   findingEvents: FindingEvents;
   flows: FlowStore;
+  /**
+   * Trusted SQL over the `findings` table with `?` parameters: the DuckDB file's, or PostgreSQL's
+   * on an API node (`serve --role api`). The finding list, counts and related findings use it.
+   */
+  findingSql: FindingSql;
   /** A connection for user queries (sandboxed settings; see server/open-store.ts). */
   queryConnection: DuckDBConnection;
   /** A new connection for a component with tables of its own (saved queries...); closed with the store. */

@@ -110,9 +110,9 @@ function numberReader(col: FlowColumn): NumReader {
   }
 }
 
-type TextReader = (b: FlowBatch, i: number) => string | null;
+export type TextReader = (b: FlowBatch, i: number) => string | null;
 
-function textReader(col: FlowColumn): TextReader {
+export function textReader(col: FlowColumn): TextReader {
   switch (col.col) {
     case 'resource':
       return (b, i) => b.resource[i] ?? null;
@@ -145,6 +145,36 @@ export function flowValueText(field: FieldDef): TextReader {
     return (b, i) => names[read(b, i)] ?? null;
   }
   return textReader(col);
+}
+
+export type TextTest = (s: string | null) => boolean;
+
+/**
+ * A test on a text value (`eq` values are lower-case already): the rule's predicate and the text
+ * index of dispatch.ts use the same one.
+ */
+export function textTest(op: 'eq' | 'like' | 're', v: string | null): TextTest {
+  if (op === 'eq') return v === null ? (s) => s === null : (s) => s !== null && s.toLowerCase() === v;
+  const re = op === 'like' ? new RegExp(`^(?:${String(v)})$`, 'is') : new RegExp(String(v));
+  return (s) => s !== null && re.test(s);
+}
+
+/**
+ * A text test remembers its last value and answer: text columns repeat from row to row (VPC and
+ * interface ids, sources), so most rows cost one string comparison instead of a regex or a
+ * lower-cased copy.
+ */
+function memoText(read: TextReader, test: TextTest): FlowPredicate {
+  let last: string | null = null;
+  let answer = test(null);
+  return (b, i) => {
+    const s = read(b, i);
+    if (s !== last) {
+      last = s;
+      answer = test(s);
+    }
+    return answer;
+  };
 }
 
 function compileValue(
@@ -186,7 +216,7 @@ function compileValue(
       if (field.type === 'text') {
         const read = textReader(col);
         if (v === null) return (b, i) => read(b, i) === null;
-        return (b, i) => read(b, i)?.toLowerCase() === v;
+        return memoText(read, textTest('eq', String(v)));
       }
       const read = numberReader(col);
       if (v === null) return (b, i) => !(read(b, i) >= 0);
@@ -199,19 +229,21 @@ function compileValue(
       const read = numberReader(col);
       const x = Number(v);
       // Integer columns keep -1 for missing; float columns NaN (every comparison is false).
-      if (op === 'gt') return (b, i) => read(b, i) >= 0 && read(b, i) > x;
-      if (op === 'gte') return (b, i) => read(b, i) >= 0 && read(b, i) >= x;
-      if (op === 'lt') return (b, i) => read(b, i) >= 0 && read(b, i) < x;
-      return (b, i) => read(b, i) >= 0 && read(b, i) <= x;
+      if (op === 'gt') return x >= -1 ? (b, i) => read(b, i) > x : (b, i) => read(b, i) >= 0;
+      if (op === 'gte') return x >= 0 ? (b, i) => read(b, i) >= x : (b, i) => read(b, i) >= 0;
+      if (op === 'lt')
+        return (b, i) => {
+          const r = read(b, i);
+          return r >= 0 && r < x;
+        };
+      return (b, i) => {
+        const r = read(b, i);
+        return r >= 0 && r <= x;
+      };
     }
     case 'like':
     case 're': {
-      const re = op === 'like' ? new RegExp(`^(?:${String(v)})$`, 'is') : new RegExp(String(v));
-      const read = textReader(col);
-      return (b, i) => {
-        const s = read(b, i);
-        return s !== null && re.test(s);
-      };
+      return memoText(textReader(col), textTest(op, String(v)));
     }
     case 'cidr':
       return NEVER;

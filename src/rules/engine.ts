@@ -12,9 +12,9 @@ import { hashKey } from '../engine/keys.ts';
 import { createTumblingWindows } from '../engine/windows.ts';
 import { compileEventRule, type EventPredicate, eventValueText } from './compile-event.ts';
 import { compileFlowRule, type FlowPredicate, flowValueText } from './compile-flow.ts';
+import { createFlowDispatch } from './dispatch.ts';
 import { type ClosedGroup, type CorrelationState, createCorrelationState } from './correlation.ts';
 import { resolveField } from './fields.ts';
-import { ruleIndex } from './index-ports.ts';
 import { type MatchFacts, displaySql, ruleSignal } from './rule-signal.ts';
 import type { CorrelationRule, DetectionRule } from './types.ts';
 
@@ -114,17 +114,18 @@ export function createRuleEngine(
   const flowEntries = [...entries.values()].filter((e): e is FlowEntry => e.rule.records === 'flow');
   const eventEntries = [...entries.values()].filter((e): e is EventEntry => e.rule.records === 'event');
   const slots = [...entries.values()].map((e) => e.rule);
-  // Dispatch: by destination port, else by the source's or destination's IPv4 /16 block
-  // (index-ports.ts), else the rule is tried on every record.
-  const byPort: (FlowEntry[] | undefined)[] = new Array<FlowEntry[] | undefined>(65536);
-  const bySrc: (FlowEntry[] | undefined)[] = new Array<FlowEntry[] | undefined>(65536);
-  const byDst: (FlowEntry[] | undefined)[] = new Array<FlowEntry[] | undefined>(65536);
-  const always: FlowEntry[] = [];
-  for (const e of flowEntries) {
-    const ix = ruleIndex(e.rule);
-    const table = ix === null ? null : ix.key === 'dst_port' ? byPort : ix.key === 'src_ip16' ? bySrc : byDst;
-    if (ix === null || table === null) always.push(e);
-    else for (const p of ix.values) if (p >= 0 && p < 65536) (table[p] ??= []).push(e);
+  // Each flow rule is tried only on the records it can match (dispatch.ts); event rules by kind.
+  const dispatch = createFlowDispatch(flowEntries);
+  const eventsByKind = new Map<string, EventEntry[]>();
+  const eventsAlways: EventEntry[] = [];
+  for (const e of eventEntries) {
+    const kind = e.rule.eventKind;
+    if (kind === null) eventsAlways.push(e);
+    else {
+      const list = eventsByKind.get(kind);
+      if (list === undefined) eventsByKind.set(kind, [e]);
+      else list.push(e);
+    }
   }
   const windows = createTumblingWindows<Map<number | string, Agg>>(opts.windowSeconds, () => new Map());
   let dropped = 0;
@@ -219,6 +220,33 @@ export function createRuleEngine(
     return a !== null && ctx.scope.isInternal(a.v4, a.v6);
   };
 
+  function hitEvent(e: EventEntry, ev: LogEvent, ctx: DetectorContext): void {
+    e.matches++;
+    const facts = () => ({
+      src: ev.src_ip,
+      dst: ev.dst_ip,
+      srcInternal: internal(ctx, ev.src_ip),
+      dstInternal: internal(ctx, ev.dst_ip),
+      resourceId: ev.host,
+    });
+    const sample = (): string =>
+      `${new Date(ev.time * 1000).toISOString()} ${ev.source} ${ev.message}`.slice(0, 500);
+    record(
+      ctx,
+      e,
+      ev.time,
+      facts,
+      `${e.slot}|${ev.src_ip ?? ''}|${ev.dst_ip ?? ''}|${ev.host ?? ''}`,
+      sample,
+    );
+    for (const f of e.feeds) {
+      const group = (f.group as ((e: LogEvent) => string | null)[]).map((g) => g(ev));
+      const value = f.value === null ? null : (f.value as (e: LogEvent) => string | null)(ev);
+      const now = f.state.add({ position: f.position, time: ev.time, group, value, sample, facts }, early);
+      if (now !== null) emitCorrelation(f.rule, now, ctx);
+    }
+  }
+
   function closeWindows(t: number, ctx: DetectorContext): void {
     windows.closeUpTo(t, (start, end, w) => {
       for (const a of w.values()) emitDetection(a, start, end, ctx);
@@ -228,61 +256,12 @@ export function createRuleEngine(
 
   return {
     onFlows(view, ctx) {
-      const b = view.batch;
-      const dport = b.dstPort;
-      const skip = view.skip;
-      const n = b.length;
-      for (let i = 0; i < n; i++) {
-        if (skip[i] === 1) continue;
-        const p = dport[i]!;
-        const list = p >= 0 ? byPort[p] : undefined;
-        if (list !== undefined) for (const e of list) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
-        if (b.srcIp6[i] == null) {
-          const l = bySrc[b.srcIp4[i]! >>> 16];
-          if (l !== undefined) for (const e of l) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
-        }
-        if (b.dstIp6[i] == null) {
-          const l = byDst[b.dstIp4[i]! >>> 16];
-          if (l !== undefined) for (const e of l) if (e.pred(b, i)) hitFlow(e, view, i, ctx);
-        }
-      }
-      // Rules without a port: one rule over the whole batch at a time (its closures stay hot).
-      for (const e of always) {
-        const pred = e.pred;
-        for (let i = 0; i < n; i++) if (skip[i] === 0 && pred(b, i)) hitFlow(e, view, i, ctx);
-      }
+      dispatch.run(view.batch, view.skip, (e, i) => hitFlow(e, view, i, ctx));
     },
     onEvent(ev, ctx) {
-      for (const e of eventEntries) {
-        if (!e.pred(ev)) continue;
-        e.matches++;
-        const facts = () => ({
-          src: ev.src_ip,
-          dst: ev.dst_ip,
-          srcInternal: internal(ctx, ev.src_ip),
-          dstInternal: internal(ctx, ev.dst_ip),
-          resourceId: ev.host,
-        });
-        const sample = (): string =>
-          `${new Date(ev.time * 1000).toISOString()} ${ev.source} ${ev.message}`.slice(0, 500);
-        record(
-          ctx,
-          e,
-          ev.time,
-          facts,
-          `${e.slot}|${ev.src_ip ?? ''}|${ev.dst_ip ?? ''}|${ev.host ?? ''}`,
-          sample,
-        );
-        for (const f of e.feeds) {
-          const group = (f.group as ((e: LogEvent) => string | null)[]).map((g) => g(ev));
-          const value = f.value === null ? null : (f.value as (e: LogEvent) => string | null)(ev);
-          const now = f.state.add(
-            { position: f.position, time: ev.time, group, value, sample, facts },
-            early,
-          );
-          if (now !== null) emitCorrelation(f.rule, now, ctx);
-        }
-      }
+      const byKind = eventsByKind.get(ev.kind);
+      if (byKind !== undefined) for (const e of byKind) if (e.pred(ev)) hitEvent(e, ev, ctx);
+      for (const e of eventsAlways) if (e.pred(ev)) hitEvent(e, ev, ctx);
     },
     onWatermark(t, ctx) {
       closeWindows(t, ctx);

@@ -38,10 +38,30 @@ const FLOW_SELECTIONS: Record<string, string> = {
   'one-of': `sel_a: {dst_port: 53}\n    sel_b: {dst_port: 443, action: reject}`,
   all: `sel: {resource|all: ['eni-*', '*-1']}`,
   missing: `sel: {dst_port|lt: 100}`,
+  // Index paths (index-rules.ts, dispatch.ts): rules the dispatch must try on every record they can match.
+  negation: `sel: {dst_port: 22}`,
+  'or-across-fields': `sel_a: {src_ip|cidr: 45.33.32.0/24}\n    sel_b: {dst_port: 53}`,
+  'cidr-edge-low': `sel: {src_ip|cidr: 10.0.1.0/28}`,
+  'cidr-edge-high': `sel: {src_ip|cidr: [10.0.1.16/30, 10.0.1.20/31, 10.0.1.20]}`,
+  'cidr-touching': `sel: {dst_ip|cidr: [10.0.1.0/29, 10.0.1.8/29], dst_port: [22, 443]}`,
+  'ipv6-and-ipv4': `sel: {src_ip: ['2001:db8::5', '2001:db8::1f', 203.0.113.7]}`,
+  'not-inside-v6': `inside: {src_ip|cidr: [10.0.0.0/8, 203.0.113.0/24]}`,
+  'port-and-guard': `sel: {dst_port: 22, src_ip|cidr: 203.0.113.0/26}`,
+  'port-window': `sel: {dst_port|gt: 442}\n    low: {dst_port|lte: 5432}`,
+  'packets-few': `sel: {packets|lt: 5}`,
+  'bytes-range': `sel: {bytes|gte: 100000}\n    top: {bytes|lt: 120000}`,
+  'action-reject': `sel: {action: reject, proto: 17}`,
+  'text-or-number': `sel_a: {vpc_id: vpc-stage2, tcp_flags: 2}\n    sel_b: {resource: eni-1}`,
+  'text-and-not': `sel: {resource|endswith: '-3'}\n    web: {dst_port: [80, 443]}`,
 };
 
 const CONDITIONS: Record<string, string> = {
   'not-private': 'sel and not inside',
+  negation: 'not sel',
+  'not-inside-v6': 'not inside',
+  'port-window': 'sel and low',
+  'bytes-range': 'sel and top',
+  'text-and-not': 'sel and not web',
   'one-of': '1 of sel_*',
 };
 
@@ -166,6 +186,21 @@ describe('streaming and SQL agree', () => {
       expect(run.finish().matches.get(id)).toBe(streamed.length);
     });
   }
+
+  it('every flow rule in one engine: shared index tables and guards skip no match', () => {
+    const rules = Object.entries(FLOW_SELECTIONS).map(
+      ([id, body]) => load(flowRule(id, body))[0] as DetectionRule,
+    );
+    const run = createLocalRun(rules, { latenessSeconds: 1e9 });
+    run.onFlows(flows);
+    const matches = run.finish().matches;
+    for (const rule of rules) {
+      const pred = compileFlowRule(rule);
+      let n = 0;
+      for (let i = 0; i < flows.length; i++) if (pred(flows, i)) n++;
+      expect(matches.get(rule.id), rule.id).toBe(n);
+    }
+  });
 
   it('event rules', async () => {
     for (const rule of load(EVENT_RULES) as DetectionRule[]) {

@@ -5,8 +5,8 @@ import { defaultConfig } from '../config/schema.ts';
 import { serveRole } from './roles.ts';
 
 describe('serve --role', () => {
-  it('refuses an unknown role and the api role (not built yet) with a hint', async () => {
-    for (const role of ['worker', 'api']) {
+  it('refuses an unknown role with a hint', async () => {
+    for (const role of ['worker', 'all']) {
       const e: unknown = await serveRole(role, defaultConfig(), '/nonexistent', new PassThrough()).catch(
         (err: unknown) => err,
       );

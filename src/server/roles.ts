@@ -3,10 +3,12 @@
 //  - ingest: the live inputs (NetFlow/IPFIX, syslog) write flows to ClickHouse and publish the
 //    normalised records to JetStream; it runs no detector.
 //  - detect: a detector worker holding some shards of the record stream, findings to PostgreSQL.
-//  - api: not built yet (the API still reads the data directory's DuckDB file); refused.
+//  - api: the API and the dashboard over PostgreSQL (findings) and ClickHouse (flows); no
+//    listeners, no detection (api-role.ts).
 
 import type { Clock } from '../core/clock.ts';
 import { EXIT_USAGE, UserError } from '../core/errors.ts';
+import { startApiNode } from './api-role.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
 import { loadAssets } from '../assets/load.ts';
 import { loadIntel } from '../intel/store.ts';
@@ -31,12 +33,20 @@ export interface RoleOptions {
   dataDir: string;
   clock: Clock;
   log(message: string): void;
+  /** The program's version (API nodes report it). */
+  version?: string;
+  /** API nodes: where request logs go (default stdout); `false` for none. */
+  logStream?: NodeJS.WritableStream | false;
+  /** API nodes: receives the bootstrap token when the node's data directory has no users yet. */
+  onBootstrapToken?(token: string, expiresAt: Date): void;
 }
 
 export interface RunningRole {
   describe(): string;
   /** Bound syslog UDP sockets of an ingest node (empty otherwise). */
   readonly syslog: readonly { address: string; port: number }[];
+  /** The API's URL on an api node (null otherwise). */
+  readonly url: string | null;
   close(): Promise<void>;
 }
 
@@ -61,6 +71,7 @@ async function startIngest(o: RoleOptions): Promise<RunningRole> {
   });
   return {
     syslog: live.syslog,
+    url: null,
     describe: () =>
       `ingest: NetFlow ${live.netflow.map((s) => `${s.address}:${s.port}`).join(', ') || 'off'}, syslog ${live.syslog.map((s) => `${s.address}:${s.port}`).join(', ') || 'off'} -> ClickHouse ${o.scaleOut.clickhouse.database} + JetStream ${bus.config.stream}`,
     async close() {
@@ -87,6 +98,7 @@ async function startDetect(o: RoleOptions): Promise<RunningRole> {
   });
   return {
     syslog: [],
+    url: null,
     describe: () =>
       `detect worker ${worker.name} on JetStream ${bus.config.stream} (${bus.config.shards} shards)`,
     async close() {
@@ -97,6 +109,25 @@ async function startDetect(o: RoleOptions): Promise<RunningRole> {
   };
 }
 
+async function startApi(o: RoleOptions): Promise<RunningRole> {
+  const node = await startApiNode({
+    config: o.config,
+    scaleOut: o.scaleOut,
+    dataDir: o.dataDir,
+    clock: o.clock,
+    version: o.version ?? 'unknown',
+    ...(o.logStream === undefined ? {} : { logStream: o.logStream }),
+    ...(o.onBootstrapToken ? { onBootstrapToken: o.onBootstrapToken } : {}),
+  });
+  return {
+    syslog: [],
+    url: node.url,
+    describe: () =>
+      `api at ${node.url}: findings from PostgreSQL, flows from ClickHouse ${o.scaleOut.clickhouse.database}`,
+    close: () => node.close(),
+  };
+}
+
 export async function startRole(o: RoleOptions): Promise<RunningRole> {
   switch (o.role) {
     case 'ingest':
@@ -104,10 +135,7 @@ export async function startRole(o: RoleOptions): Promise<RunningRole> {
     case 'detect':
       return startDetect(o);
     case 'api':
-      throw new UserError('serve --role api is not available yet: the API reads the DuckDB data directory', {
-        hint: 'run API nodes with `serve --role all` for now (see docs/deployment.md, "what was not built")',
-        exitCode: EXIT_USAGE,
-      });
+      return startApi(o);
     default: {
       const never: never = o.role;
       throw new Error(`unknown role ${String(never)}`);
@@ -121,6 +149,7 @@ export async function serveRole(
   config: SakuraGuardConfig,
   dataDir: string,
   stderr: NodeJS.WritableStream,
+  version = 'unknown',
 ): Promise<void> {
   if (!(ROLES as readonly string[]).includes(role) || role === 'all') {
     throw new UserError(`unknown role "${role}"`, {
@@ -138,6 +167,12 @@ export async function serveRole(
     dataDir,
     clock: systemClock,
     log: say,
+    version,
+    onBootstrapToken: (token, expiresAt) => {
+      say(`no users on this API node yet; a one-time admin token valid until ${expiresAt.toISOString()}:`);
+      stderr.write(`  ${token}\n`);
+      say('create the first admin with it: POST /api/v1/users {"name","role":"admin","password"}');
+    },
   });
   say(running.describe());
   await new Promise<void>((resolve) => {

@@ -193,6 +193,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       if (sakura) started.push(sakura);
       if (sakura?.responses) deps.responses = sakura.responses;
+      if (sakura?.agentQueue) deps.agentCommands = sakura.agentQueue;
       // Scheduled reports mailed through e-mail channels (docs/reports.md).
       if (config.reports.schedules.length > 0)
         started.push(

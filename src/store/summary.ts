@@ -20,11 +20,12 @@ const iso = (v: unknown): string | null => {
 
 export async function storeSummary(store: FlowStore): Promise<StoreSummary> {
   const s = await store.stats();
+  // Grouped by name, not position: ClickHouse (the scale-out store) reads `GROUP BY 1` as a constant.
   const bySource = await store.all(
-    `SELECT coalesce(source, 'unknown') AS source, count(*) AS flows, min(time) AS first, max(time) AS last
-     FROM flows GROUP BY 1 ORDER BY 2 DESC`,
+    `SELECT coalesce(source, 'unknown') AS source_name, count(*) AS n, min(time) AS first, max(time) AS last
+     FROM flows GROUP BY source_name ORDER BY n DESC, source_name`,
   );
-  const gaps = await store.all(`SELECT kind, count(*) AS n FROM gaps GROUP BY 1 ORDER BY 1`);
+  const gaps = await store.all(`SELECT kind, count(*) AS n FROM gaps GROUP BY kind ORDER BY kind`);
   return {
     flows: s.flowRows,
     gaps: Object.fromEntries(gaps.map((g) => [String(g['kind']), Number(g['n'])])),
@@ -32,8 +33,8 @@ export async function storeSummary(store: FlowStore): Promise<StoreSummary> {
     lastTime: s.lastTime?.toISOString() ?? null,
     bytesOnDisk: s.bytesOnDisk,
     sources: bySource.map((r) => ({
-      source: String(r['source']),
-      flows: Number(r['flows']),
+      source: String(r['source_name']),
+      flows: Number(r['n']),
       first: iso(r['first']),
       last: iso(r['last']),
     })),

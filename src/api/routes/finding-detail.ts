@@ -64,7 +64,7 @@ export const findingDetailRoutes: ApiRoute[] = [
     async handler({ params, query, deps }) {
       const f = await findingOr404(deps, params['id'] ?? '');
       await deps.findings.flush();
-      const rows = await deps.flows.all(
+      const rows = await deps.findingSql(
         `SELECT body FROM findings
          WHERE id <> ? AND (resource_ip = ? OR (actor_ip = ? AND actor_ip <> ''))
          ORDER BY last_seen DESC, id LIMIT ?`,

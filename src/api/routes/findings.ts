@@ -28,7 +28,7 @@ export const findingRoutes: ApiRoute[] = [
     access: need('findings:read'),
     query: findingListQuery,
     async handler({ query, deps }) {
-      const page = await pageFindings(deps.flows.all.bind(deps.flows), {
+      const page = await pageFindings(deps.findingSql, {
         ...(query.status === 'all' ? {} : { status: query.status }),
         ...(query.type === undefined ? {} : { type: query.type }),
         ...(query.minSeverity === undefined ? {} : { minSeverity: query.minSeverity }),

@@ -1,6 +1,7 @@
 // The literal registry of API routes: one file per area, one line here.
 
 import type { ApiRoute } from '../route.ts';
+import { agentRoutes } from './agent.ts';
 import { alertRoutes } from './alerts.ts';
 import { assetRoutes } from './assets.ts';
 import { createAuthRoutes } from './auth.ts';
@@ -38,6 +39,7 @@ export function apiRoutes(): ApiRoute[] {
     ...intelRoutes,
     ...alertRoutes,
     ...responseRoutes,
+    ...agentRoutes,
     ...assetRoutes,
     ...userRoutes,
     ...ingestRoutes,

@@ -33,7 +33,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         dataDir,
       );
       if (opts.role !== 'all') {
-        await serveRole(opts.role, config, dataDir, ctx.stderr);
+        await serveRole(opts.role, config, dataDir, ctx.stderr, VERSION);
         return;
       }
       const server = await startServer({

@@ -14,6 +14,7 @@ import {
   type FindingStore,
 } from '../../findings/store.ts';
 import type { SuppressionRule } from '../../findings/suppression.ts';
+import type { SqlValue } from '../../store/store.ts';
 
 export const postgresStateConfigSchema = z.object({
   /** libpq connection URL; with a password, set it in the environment: SAKURA_GUARD__SCALE_OUT__POSTGRES__URL. */
@@ -39,6 +40,13 @@ const SCHEMA = [
      last_seen text NOT NULL,
      body text NOT NULL
    )`,
+  // Event times as epoch milliseconds for sorting (the text times may differ in precision), as
+  // the DuckDB table has them; the API's finding pages sort on these (api/finding-page.ts).
+  `ALTER TABLE findings ADD COLUMN IF NOT EXISTS first_seen_ms bigint`,
+  `ALTER TABLE findings ADD COLUMN IF NOT EXISTS last_seen_ms bigint`,
+  `UPDATE findings SET first_seen_ms = (extract(epoch FROM first_seen::timestamptz) * 1000)::bigint,
+     last_seen_ms = (extract(epoch FROM last_seen::timestamptz) * 1000)::bigint
+   WHERE first_seen_ms IS NULL OR last_seen_ms IS NULL`,
   `CREATE INDEX IF NOT EXISTS findings_severity ON findings (severity DESC, last_seen DESC)`,
   `CREATE TABLE IF NOT EXISTS suppressions (
      id text PRIMARY KEY,
@@ -49,6 +57,12 @@ const SCHEMA = [
 ];
 
 export interface PostgresFindingStore extends FindingStore {
+  /**
+   * Trusted SQL over the `findings` table with `?` parameters, as the API's finding pages write it
+   * for DuckDB (each `?` becomes `$n`; the SQL is ours and has no `?` inside literals). Buffered
+   * puts are flushed first.
+   */
+  sql(sql: string, params?: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
   /** Flushes and releases the connections. */
   close(): Promise<void>;
 }
@@ -89,15 +103,17 @@ export async function createPostgresFindingStore(
         const tuples = rows.slice(i, i + FLUSH_ROWS).map((f) => {
           const base = values.length;
           values.push(f.id, f.type, f.severity, f.status, f.resource.ip, f.actor.ip, f.firstSeen, f.lastSeen);
-          values.push(JSON.stringify(f));
-          return `(${Array.from({ length: 9 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
+          values.push(JSON.stringify(f), Date.parse(f.firstSeen), Date.parse(f.lastSeen));
+          return `(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
         });
         await c.query(
-          `INSERT INTO findings (id, type, severity, status, resource_ip, actor_ip, first_seen, last_seen, body)
+          `INSERT INTO findings (id, type, severity, status, resource_ip, actor_ip, first_seen, last_seen, body,
+             first_seen_ms, last_seen_ms)
            VALUES ${tuples.join(', ')}
            ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, severity = EXCLUDED.severity,
              status = EXCLUDED.status, resource_ip = EXCLUDED.resource_ip, actor_ip = EXCLUDED.actor_ip,
-             first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen, body = EXCLUDED.body`,
+             first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen, body = EXCLUDED.body,
+             first_seen_ms = EXCLUDED.first_seen_ms, last_seen_ms = EXCLUDED.last_seen_ms`,
           values,
         );
       }
@@ -127,6 +143,15 @@ export async function createPostgresFindingStore(
       await flush();
       const { sql, values } = findingListSql(q);
       return listedFindings(await bodies(sql, values), q);
+    },
+    async sql(sql, params = []) {
+      await flush();
+      let n = 0;
+      const numbered = sql.replace(/\?/g, () => `$${++n}`);
+      const values = params.map((v) =>
+        v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? String(v) : v,
+      );
+      return (await pool.query<Record<string, unknown>>(numbered, values)).rows;
     },
     async putRule(r) {
       await pool.query(
