@@ -93,6 +93,8 @@ export async function runCrashHarness(o: CrashOptions): Promise<CrashReport> {
   };
   let server: ServeChild | null = null;
   let feeding = true;
+  /** Set when the harness fails: senders stop at once, acknowledged or not. */
+  let aborted = false;
   let nextLine = 0;
 
   const start = async (): Promise<ServeChild> => {
@@ -119,7 +121,7 @@ export async function runCrashHarness(o: CrashOptions): Promise<CrashReport> {
   /** Sends until feeding stops, each batch retried with its key until answered 200. */
   const sender = async (id: number): Promise<void> => {
     let batch: Batch | null = null;
-    while (feeding || batch !== null) {
+    while (!aborted && (feeding || batch !== null)) {
       batch ??= newBatch(id);
       const s = server;
       if (s === null) {
@@ -199,7 +201,7 @@ export async function runCrashHarness(o: CrashOptions): Promise<CrashReport> {
     report.scansSeen = scansSeen.length;
     return report;
   } finally {
-    feeding = false;
+    aborted = true;
     const s: ServeChild | null = server;
     if (s !== null) await s.kill9();
     await Promise.allSettled(senders);

@@ -205,8 +205,9 @@ export function createIngestSink(deps: IngestSinkDeps): IngestSink {
   const size = (o: ParseOutput): number =>
     o.batches.reduce((n, b) => n + b.length, 0) + (o.events?.length ?? 0) + o.gaps.length;
 
-  // Keyed batches are stored exactly once where the store can wrap them in a transaction (the
-  // embedded DuckDB store); elsewhere (ClickHouse) a retried batch is stored again.
+  // Where the store can wrap a batch in a transaction (the embedded DuckDB store), each batch is
+  // one: a failed batch (a full disk) leaves nothing behind, and a keyed batch is stored exactly
+  // once. Elsewhere (ClickHouse) a retried batch is stored again.
   const once = deps.flows instanceof DuckDbFlowStore ? createOnceAppender(deps.flows) : null;
 
   async function detect(o: ParseOutput): Promise<void> {
@@ -219,9 +220,19 @@ export function createIngestSink(deps: IngestSinkDeps): IngestSink {
     }
   }
 
-  async function storeOnce(o: ParseOutput, key: BatchKey, appender: OnceAppender): Promise<SubmitResult> {
+  async function storeOnce(
+    o: ParseOutput,
+    key: BatchKey | undefined,
+    appender: OnceAppender,
+  ): Promise<SubmitResult> {
     const rows = { batches: o.batches, gaps: o.gaps, events: o.events ?? [] };
-    const r = await appender.append(key.sender, key.key, rows, key.answer, deps.clock.now());
+    const r = await appender.append(
+      key?.sender ?? '',
+      key?.key ?? null,
+      rows,
+      key?.answer ?? '',
+      deps.clock.now(),
+    );
     if (!r.stored) return { replayed: r.answer };
     await detect(o);
     return 'stored';
@@ -246,7 +257,7 @@ export function createIngestSink(deps: IngestSinkDeps): IngestSink {
         return 'busy';
       }
       pending += n;
-      const run = chain.then(() => (key !== undefined && once !== null ? storeOnce(o, key, once) : store(o)));
+      const run = chain.then(() => (once !== null ? storeOnce(o, key, once) : store(o)));
       chain = run.then(
         () => undefined,
         () => undefined,

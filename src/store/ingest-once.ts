@@ -33,9 +33,16 @@ export type OnceResult = { stored: true } | { stored: false; answer: string };
 export interface OnceAppender {
   /**
    * Stores `rows` and records (sender, key) with `answer` in one transaction; when the key is
-   * already recorded, stores nothing and returns the recorded answer. Calls must not overlap.
+   * already recorded, stores nothing and returns the recorded answer. A null key stores the rows
+   * in one transaction all the same (a failed batch leaves nothing behind). Calls must not overlap.
    */
-  append(sender: string, key: string, rows: BatchRows, answer: string, nowMs: number): Promise<OnceResult>;
+  append(
+    sender: string,
+    key: string | null,
+    rows: BatchRows,
+    answer: string,
+    nowMs: number,
+  ): Promise<OnceResult>;
   close(): Promise<void>;
 }
 
@@ -60,23 +67,26 @@ export function createOnceAppender(store: DuckDbFlowStore): OnceAppender {
       const conn = w.connection;
       await conn.run('BEGIN TRANSACTION');
       try {
-        const seen = await conn.runAndReadAll(
-          `SELECT answer FROM ${INGEST_KEY_TABLE} WHERE sender = ? AND key = ?`,
-          [sender, key],
-        );
-        const previous = seen.getRowsJS()[0]?.[0];
-        if (typeof previous === 'string') {
-          await conn.run('ROLLBACK');
-          return { stored: false, answer: previous };
+        if (key !== null) {
+          const seen = await conn.runAndReadAll(
+            `SELECT answer FROM ${INGEST_KEY_TABLE} WHERE sender = ? AND key = ?`,
+            [sender, key],
+          );
+          const previous = seen.getRowsJS()[0]?.[0];
+          if (typeof previous === 'string') {
+            await conn.run('ROLLBACK');
+            return { stored: false, answer: previous };
+          }
         }
         for (const b of rows.batches) await w.appendFlows(b);
         await w.appendGaps(rows.gaps);
         await w.appendEvents(rows.events);
         await w.endAppends();
-        await conn.run(
-          `INSERT INTO ${INGEST_KEY_TABLE} VALUES (?, ?, ?, ?)`,
-          toDuckDbValues([sender, key, new Date(nowMs), answer]),
-        );
+        if (key !== null)
+          await conn.run(
+            `INSERT INTO ${INGEST_KEY_TABLE} VALUES (?, ?, ?, ?)`,
+            toDuckDbValues([sender, key, new Date(nowMs), answer]),
+          );
         await conn.run('COMMIT');
         return { stored: true };
       } catch (e) {

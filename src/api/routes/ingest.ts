@@ -12,6 +12,7 @@ import { ApiError } from '../errors.ts';
 import { batchLines, bodyText, IngestBodyError, parseLines } from '../../server/http-ingest.ts';
 import { defineRoute, need, type ApiRoute } from '../route.ts';
 import { LINE_FORMATS } from '../../sources/log-flows.ts';
+import { isDiskFull } from '../../store/disk-full.ts';
 import { finishUpload, openUpload, tooLarge, uploadFile } from '../../server/upload.ts';
 
 const openUploadSchema = z
@@ -163,6 +164,15 @@ export const ingestRoutes: ApiRoute[] = [
         return answer;
       } catch (e) {
         if (e instanceof IngestBodyError) throw new ApiError(e.status, e.message, e.hint);
+        if (isDiskFull(e)) {
+          deps.metrics.inc('sakura_guard_ingest_refused_total');
+          void reply.header('retry-after', String(sink.config.retryAfterSeconds * 15));
+          throw new ApiError(
+            503,
+            'the data directory is full: the batch was not stored',
+            'free space in the data directory (or lower retention.maxBytes), then retry the batch',
+          );
+        }
         throw e;
       }
     },
