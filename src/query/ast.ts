@@ -2,6 +2,7 @@
 // `start + 1` as the column, and a projection without `as` is named after its source text.
 
 import type { DurationUnit } from './lexer.ts';
+import type { RelationName } from './relations.ts';
 
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^';
@@ -52,7 +53,9 @@ export type Command =
   | ({ kind: 'sort'; keys: SortKey[] } & Span)
   | ({ kind: 'limit'; count: number } & Span)
   | ({ kind: 'parse'; source: Expr; pattern: ParsePattern; names: string[] } & Span)
-  | ({ kind: 'dedup'; keys: Expr[] } & Span);
+  | ({ kind: 'dedup'; keys: Expr[] } & Span)
+  /** `source events` (or a bare `events`) as the first command: what the query reads. */
+  | ({ kind: 'source'; relation: RelationName } & Span);
 
 export interface PipeQuery {
   commands: Command[];

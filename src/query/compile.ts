@@ -6,15 +6,10 @@
 import type { Command, ParsePattern, Projection } from './ast.ts';
 import { compileExpr, type ExprContext } from './expr-sql.ts';
 import { captureGroups, globToRegex, toRe2 } from './patterns.ts';
-import {
-  allFieldNames,
-  lookupField,
-  nearFieldNames,
-  UNSUPPORTED_SYSTEM_FIELDS,
-  type FieldDef,
-} from './fields.ts';
+import { nearFieldNames, UNSUPPORTED_SYSTEM_FIELDS, type FieldDef } from './fields.ts';
 import { parsePipeQuery } from './parser.ts';
 import { QueryError } from './query-error.ts';
+import { RELATIONS, type Relation } from './relations.ts';
 import { dedupSelectSql, quoteIdent, selectSql, type OrderKey, type SelectParts } from './select-sql.ts';
 
 export type SqlValue = string | number | boolean | null;
@@ -27,8 +22,11 @@ export interface CompiledQuery {
   columns?: string[];
 }
 
-/** The relation pipe queries read: `flows` plus the coverage-gap rows (see docs/data-model.md). */
-export const PIPE_SOURCE = 'flow_records';
+/**
+ * The relation pipe queries read by default: `flows` plus the coverage-gap rows (see
+ * docs/data-model.md); `source events` reads the log events instead (relations.ts).
+ */
+export const PIPE_SOURCE = RELATIONS.flows.from;
 export const DEFAULT_LIMIT = 10_000;
 export const MAX_LIMIT = 100_000;
 
@@ -43,7 +41,7 @@ interface Dedup {
 
 interface Stage {
   from: string;
-  /** True while reading `flow_records` directly: the whole alias table is in scope. */
+  /** True while reading the relation directly: its whole alias table is in scope. */
   base: boolean;
   /** Columns of the sealed SELECT this stage reads (empty for the base stage). */
   inherited: Output[];
@@ -98,6 +96,7 @@ function putOutput(list: Output[], out: Output): void {
 
 class Compiler {
   private readonly params: SqlValue[] = [];
+  private relation: Relation = RELATIONS.flows;
   private stage: Stage = newStage(PIPE_SOURCE, true, []);
   private sealed = 0;
   private parses = 0;
@@ -110,7 +109,20 @@ class Compiler {
 
   compile(text: string): CompiledQuery {
     this.text = text;
-    const { commands } = parsePipeQuery(text);
+    const { commands: all } = parsePipeQuery(text);
+    const [head] = all;
+    if (head?.kind === 'source') {
+      this.relation = RELATIONS[head.relation];
+      this.stage = newStage(this.relation.from, true, []);
+    }
+    const commands = head?.kind === 'source' ? all.slice(1) : all;
+    const misplaced = commands.find((c) => c.kind === 'source');
+    if (misplaced !== undefined)
+      throw new QueryError(
+        'source must be the first command',
+        misplaced.start,
+        'start the query with it: source events | filter ...',
+      );
     commands.forEach((c, i) => {
       const after = commands.slice(i + 1).find((n) => c.kind === 'dedup' && n.kind !== 'limit');
       if (after !== undefined)
@@ -136,7 +148,7 @@ class Compiler {
       resolve: (name, offset) => {
         const local = stage.scope.get(name.toLowerCase());
         if (local) return local;
-        const base = stage.base ? lookupField(name) : undefined;
+        const base = stage.base ? this.relation.lookup(name) : undefined;
         if (base) return base;
         if (UNSUPPORTED_SYSTEM_FIELDS.includes(name))
           throw new QueryError(
@@ -144,13 +156,13 @@ class Compiler {
             offset,
             'use @timestamp, @message or @logStream',
           );
-        const known = [...stage.scope.keys(), ...(stage.base ? allFieldNames() : [])];
+        const known = [...stage.scope.keys(), ...(stage.base ? this.relation.names() : [])];
         const near = nearFieldNames(name, known);
         const hint =
           near.length > 0
             ? `did you mean ${near.join(', ')}?`
             : stage.base
-              ? 'see docs/query.md for the field names'
+              ? `see docs/query.md for the field names of ${this.relation === RELATIONS.events ? 'events' : 'flows'}`
               : `fields available here: ${[...stage.scope.keys()].join(', ')}`;
         throw new QueryError(`unknown field "${name}"`, offset, hint);
       },
@@ -245,6 +257,8 @@ class Compiler {
         this.stage.limit = this.bind(c.count);
         return;
       }
+      case 'source':
+        return; // taken before the commands are applied
       case 'dedup': {
         if (s.stats || s.limit) this.seal();
         const ctx = this.context('forbidden');
@@ -305,7 +319,7 @@ class Compiler {
         ...s.inherited.filter((c) => !s.extracted.some((e) => e.name.toLowerCase() === c.name.toLowerCase())),
         ...s.extracted,
       ];
-    const at = (n: string): Output => ({ ...lookupField(n)!, name: n });
+    const at = (n: string): Output => ({ ...this.relation.lookup(n)!, name: n });
     return [at('@timestamp'), at('@message'), ...s.extracted];
   }
 
@@ -333,7 +347,7 @@ class Compiler {
   }
 }
 
-/** Compiles a Logs-Insights-style pipe query to DuckDB SQL over `flow_records`. */
+/** Compiles a Logs-Insights-style pipe query to DuckDB SQL over `flow_records` (or `events`). */
 export function compilePipeQuery(text: string): CompiledQuery {
   return new Compiler().compile(text);
 }

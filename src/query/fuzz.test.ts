@@ -34,6 +34,8 @@ const token = fc.oneof(
       'by',
       'as',
       '|',
+      'source',
+      'events',
     ),
   },
   {
@@ -51,6 +53,10 @@ const token = fc.oneof(
       'logStatus',
       'interfaceId',
       'nosuchfield',
+      'program',
+      'outcome',
+      'status',
+      'user',
     ),
   },
   {
@@ -121,23 +127,43 @@ const literal = fc.oneof(
   fc.constantFrom(...HOSTILE),
   fc.string({ maxLength: 10 }).map((x) => JSON.stringify(x)),
 );
-const command = fc.oneof(
-  fc
-    .tuple(field, fc.constantFrom('=', '!=', '<', '>', 'like'), literal)
-    .map(([f, o, v]) => `filter ${f} ${o} ${v}`),
-  fc
-    .tuple(field, fc.constantFrom('in'), fc.array(literal, { minLength: 1, maxLength: 3 }))
-    .map(([f, o, v]) => `filter ${f} ${o} [${v.join(', ')}]`),
-  fc
-    .tuple(fc.constantFrom('count(*)', 'sum(bytes)', 'max(packets)'), field)
-    .map(([a, f]) => `stats ${a} as n by ${f}`),
-  fc.tuple(field, fc.constantFrom('asc', 'desc')).map(([f, o]) => `sort ${f} ${o}`),
-  fc.integer({ min: -3, max: 200_000 }).map((n) => `limit ${n}`),
-  fc.array(field, { minLength: 1, maxLength: 3 }).map((f) => `fields ${f.join(', ')}`),
-);
+const commandOver = (field: fc.Arbitrary<string>, aggregates: string[]) =>
+  fc.oneof(
+    fc
+      .tuple(field, fc.constantFrom('=', '!=', '<', '>', 'like'), literal)
+      .map(([f, o, v]) => `filter ${f} ${o} ${v}`),
+    fc
+      .tuple(field, fc.constantFrom('in'), fc.array(literal, { minLength: 1, maxLength: 3 }))
+      .map(([f, o, v]) => `filter ${f} ${o} [${v.join(', ')}]`),
+    fc.tuple(fc.constantFrom(...aggregates), field).map(([a, f]) => `stats ${a} as n by ${f}`),
+    fc.tuple(field, fc.constantFrom('asc', 'desc')).map(([f, o]) => `sort ${f} ${o}`),
+    fc.integer({ min: -3, max: 200_000 }).map((n) => `limit ${n}`),
+    fc.array(field, { minLength: 1, maxLength: 3 }).map((f) => `fields ${f.join(', ')}`),
+  );
+const command = commandOver(field, ['count(*)', 'sum(bytes)', 'max(packets)']);
 const structured = fc.array(command, { minLength: 1, maxLength: 4 }).map((c) => c.join(' | '));
+// The same over the log events (`source events`, or a bare `events`), with their fields.
+const eventField = fc.constantFrom(
+  'srcAddr',
+  'dstPort',
+  'user',
+  'outcome',
+  'program',
+  'status',
+  'path',
+  'kind',
+);
+const onEvents = fc
+  .tuple(
+    fc.constantFrom('source events', 'events'),
+    fc.array(commandOver(eventField, ['count(*)', 'max(status)', 'count_distinct(user)']), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+  )
+  .map(([source, c]) => [source, ...c].join(' | '));
 
-const query = fc.oneof(soup, structured);
+const query = fc.oneof(soup, structured, onEvents);
 
 describe('pipe query language, fuzzed', () => {
   let store: FixtureStore;
@@ -151,6 +177,7 @@ describe('pipe query language, fuzzed', () => {
   it('compiles or says why; hostile literals are parameters only; compiled SQL runs or fails cleanly', async () => {
     let compiled = 0;
     let withHostile = 0;
+    let onEventsRan = 0;
     await fc.assert(
       fc.asyncProperty(query, async (text) => {
         let q: ReturnType<typeof compilePipeQuery>;
@@ -166,14 +193,16 @@ describe('pipe query language, fuzzed', () => {
         if (text.includes(MARK)) withHostile++;
         try {
           await store.rows(q.sql, q.params);
+          if (/ FROM events\b/.test(q.sql)) onEventsRan++;
         } catch (e) {
           // DuckDB may refuse a type mismatch the compiler let through; it must say so.
           expect(e).toBeInstanceOf(Error);
         }
       }),
-      { numRuns: 200, seed: 42 },
+      { numRuns: 300, seed: 42 },
     );
     expect(compiled).toBeGreaterThan(20);
     expect(withHostile).toBeGreaterThan(0);
+    expect(onEventsRan).toBeGreaterThan(10);
   });
 });

@@ -4,10 +4,12 @@
 import type { Command, Expr, ParsePattern, PipeQuery, Projection, SortKey } from './ast.ts';
 import { KEYWORDS, parseOr, parsePrimary } from './expr-parser.ts';
 import { regexGroupNames } from './patterns.ts';
+import { isRelationName, RELATION_NAMES } from './relations.ts';
 import { QueryError } from './query-error.ts';
 import { TokenCursor } from './token-cursor.ts';
 
 export const SUPPORTED_COMMANDS = [
+  'source',
   'fields',
   'display',
   'filter',
@@ -28,7 +30,6 @@ const UNSUPPORTED_COMMANDS: Record<string, string> = {
   unnest: 'flow records have no nested lists',
   lookup: 'there are no lookup tables in the pipe language; write SQL with a JOIN instead',
   join: 'write SQL with a JOIN instead',
-  source: 'the source is always the flow store',
   addtotals: 'compute totals with a second `stats` or in SQL',
   logcompare: 'it compares log groups; run two queries instead',
   relevantfields: 'list the fields with `sakura-guard query "DESCRIBE flows"` instead',
@@ -49,6 +50,15 @@ class Parser {
     const commands: Command[] = [];
     if (this.c.peek().kind === 'eof')
       throw new QueryError('the query is empty', 0, 'try: fields @timestamp, srcAddr, dstAddr | limit 20');
+    // A bare relation name before the first "|" (`events | filter ...`) is `source events`.
+    const first = this.c.peek();
+    const bare = first.kind === 'ident' ? first.text.toLowerCase() : '';
+    const next = this.c.tokens[this.c.pos + 1];
+    if (isRelationName(bare) && (next?.kind === 'eof' || this.c.isOpAt(this.c.pos + 1, '|'))) {
+      commands.push({ kind: 'source', relation: bare, start: first.start, end: first.end });
+      if (next?.kind === 'eof') return { commands };
+      this.c.pos += 2;
+    }
     for (;;) {
       commands.push(this.command());
       const t = this.c.peek();
@@ -112,6 +122,17 @@ class Parser {
       }
       case 'parse':
         return this.parseCommand(start);
+      case 'source': {
+        const n = this.c.next();
+        const relation = n.kind === 'ident' ? n.text.toLowerCase() : '';
+        if (!isRelationName(relation))
+          throw this.c.unexpected(
+            n,
+            `source takes one of ${RELATION_NAMES.join(', ')}`,
+            'e.g. source events',
+          );
+        return { kind: 'source', relation, start, end: n.end };
+      }
       case 'dedup': {
         const keys: Expr[] = [];
         do keys.push(parseOr(this.c));

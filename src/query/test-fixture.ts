@@ -23,6 +23,7 @@ import { openDuckDbStore } from '../store/duckdb.ts';
 import { parseIp } from '../core/ip.ts';
 import { ATHENA_COMPAT_SQL } from './athena-compat.ts';
 import type { SqlValue } from './compile.ts';
+import { fixtureEvents } from './event-fixture.ts';
 
 export const VPC_CIDR = '10.0.0.0/16';
 export const HOST_A = '10.0.1.5'; // eni-aaa
@@ -282,6 +283,7 @@ export async function openRealFixtureStore(): Promise<FixtureStore> {
   const store = await openDuckDbStore(dir);
   await store.appendFlows(fixtureBatch(dayStart));
   await store.appendGaps(fixtureGaps(dayStart));
+  await store.appendEvents(fixtureEvents(dayStart));
   await store.flush();
   for (const sql of ATHENA_COMPAT_SQL) await store.all(sql);
   return {

@@ -34,7 +34,7 @@ export const queryRoutes: ApiRoute[] = [
     method: 'POST',
     path: '/api/v1/query',
     summary:
-      'Run one read-only SQL SELECT or pipe query over flows, flow_records, vpc_flow_logs, gaps, findings',
+      'Run one read-only SQL SELECT or pipe query over flows, flow_records, vpc_flow_logs, gaps, events, findings',
     access: need('query:run'),
     body: z.object({
       query: z.string().min(1).max(100_000),

@@ -48,8 +48,9 @@ export function registerQuery(program: Command, ctx: CliContext): void {
   program
     .command('query')
     .description(
-      'run a read-only query over the stored traffic: SQL over flows, vpc_flow_logs, flow_records and gaps, ' +
-        'or a CloudWatch-Logs-Insights-style pipe query (fields | filter | stats ... by | sort | limit)',
+      'run a read-only query over the stored traffic: SQL over flows, vpc_flow_logs, flow_records, gaps and events, ' +
+        'or a CloudWatch-Logs-Insights-style pipe query (fields | filter | stats ... by | sort | limit) over flows, ' +
+        'or over log events after `source events`',
     )
     .argument('<query>', 'SQL (SELECT ...) or a pipe query (filter ... | stats ...)')
     .option('--json', 'print rows as a JSON array of objects')
@@ -64,6 +65,7 @@ Examples:
   sakura-guard query "SELECT dst_port, count(*) AS n FROM flows WHERE action = 'reject' GROUP BY 1 ORDER BY n DESC LIMIT 10"
   sakura-guard query 'stats sum(packets) as packetsTransferred by srcAddr, dstAddr | sort packetsTransferred desc | limit 15'
   sakura-guard query 'filter logStatus="SKIPDATA" | stats count(*) by bin(1h) as t | sort t'
+  sakura-guard query 'source events | filter program = "sshd" and outcome = "failure" | stats count(*) as n by srcAddr | sort n desc'
 
 Queries cannot change anything: the store is opened read-only, without file or network access.
 Exit codes: 0 answered; 2 the query is invalid or not read-only; 4 the store could not be opened.`,
