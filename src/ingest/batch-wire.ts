@@ -13,6 +13,7 @@ import {
   type FlowIntExtra,
   type FlowTextExtra,
 } from '../core/flow.ts';
+import { isSharedNullColumn, sharedNullColumn } from '../core/null-columns.ts';
 import type { ParseOutput } from '../core/records.ts';
 import type { InputEvent } from '../sources/files.ts';
 
@@ -66,17 +67,11 @@ export interface WireError {
   cause: WireError | undefined;
 }
 
-/** Frozen arrays (the parser's shared all-null columns) already seen to hold only nulls. */
-const knownAllNull = new WeakSet<readonly (string | null)[]>();
-
 function encodeStrings(col: readonly (string | null)[], length: number): WireStrings | null {
-  if (knownAllNull.has(col)) return null;
+  if (isSharedNullColumn(col)) return null;
   let first = 0;
   while (first < length && col[first] === null) first++;
-  if (first === length) {
-    if (Object.isFrozen(col)) knownAllNull.add(col);
-    return null;
-  }
+  if (first === length) return null;
   const dict: string[] = [];
   const codes = new Map<string, number>();
   const index = new Int32Array(length).fill(-1);
@@ -141,18 +136,6 @@ export function encodeBatch(b: FlowBatch, transfer: Set<ArrayBuffer>): WireBatch
   };
 }
 
-/** One frozen all-null column per capacity, shared by decoded batches like the parser does. */
-const sharedNulls = new Map<number, (string | null)[]>();
-
-function nullColumn(capacity: number): (string | null)[] {
-  let col = sharedNulls.get(capacity);
-  if (col === undefined) {
-    col = Object.freeze(new Array<string | null>(capacity).fill(null)) as (string | null)[];
-    sharedNulls.set(capacity, col);
-  }
-  return col;
-}
-
 function decodeStrings(s: WireStrings | null, length: number, capacity: number): (string | null)[] {
   const col = new Array<string | null>(capacity).fill(null);
   if (s === null) return col;
@@ -169,7 +152,7 @@ export function decodeBatch(w: WireBatch): FlowBatch {
   const text = {} as Record<FlowTextExtra, (string | null)[]>;
   for (const name of FLOW_TEXT_EXTRAS) {
     const s = w.text[name];
-    text[name] = s === null ? nullColumn(capacity) : decodeStrings(s, length, capacity);
+    text[name] = s === null ? sharedNullColumn(capacity) : decodeStrings(s, length, capacity);
   }
   return {
     length,

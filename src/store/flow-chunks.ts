@@ -1,8 +1,9 @@
 // Writes a FlowBatch into DuckDB data chunks for the appender without creating a JS value per
 // cell: fixed-width columns are copied straight from the batch's typed arrays (or from a scratch
 // array) into the vector's memory, 64-bit values are written as lo/hi 32-bit halves (no BigInt),
-// and only text cells cost a call each. The validity mask is written for every column of every
-// chunk, so a reused chunk never carries a stale NULL.
+// and only text cells cost a call each. A column's validity mask is written only when the chunk
+// has a NULL in it: DuckDB's chunk reset marks every row valid again (so a reused chunk never
+// carries a stale NULL), and an all-valid vector takes DuckDB's faster path.
 //
 // This talks to `@duckdb/node-bindings` (the C API that `@duckdb/node-api` wraps, installed with
 // it at the same version) because node-api's vector classes keep their buffers private.
@@ -19,6 +20,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import type { FlowBatch } from '../core/flow.ts';
+import { isSharedNullColumn } from '../core/null-columns.ts';
 import {
   COLD_EMPTY,
   COLD_FIELDS,
@@ -82,8 +84,10 @@ export class FlowChunkWriter {
   private readonly vectors: bindings.Vector[];
   private readonly words = new Uint32Array(CHUNK_ROWS * 2);
   private readonly i32 = new Int32Array(CHUNK_ROWS);
-  private readonly validity = new Uint32Array(Math.ceil(CHUNK_ROWS / 64) * 2);
+  private readonly validity = new Uint32Array(Math.ceil(CHUNK_ROWS / 64) * 2).fill(0xffffffff);
   private validityBytes = 0;
+  /** Whether setNull() was called since the last resetValidity(). */
+  private anyNull = false;
   private col = 0;
 
   constructor() {
@@ -144,14 +148,18 @@ export class FlowChunkWriter {
   }
 
   private resetValidity(): void {
-    this.validity.fill(0xffffffff);
+    if (this.anyNull) this.validity.fill(0xffffffff);
+    this.anyNull = false;
   }
 
   private setNull(row: number): void {
     this.validity[row >>> 5]! &= ~(1 << (row & 31));
+    this.anyNull = true;
   }
 
+  /** Writes the mask when some row is NULL; the reset chunk already has every row valid. */
   private writeValidity(v: bindings.Vector): void {
+    if (!this.anyNull) return;
     bindings.vector_ensure_validity_writable(v);
     bindings.copy_data_to_vector_validity(v, 0, this.validity.buffer, 0, this.validityBytes);
   }
@@ -247,6 +255,10 @@ export class FlowChunkWriter {
    */
   private text(src: readonly (string | null)[], offset: number, n: number): void {
     const v = this.next();
+    if (isSharedNullColumn(src)) {
+      bindings.vector_reference_value(v, NULL_VALUE);
+      return;
+    }
     const first = src[offset] ?? null;
     let uniform = true;
     for (let i = 1; i < n; i++) {
@@ -303,6 +315,7 @@ function coldFieldUsed(b: FlowBatch, f: ColdField, offset: number, n: number): b
     return false;
   }
   const a = b.text[f.name];
+  if (isSharedNullColumn(a)) return false;
   for (let i = offset; i < offset + n; i++) if (a[i] != null) return true;
   return false;
 }

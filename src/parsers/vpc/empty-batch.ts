@@ -2,8 +2,8 @@
 // rows. Columns are copied from a template (`slice()` of an all-missing column is a memory copy,
 // about twice as fast as createFlowBatch's `fill`), and the text extras that the current layout
 // never fills (25 of 27 for the default format) all point at one shared, frozen all-null array
-// instead of a fresh one each. Consumers only read parser batches; a write into such a column
-// throws (frozen) rather than corrupting other batches.
+// (core/null-columns.ts) instead of a fresh one each. Consumers only read parser batches; a write
+// into such a column throws (frozen) rather than corrupting other batches.
 
 import {
   createFlowBatch,
@@ -12,6 +12,7 @@ import {
   type FlowBatch,
   type FlowTextExtra,
 } from '../../core/flow.ts';
+import { sharedNullColumn } from '../../core/null-columns.ts';
 
 export interface BatchFactory {
   /** A new empty batch whose `needed` text columns are writable. */
@@ -22,7 +23,7 @@ export interface BatchFactory {
 
 export function batchFactory(capacity: number): BatchFactory {
   const t = createFlowBatch(capacity);
-  const shared = Object.freeze(new Array<string | null>(capacity).fill(null)) as (string | null)[];
+  const shared = sharedNullColumn(capacity);
   return {
     create(needed) {
       const text = {} as FlowBatch['text'];

@@ -39,6 +39,35 @@ describe('Interner', () => {
     expect(calls).toBe(2);
   });
 
+  it('with a memo, checks the previous token of that column first and still reads a new one', () => {
+    const strings = new Interner();
+    const buf = Buffer.from('acct-1 eni-a acct-1 eni-b acct-10 eni-b acct-1 eni-');
+    const read = (start: number, memo: number): [string | null, number] => [
+      strings.token(buf, start, buf.length, memo),
+      strings.end,
+    ];
+    expect(read(0, 1)).toEqual(['acct-1', 6]);
+    expect(read(7, 2)).toEqual(['eni-a', 12]);
+    expect(read(13, 1)).toEqual(['acct-1', 19]);
+    expect(read(20, 2)).toEqual(['eni-b', 25]);
+    // a longer token that starts with the remembered one is a different value
+    expect(read(26, 1)).toEqual(['acct-10', 33]);
+    expect(read(34, 2)).toEqual(['eni-b', 39]);
+    expect(read(40, 1)).toEqual(['acct-1', 46]);
+    // a shorter one at the end of the line, too
+    expect(read(47, 2)).toEqual(['eni-', 51]);
+  });
+
+  it('keeps memo answers right after it starts over', () => {
+    const strings = new Interner();
+    for (let i = 0; i < 40_000; i++) {
+      const text = `eni-${i.toString(16).padStart(17, '0')}`;
+      const buf = Buffer.from(`${text} 123456789012`);
+      expect(strings.token(buf, 0, buf.length, 0)).toBe(text);
+      expect(strings.token(buf, text.length + 1, buf.length, 1)).toBe('123456789012');
+    }
+  });
+
   it('decodes tokens longer than the key limit without storing them', () => {
     const strings = new Interner();
     const long = `arn:aws:ecs:${'x'.repeat(400)}`;

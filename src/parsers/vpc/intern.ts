@@ -7,6 +7,8 @@ const MAX_ENTRIES = SLOTS >> 1;
 const ARENA_BYTES = 1 << 20;
 /** Longer tokens (ARNs are ~100 bytes) are still interned; anything longer is decoded each time. */
 const MAX_KEY = 256;
+/** Callers of token() that may ask it to try their previous token first. */
+export const MEMOS = 64;
 
 export class Interner {
   private readonly hashes = new Int32Array(SLOTS);
@@ -14,6 +16,10 @@ export class Interner {
   private readonly lengths = new Int32Array(SLOTS);
   private readonly values: (string | null)[] = new Array<string | null>(SLOTS).fill(null);
   private readonly arena = Buffer.allocUnsafe(ARENA_BYTES);
+  /** Per-caller slot of the last token returned (token()'s `memo`), -1 when none. */
+  private readonly memoSlots = new Int32Array(MEMOS).fill(-1);
+  /** Slot of the key lookup() found or stored last (-1 for keys too long to keep). */
+  private lastSlot = -1;
   private used = 0;
   private entries = 0;
   private readonly transform: ((raw: string) => string | null) | null;
@@ -33,8 +39,34 @@ export class Interner {
     return this.lookup(buf, start, end, h);
   }
 
-  /** Reads the space-terminated token at `start` (hashing while scanning); sets `end`. */
-  token(buf: Buffer, start: number, lineEnd: number): string | null {
+  /**
+   * Reads the space-terminated token at `start` (hashing while scanning); sets `end`. With a
+   * `memo` (0 to MEMOS - 1, one per column; -1 for none), the token that column had last time is compared
+   * first: a column that repeats one value (account id) then costs one byte compare, no hash.
+   */
+  token(buf: Buffer, start: number, lineEnd: number, memo = -1): string | null {
+    if (memo >= 0) {
+      const slot = this.memoSlots[memo]!;
+      const off = slot < 0 ? -1 : this.offsets[slot]!;
+      if (off >= 0) {
+        const stop = start + this.lengths[slot]!;
+        if (stop <= lineEnd && (stop === lineEnd || buf[stop] === 32)) {
+          const arena = this.arena;
+          let i = start;
+          while (i < stop && buf[i] === arena[off + i - start]) i++;
+          if (i === stop) {
+            this.end = stop;
+            return this.values[slot] ?? null;
+          }
+        }
+      }
+    }
+    const value = this.scan(buf, start, lineEnd);
+    if (memo >= 0) this.memoSlots[memo] = this.lastSlot;
+    return value;
+  }
+
+  private scan(buf: Buffer, start: number, lineEnd: number): string | null {
     let h = 0x811c9dc5 | 0;
     let i = start;
     for (; i < lineEnd; i++) {
@@ -48,6 +80,7 @@ export class Interner {
 
   private lookup(buf: Buffer, start: number, end: number, h: number): string | null {
     const len = end - start;
+    this.lastSlot = -1;
     if (len > MAX_KEY) return this.decode(buf, start, end);
     let slot = h & (SLOTS - 1);
     const arena = this.arena;
@@ -62,7 +95,10 @@ export class Interner {
             break;
           }
         }
-        if (same) return this.values[slot] ?? null;
+        if (same) {
+          this.lastSlot = slot;
+          return this.values[slot] ?? null;
+        }
       }
       slot = (slot + 1) & (SLOTS - 1);
     }
@@ -78,6 +114,7 @@ export class Interner {
     this.values[slot] = value;
     this.used += len;
     this.entries++;
+    this.lastSlot = slot;
     return value;
   }
 

@@ -1,7 +1,7 @@
 // A VPC layout compiled for the hot loop: one small opcode per column instead of a lookup by name.
 
 import type { FlowIntExtra, FlowTextExtra } from '../../core/flow.ts';
-import type { VpcLayout } from './fields.ts';
+import { DEFAULT_VPC_FORMAT, type VpcLayout } from './fields.ts';
 
 export const OP_SRC_IP = 0;
 export const OP_DST_IP = 1;
@@ -33,6 +33,8 @@ export interface CompiledLayout {
   readonly hasInterfaceId: boolean;
   /** Column of `tgw-attachment-id` (the observer of transit gateway rows), or -1. */
   readonly tgwAttachmentColumn: number;
+  /** The default v2 format, which the parser reads with its straight-line fast path (fast-v2.ts). */
+  readonly defaultV2: boolean;
   /** Text extras this layout may write: its text columns, `extra`, and `interface_id` (CloudWatch). */
   readonly textWrites: ReadonlySet<FlowTextExtra>;
 }
@@ -99,6 +101,8 @@ export function compileLayout(layout: VpcLayout): CompiledLayout {
     extraKeys: layout.map((c) => `${JSON.stringify(c.name)}:`),
     hasInterfaceId: layout.some((c) => c.name === 'interface-id'),
     tgwAttachmentColumn: layout.findIndex((c) => c.name === 'tgw-attachment-id'),
+    defaultV2:
+      layout.length === DEFAULT_VPC_FORMAT.length && layout.every((c, i) => c.name === DEFAULT_VPC_FORMAT[i]),
     textWrites: new Set<FlowTextExtra>([
       'interface_id',
       ...textColumns.filter((c) => c !== null),

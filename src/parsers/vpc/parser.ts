@@ -29,8 +29,9 @@ import {
   tokenEnd,
 } from './bytes.ts';
 import { DEFAULT_VPC_FORMAT, headerLayout, layoutOf, parseVpcFormat, type VpcLayout } from './fields.ts';
+import { readV2Row } from './fast-v2.ts';
 import { batchFactory, type BatchFactory } from './empty-batch.ts';
-import { Interner } from './intern.ts';
+import { Interner, MEMOS } from './intern.ts';
 import * as layouts from './layout.ts';
 import { compileLayout, sameLayout, type CompiledLayout } from './layout.ts';
 
@@ -48,6 +49,11 @@ export interface VpcParserOptions {
   batchCapacity?: number;
   /** Start time (Unix seconds) for rows whose format has no `start` or whose `start` is `-`. */
   fallbackStart?: number;
+  /**
+   * Read default-format lines with the straight-line reader of fast-v2.ts (default true). False
+   * runs every line through the generic loop; the tests compare the two.
+   */
+  fastPath?: boolean;
 }
 
 /** Per-line context for records that arrive one by one (CloudWatch Logs events). */
@@ -96,6 +102,7 @@ export class VpcParser {
   private readonly source: string;
   private readonly batches: BatchFactory;
   private readonly detectHeader: boolean;
+  private readonly fastPath: boolean;
   private layout: CompiledLayout;
   private batch: FlowBatch;
   private textArrays: ((string | null)[] | null)[] = [];
@@ -116,6 +123,7 @@ export class VpcParser {
     this.source = options.source ?? 'vpc';
     this.batches = batchFactory(options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
     this.detectHeader = options.detectHeader ?? true;
+    this.fastPath = options.fastPath ?? true;
     this.fallbackStart = options.fallbackStart;
     const layout =
       options.layout ??
@@ -266,6 +274,13 @@ export class VpcParser {
     const b = this.batch;
     const r = b.length;
     const lay = this.layout;
+    if (
+      lay.defaultV2 &&
+      this.fastPath &&
+      readV2Row(buf, s, e, b, r, this.strings, b.text.account_id, b.text.interface_id)
+    ) {
+      return this.stored(b, r, b.text.interface_id[r] ?? null);
+    }
     const ops = lay.ops;
     const n = ops.length;
     let status = STATUS_NONE;
@@ -370,7 +385,7 @@ export class VpcParser {
             q = p + 1;
             break;
           }
-          const text = this.strings.token(buf, p, e);
+          const text = this.strings.token(buf, p, e, c < MEMOS ? c : -1);
           q = this.strings.end;
           if (q === p) return this.fail(r, `empty-field:${lay.names[c]}`, buf, s, e);
           this.textArrays[c]![r] = text;
@@ -422,9 +437,14 @@ export class VpcParser {
     }
     if (!haveSrc) return this.fail(r, 'missing-field:srcaddr', buf, s, e);
     if (!haveDst) return this.fail(r, 'missing-field:dstaddr', buf, s, e);
+    if (extra !== null) b.text.extra[r] = `${extra}}`;
+    this.stored(b, r, resource);
+  }
+
+  /** Completes row `r` (resource, source) and hands the batch on when it is full. */
+  private stored(b: FlowBatch, r: number, resource: string | null): void {
     b.resource[r] = resource;
     b.source[r] = this.source;
-    if (extra !== null) b.text.extra[r] = `${extra}}`;
     b.length = r + 1;
     if (b.length === b.capacity) {
       this.out.batches.push(b);
