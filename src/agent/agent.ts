@@ -15,6 +15,7 @@ import { errorMessage } from '../core/errors.ts';
 import { FileFollower, type FollowPosition } from '../sources/follow.ts';
 import { LINE_FORMATS } from '../sources/log-flows.ts';
 import { ConntrackDeltas, parseConntrack } from './conntrack.ts';
+import { type AgentRespondCounters, agentRespondSchema, runAgentResponder } from './respond.ts';
 import { Spool } from './spool.ts';
 
 export const agentConfigSchema = z
@@ -49,6 +50,8 @@ export const agentConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Blocking on this host for the server's agent-nftables responder (respond.ts). */
+    respond: agentRespondSchema.prefault({}),
     /** Spool and positions. */
     stateDir: z.string().min(1).default('/var/lib/sakura-guard-agent'),
     /** The spool's bound; the oldest batches are dropped beyond it. */
@@ -76,6 +79,8 @@ export interface AgentCounters {
   batchesDropped: number;
   retries: number;
   lastError: string | null;
+  /** Block commands applied, failed and expired (respond.enabled). */
+  respond: AgentRespondCounters;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -128,6 +133,7 @@ export async function runAgent(
     batchesDropped: 0,
     retries: 0,
     lastError: null,
+    respond: { commandsApplied: 0, commandsFailed: 0, commandsExpired: 0, lastError: null },
   };
   const followers = config.logs.map((l) => {
     const state = positionPath(config.stateDir, l.path);
@@ -225,7 +231,25 @@ export async function runAgent(
   }
 
   try {
-    await Promise.all([readLogs(), readConntrack(), send()]);
+    await Promise.all([
+      readLogs(),
+      readConntrack(),
+      send(),
+      runAgentResponder(config.respond, {
+        server: config.server,
+        token,
+        timeoutMs: config.timeoutMs,
+        maxBackoffMs: config.maxBackoffMs,
+        signal,
+        sleep: (ms) => sleep(ms, signal),
+        onProgress: (r) => {
+          counters.respond = { ...r };
+          onProgress?.(counters, spool);
+        },
+      }).then((r) => {
+        counters.respond = r;
+      }),
+    ]);
   } finally {
     for (const f of followers) f.follower.close();
   }

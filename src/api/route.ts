@@ -6,6 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
+import type { AgentCommandQueue } from '../respond/agent-queue.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
 import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
@@ -69,6 +70,8 @@ export interface ServerDeps {
   ingest?: IngestSink;
   /** Automated response (src/respond); set by serve when `respond.policies` is not empty. */
   responses?: ResponseService;
+  /** Block commands for host agents; set by serve when an agent-nftables responder is configured. */
+  agentCommands?: AgentCommandQueue;
 }
 
 export interface RouteContext<B, Q> {

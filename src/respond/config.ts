@@ -53,8 +53,18 @@ export const webhookResponderSchema = z
   })
   .strict();
 
+export const agentNftablesResponderSchema = z
+  .object({
+    kind: z.literal('agent-nftables'),
+    name,
+    /** Agents (their `respond.name`, default their host name) that apply the block on their host. */
+    agents: z.array(name).min(1),
+  })
+  .strict();
+
 export const responderSchema = z.discriminatedUnion('kind', [
   nftablesResponderSchema,
+  agentNftablesResponderSchema,
   packetFilterResponderSchema,
   webhookResponderSchema,
 ]);

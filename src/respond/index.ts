@@ -3,6 +3,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { SakuraClient } from '../sakura/client.ts';
 import type { ResponderConfig } from './config.ts';
+import type { AgentCommandQueue } from './agent-queue.ts';
+import { createAgentNftablesResponder } from './agent-nftables.ts';
 import { createNftablesResponder } from './nftables.ts';
 import { createPacketFilterResponder } from './packet-filter.ts';
 import { RespondError, type Responder } from './responder.ts';
@@ -12,12 +14,20 @@ export interface ResponderDeps {
   clock: Clock;
   /** Null when no Sakura API key is configured; packet-filter responders then refuse to start. */
   sakura: SakuraClient | null;
+  /** Commands for host agents; null where no agent can fetch them (agent-nftables refuses). */
+  agentQueue: AgentCommandQueue | null;
 }
 
 export function createResponder(o: ResponderConfig, deps: ResponderDeps): Responder {
   switch (o.kind) {
     case 'nftables':
       return createNftablesResponder(o);
+    case 'agent-nftables':
+      if (deps.agentQueue === null)
+        throw new RespondError(
+          `responder ${o.name} blocks through host agents, which fetch their commands from serve`,
+        );
+      return createAgentNftablesResponder(o, deps.agentQueue, deps.clock);
     case 'sakura-packet-filter':
       if (deps.sakura === null)
         throw new RespondError(`responder ${o.name} needs a Sakura Cloud API key (docs/sakura.md)`);

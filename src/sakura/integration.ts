@@ -14,6 +14,7 @@ import type { AssetLookup, IntelLookup } from '../engine/lookups.ts';
 import type { FindingEvents } from '../findings/events.ts';
 import { loadIntel } from '../intel/store.ts';
 import type { RespondConfig } from '../respond/config.ts';
+import { type AgentCommandQueue, createAgentCommandQueue } from '../respond/agent-queue.ts';
 import { createResponders } from '../respond/index.ts';
 import { type ResponseService, createResponseService } from '../respond/service.ts';
 import { createResponseStore } from '../respond/store.ts';
@@ -49,6 +50,8 @@ export interface SakuraIntegrationDeps {
 export interface SakuraIntegration {
   client: SakuraClient | null;
   responses: ResponseService | null;
+  /** Block commands for host agents; null when no agent-nftables responder is configured. */
+  agentQueue: AgentCommandQueue | null;
   syncNow(): Promise<void>;
   pollNow(): Promise<void>;
   sweepNow(): Promise<void>;
@@ -79,10 +82,14 @@ export async function startSakuraIntegration(deps: SakuraIntegrationDeps): Promi
   const client = needsClient ? sakuraClientFrom(sakura, deps.env, (l) => deps.log('info', l)) : null;
   let responses: ResponseService | null = null;
   let unsubscribe = (): void => {};
+  const agentQueue =
+    responding && respond.responders.some((r) => r.kind === 'agent-nftables')
+      ? await createAgentCommandQueue(await deps.connect())
+      : null;
   if (responding) {
     responses = createResponseService({
       config: respond,
-      responders: createResponders(respond.responders, { clock: deps.clock, sakura: client }),
+      responders: createResponders(respond.responders, { clock: deps.clock, sakura: client, agentQueue }),
       store: await createResponseStore(await deps.connect()),
       clock: deps.clock,
       assets: deps.assets,
@@ -148,6 +155,7 @@ export async function startSakuraIntegration(deps: SakuraIntegrationDeps): Promi
   return {
     client,
     responses,
+    agentQueue,
     syncNow,
     pollNow,
     sweepNow,

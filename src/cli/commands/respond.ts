@@ -7,6 +7,7 @@ import { Option } from 'commander';
 import { systemClock } from '../../core/clock.ts';
 import { loadConfig } from '../../config/load.ts';
 import { noAssets, noIntel } from '../../engine/lookups.ts';
+import { createAgentCommandQueue } from '../../respond/agent-queue.ts';
 import { createResponders } from '../../respond/index.ts';
 import { createResponseService, type ResponseService } from '../../respond/service.ts';
 import {
@@ -37,6 +38,9 @@ async function withService<T>(
       responders: createResponders(config.respond.responders, {
         clock: systemClock,
         sakura: needsSakura ? sakuraClientFrom(config.sakura, ctx.env) : null,
+        agentQueue: config.respond.responders.some((r) => r.kind === 'agent-nftables')
+          ? await createAgentCommandQueue(store.connection)
+          : null,
       }),
       store: actions,
       clock: systemClock,
