@@ -6,7 +6,7 @@
 // docs/screenshots/. No request may leave 127.0.0.1, and the CSP must not block anything.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -196,6 +196,23 @@ async function manyFindings(dataDir: string, n: number): Promise<void> {
   }
 }
 
+/** A flow log with one good and three malformed lines, imported after the demo: ingest health shows them. */
+function badImport(dir: string): string[] {
+  const file = path.join(dir, 'damaged-flows.log');
+  writeFileSync(
+    file,
+    [
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+      '2 123456789012 eni-0bad 10.0.0.10 192.0.2.1 443 50000 6 1 100 1795402000 1795402060 ACCEPT OK',
+      '2 123456789012 eni-0bad 999.1.1.1 192.0.2.1 443 50000 6 1 100 1795402000 1795402060 ACCEPT OK',
+      '2 123456789012 eni-0bad 10.0.0.10',
+      '2 123456789012 eni-0bad 10.0.0.10 192.0.2.1 443 50000 6 x 100 1795402000 1795402060 ACCEPT OK',
+      '',
+    ].join('\n'),
+  );
+  return ['--data-dir', path.join(dir, 'demo', 'data'), 'ingest', file];
+}
+
 describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () => {
   let dir = '';
   let server: ChildProcess | null = null;
@@ -246,7 +263,7 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
         path.join(dir, 'demo'),
         '--hours',
         '3',
-      ]),
+      ]).then(() => run([NODE, path.join(ROOT, 'bin', 'sakura-guard.js'), ...badImport(dir)])),
       manyFindings(bigDir, 10_000),
     ]);
     const [started, bigStarted] = await Promise.all([
@@ -270,7 +287,8 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
       if (!req.url().startsWith(base) && !req.url().startsWith('blob:')) offsite.push(req.url());
     });
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) consoleErrors.push(m.text());
+      // 409: the documented "automated response is not configured" answer, which the page shows as a note.
+      if (m.type() === 'error' && !/status of (401|404|409)/.test(m.text())) consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     // Requests in flight, but the live stream, which stays open (see settle()).
@@ -320,6 +338,12 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
     await expect.poll(() => page.getByRole('heading', { name: 'Overview' }).count()).toBe(1);
     await page.locator('.finding-list li').first().waitFor();
     await page.locator('svg.chart rect').first().waitFor();
+    await page.getByTestId('ingest-sources').locator('tbody tr', { hasText: 'vpc' }).first().waitFor();
+    await page
+      .getByTestId('ingest-quarantine')
+      .locator('tbody tr', { hasText: /damaged-flows\.log\s*3\s*bad-ip 1/ })
+      .waitFor();
+    await page.getByText('3 lines in quarantine in all.').waitFor();
     await settle();
     await shot('overview', true);
     await page.reload();
@@ -356,6 +380,8 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^finding-.*-records\.csv$/);
+    // The demo's serve has no response policies: the panel says so rather than failing.
+    await page.getByTestId('response-actions').getByText('Automated response is not configured').waitFor();
     await settle();
     await shot('finding-detail', true);
   });
@@ -408,8 +434,17 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
     await nav('Assets');
     await page.locator('table.data tbody tr').first().waitFor();
     await page.locator('.hbar').first().waitFor();
+    // The first host's baseline, learned by the demo's import and persisted in the store.
+    const baseline = page.getByTestId('baseline');
+    await baseline.getByText(/Learned from [\d,]+ flows/).waitFor();
+    await baseline.getByText('Ports it listens on').waitFor();
+    await baseline
+      .getByRole('img', { name: 'Typical bytes sent by hour of day' })
+      .locator('rect')
+      .first()
+      .waitFor();
     await settle();
-    await shot('assets');
+    await shot('assets', true);
     await nav('Posture');
     await page.getByRole('heading', { name: 'Posture' }).waitFor();
     await page.getByText('No audit recorded yet').waitFor();
@@ -419,6 +454,63 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
     await page.getByRole('tab', { name: 'Suppression rules' }).waitFor();
     await page.locator('table.data tbody tr').first().waitFor();
     await shot('settings');
+  });
+
+  it('edits intel lists and users, and shows dead letters, in settings', async () => {
+    await nav('Settings');
+    await page.getByRole('tab', { name: 'Intel lists' }).click();
+    const lists = page.getByTestId('intel-lists');
+    await lists.locator('tbody tr').first().waitFor();
+    await page.getByLabel('List name').fill('e2e-blocklist');
+    await page
+      .getByLabel('Entries, one a line: addresses or address blocks')
+      .fill('203.0.113.5\n198.51.100.0/24\n');
+    await page.getByRole('button', { name: 'Save list' }).click();
+    await page.getByText('List e2e-blocklist saved with 2 entries.').waitFor();
+    const row = lists.getByRole('row', { name: /e2e-blocklist/ });
+    await row.waitFor();
+    await settle();
+    await shot('settings-intel');
+    // Removal takes two presses; from the keyboard, Enter twice on the focused button.
+    await row.getByRole('button', { name: 'Remove' }).focus();
+    await page.keyboard.press('Enter');
+    await row.getByRole('button', { name: 'Remove e2e-blocklist? Press again' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByText('List e2e-blocklist removed.').waitFor();
+    await expect.poll(() => lists.getByRole('row', { name: /e2e-blocklist/ }).count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Users' }).click();
+    const users = page.getByTestId('users');
+    await users.getByRole('row', { name: new RegExp(USER) }).waitFor();
+    await page.getByPlaceholder('Name').fill('carol');
+    await page.getByPlaceholder('Password (12 characters or more)').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByText('User carol added.').waitFor();
+    await users.getByRole('row', { name: /carol/ }).getByRole('combobox').selectOption('analyst');
+    await page.getByText('Role of carol changed.').waitFor();
+    await expect
+      .poll(() => users.getByRole('row', { name: /carol/ }).getByRole('combobox').inputValue())
+      .toBe('analyst');
+    // One's own role cannot be changed here (no admin locks themselves out).
+    expect(
+      await users
+        .getByRole('row', { name: new RegExp(USER) })
+        .getByRole('combobox')
+        .isDisabled(),
+    ).toBe(true);
+    await page.getByTestId('all-tokens').locator('tbody tr').first().waitFor();
+    await settle();
+    await shot('settings-users', true);
+    const carol = users.getByRole('row', { name: /carol/ });
+    await carol.getByRole('button', { name: 'Remove' }).click();
+    await carol.getByRole('button', { name: 'Remove carol? Press again' }).click();
+    await page.getByText('User carol removed.').waitFor();
+    await expect.poll(() => users.getByRole('row', { name: /carol/ }).count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Alert channels' }).click();
+    await page.getByTestId('dead-letters').getByText('No dead letters').waitFor();
+    await settle();
+    await shot('settings-alerts', true);
   });
 
   it('switches to Japanese and leaves nothing untranslated', async () => {
@@ -455,6 +547,15 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
       ...untranslated((await page.evaluate(UI_TEXT)) as string[]).map((b) => `finding-detail-ja: ${b}`),
     );
     await shot('finding-detail-ja', true);
+    await page.getByRole('navigation').getByRole('link', { name: '設定', exact: true }).click();
+    for (const tab of ['脅威インテリジェンスのリスト', 'ユーザー', '通知チャネル']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.locator('.card').first().waitFor();
+      await settle();
+      problems.push(
+        ...untranslated((await page.evaluate(UI_TEXT)) as string[]).map((b) => `settings-ja ${tab}: ${b}`),
+      );
+    }
     expect(problems).toEqual([]);
   });
 

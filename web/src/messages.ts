@@ -279,7 +279,7 @@ export const en = {
   'assets.notLearned':
     'Nothing learned for this host yet. Baselines are saved at the end of each import and when the server stops.',
   'assets.learnedFrom': 'Learned from {n} flows between {from} and {to}.',
-  'assets.servedPorts': 'Ports it serves',
+  'assets.servedPorts': 'Ports it listens on',
   'assets.usedPorts': 'Ports it connects to',
   'assets.peersLearned': 'Peers it has talked to',
   'assets.limitReached': '(learning limit reached)',
@@ -322,7 +322,6 @@ export const en = {
   'intel.add': 'Save list',
   'intel.restartNote': 'Live detection reads the lists when the server starts: restart it to apply a change.',
   'users.added': 'User {name} added.',
-  'users.roleOf': 'Role of {name}',
   'users.roleChanged': 'Role of {name} changed.',
   'users.resetTotp': 'Reset',
   'users.confirm': 'Press again to confirm',
@@ -672,7 +671,6 @@ export const ja: Record<MessageKey, string> = {
   'intel.restartNote':
     'リアルタイム検出はサーバーの起動時にリストを読み込みます。変更を反映するには再起動してください。',
   'users.added': 'ユーザー {name} を追加しました。',
-  'users.roleOf': '{name} のロール',
   'users.roleChanged': '{name} のロールを変更しました。',
   'users.resetTotp': 'リセット',
   'users.confirm': 'もう一度押して確定',

@@ -78,7 +78,7 @@ export function Users(props: { me: Me }): ReactNode {
           <thead>
             <tr>
               <th>{t('settings.col.name')}</th>
-              <th>{t('settings.col.role')}</th>
+              <th id="users-col-role">{t('settings.col.role')}</th>
               <th>{t('settings.col.totp')}</th>
               <th>{t('users.col.state')}</th>
               <th>{t('settings.col.created')}</th>
@@ -92,12 +92,14 @@ export function Users(props: { me: Me }): ReactNode {
               const self = u.name === props.me.user;
               return (
                 <tr key={u.name}>
-                  <td translate="no">{u.name}</td>
+                  <td translate="no" id={`user-${u.name}`}>
+                    {u.name}
+                  </td>
                   <td>
                     <select
                       value={u.role}
                       disabled={self}
-                      aria-label={t('users.roleOf', { name: u.name })}
+                      aria-labelledby={`users-col-role user-${u.name}`}
                       onChange={(e) => {
                         const next = e.target.value;
                         if (isRole(next))
