@@ -4,7 +4,7 @@
 // entry with its byte counts, and the agent ships it to a running server as a flow row.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { defaultConfig } from '../config/schema.ts';
 import { startServer } from '../server/serve.ts';
 import { agentConfigSchema, runAgent } from './agent.ts';
 import { ConntrackDeltas, parseConntrack } from './conntrack.ts';
+import { namespaceSkipReason } from '../../test/netns.ts';
 
 const PROC_LINE =
   'ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=51000 dport=22 packets=10 bytes=800 src=10.0.0.2 dst=10.0.0.1 sport=22 dport=51000 packets=8 bytes=1200 [ASSURED] mark=0 zone=0 use=2';
@@ -47,20 +48,7 @@ describe('conntrack parsing', () => {
   });
 });
 
-const REQUIRE = process.env.SAKURA_GUARD_REQUIRE_SERVERS === '1';
-const has = (bin: string): boolean =>
-  ['/usr/sbin/', '/sbin/', '/usr/bin/', '/bin/'].some((d) => existsSync(d + bin));
-const why =
-  process.getuid?.() !== 0
-    ? 'not running as root (network namespaces need it)'
-    : !has('ip')
-      ? 'ip (iproute2) is not installed'
-      : !has('nft')
-        ? 'nft is not installed (apt-get install nftables)'
-        : null;
-// A missing binary fails CI (which installs it); a CI that does not run as root skips with the reason.
-if (why !== null && REQUIRE && process.getuid?.() === 0)
-  throw new Error(`SAKURA_GUARD_REQUIRE_SERVERS=1 but ${why}`);
+const why = namespaceSkipReason();
 
 const NS = `sg-ct-${process.pid % 100000}`;
 const PORT = 9443;

@@ -7,26 +7,14 @@
 // when root).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFinding } from '../alerts/test-findings.ts';
 import { respondSchema } from '../respond/config.ts';
-import { startTestServer, type TestServer } from '../server/test-server.ts';
+import { startTestServer, type TestServer } from '../api/test-server.ts';
 import { agentRespondSchema, runAgentResponder, type AgentRespondCounters } from './respond.ts';
+import { namespaceSkipReason } from '../../test/netns.ts';
 
-const REQUIRE = process.env.SAKURA_GUARD_REQUIRE_SERVERS === '1';
-const has = (bin: string): boolean =>
-  ['/usr/sbin/', '/sbin/', '/usr/bin/', '/bin/'].some((d) => existsSync(d + bin));
-const why =
-  process.getuid?.() !== 0
-    ? 'not running as root (network namespaces and nftables need it)'
-    : !has('ip')
-      ? 'ip (iproute2) is not installed'
-      : !has('nft')
-        ? 'nft is not installed (apt-get install nftables)'
-        : null;
-if (why !== null && REQUIRE && process.getuid?.() === 0)
-  throw new Error(`SAKURA_GUARD_REQUIRE_SERVERS=1 but ${why}`);
+const why = namespaceSkipReason();
 
 const NS = `sg-agent-${process.pid % 100000}`;
 const TABLE = 'sg_agent_test';
@@ -82,7 +70,7 @@ describe.skipIf(why !== null)('blocking through the agent', () => {
     });
   }, 30_000);
   afterAll(async () => {
-    await t?.stop();
+    await t?.close();
     execFileSync('ip', ['netns', 'del', NS]);
   });
 
@@ -91,12 +79,10 @@ describe.skipIf(why !== null)('blocking through the agent', () => {
       makeFinding({ id: 'f-agent', severity: 8, actor: { ip: ATTACKER, port: null } }),
       'new',
     );
-    const pending = await t.call('GET', '/api/v1/agent/commands?agent=web-1', t.tokens.analyst);
+    const pending = await t.call('GET', '/api/v1/agent/commands?agent=web-1', 'analyst');
     expect(pending.body.commands).toEqual([expect.objectContaining({ action: 'block', ip: ATTACKER })]);
-    expect(
-      (await t.call('GET', '/api/v1/agent/commands?agent=web-2', t.tokens.analyst)).body.commands,
-    ).toEqual([]);
-    expect((await t.call('GET', '/api/v1/agent/commands?agent=web-1', t.tokens.viewer)).status).toBe(403);
+    expect((await t.call('GET', '/api/v1/agent/commands?agent=web-2', 'analyst')).body.commands).toEqual([]);
+    expect((await t.call('GET', '/api/v1/agent/commands?agent=web-1', 'viewer')).status).toBe(403);
 
     const applied = await runAgentUntil(
       t,
@@ -105,14 +91,14 @@ describe.skipIf(why !== null)('blocking through the agent', () => {
     );
     expect(applied).toMatchObject({ commandsApplied: 1, commandsFailed: 0 });
     expect(setElements()).toContain(ATTACKER);
-    expect(
-      (await t.call('GET', '/api/v1/agent/commands?agent=web-1', t.tokens.analyst)).body.commands,
-    ).toEqual([]);
+    expect((await t.call('GET', '/api/v1/agent/commands?agent=web-1', 'analyst')).body.commands).toEqual([]);
 
-    const actions = (await t.call('GET', '/api/v1/responses?findingId=f-agent', t.tokens.analyst)).body
-      .items as { id: string; status: string }[];
+    const actions = (await t.call('GET', '/api/v1/responses?findingId=f-agent', 'analyst')).body.items as {
+      id: string;
+      status: string;
+    }[];
     expect(actions).toEqual([expect.objectContaining({ status: 'applied' })]);
-    const undone = await t.call('POST', `/api/v1/responses/${actions[0]!.id}/undo`, t.tokens.analyst, {});
+    const undone = await t.call('POST', `/api/v1/responses/${actions[0]!.id}/undo`, 'analyst', {});
     expect(undone).toMatchObject({ status: 200, body: { status: 'undone' } });
     const lifted = await runAgentUntil(
       t,
@@ -122,7 +108,7 @@ describe.skipIf(why !== null)('blocking through the agent', () => {
     expect(lifted.commandsApplied).toBe(1);
     expect(setElements()).not.toContain(ATTACKER);
 
-    const audit = await t.call('GET', '/api/v1/audit?limit=50', t.tokens.admin);
+    const audit = await t.call('GET', '/api/v1/audit?limit=50', 'admin');
     expect(JSON.stringify(audit.body)).toContain('agent.command.done');
   }, 60_000);
 
@@ -138,7 +124,7 @@ describe.skipIf(why !== null)('blocking through the agent', () => {
     );
     expect(late).toMatchObject({ commandsExpired: 1, commandsApplied: 0 });
     expect(setElements()).not.toContain('203.0.113.9');
-    const ack = await t.call('POST', '/api/v1/agent/commands/cmd-none/ack', t.tokens.analyst, {
+    const ack = await t.call('POST', '/api/v1/agent/commands/cmd-none/ack', 'analyst', {
       agent: 'web-1',
       state: 'done',
     });

@@ -9,29 +9,20 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { errorMessage } from '../core/errors.ts';
+import { nftablesResponderSchema } from '../respond/config.ts';
 import { createNftablesResponder } from '../respond/nftables.ts';
 import type { AgentCommand } from '../respond/agent-queue.ts';
 
-export const agentRespondSchema = z
-  .object({
+/** The nftables responder's table, command and netns, plus what the agent's loop needs. */
+export const agentRespondSchema = nftablesResponderSchema
+  .pick({ table: true, command: true, netns: true })
+  .extend({
     enabled: z.boolean().default(false),
     /** The name the server's agent-nftables responder lists; default the host name. */
     name: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,128}$/)
       .optional(),
-    /** nftables table (family inet) holding the `blocked4` / `blocked6` sets and the drop chain. */
-    table: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]*$/)
-      .default('sakura_guard'),
-    command: z.string().min(1).default('nft'),
-    /** Apply inside this network namespace (`ip netns exec`); null is the host's own. */
-    netns: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/)
-      .nullable()
-      .default(null),
     /** How often to ask the server for commands. */
     pollMs: z.number().int().min(10).default(5000),
   })

@@ -3,25 +3,12 @@
 // and `nft` (nftables); skips with the reason otherwise, unless SAKURA_GUARD_REQUIRE_SERVERS=1.
 
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNftablesResponder } from './nftables.ts';
 import type { ResponseTarget } from './responder.ts';
+import { namespaceSkipReason } from '../../test/netns.ts';
 
-const REQUIRE = process.env.SAKURA_GUARD_REQUIRE_SERVERS === '1';
-const has = (bin: string): boolean =>
-  ['/usr/sbin/', '/sbin/', '/usr/bin/', '/bin/'].some((d) => existsSync(d + bin));
-const why =
-  process.getuid?.() !== 0
-    ? 'not running as root (network namespaces and nftables need it)'
-    : !has('ip')
-      ? 'ip (iproute2) is not installed'
-      : !has('nft')
-        ? 'nft is not installed (apt-get install nftables)'
-        : null;
-// A missing binary fails CI (which installs it); a CI that does not run as root skips with the reason.
-if (why !== null && REQUIRE && process.getuid?.() === 0)
-  throw new Error(`SAKURA_GUARD_REQUIRE_SERVERS=1 but ${why}`);
+const why = namespaceSkipReason();
 
 const tag = `${process.pid % 100000}`;
 const ATT = `sg-att-${tag}`;
