@@ -7,6 +7,7 @@
 import { ipText } from '../core/ip.ts';
 import type { Detector, DetectorDeps, FlowView } from '../engine/detector.ts';
 import { createNumTable, type NumTable } from '../engine/num-table.ts';
+import { createOpenBuckets } from './open-buckets.ts';
 import {
   BUCKET_SECONDS,
   MAX_PEERS,
@@ -55,20 +56,17 @@ export interface ClosedBucket {
    * bucket is not unusual, and most buckets cost no baseline).
    */
   baseline: Baseline | null;
-  /** The largest destinations (at most MAX_TOPS). */
+  /**
+   * With a baseline: the bucket's first MAX_TOPS destinations, the largest first (empty without
+   * a baseline: nothing is judged).
+   */
   destinations: Destination[];
-}
-
-interface OpenBucket {
-  start: number;
-  bytes: number;
-  connections: number;
-  tops: Map<number, Destination>;
+  /** Keys of the destinations (among those) that the host had never contacted before. */
+  firstSeen: number[];
 }
 
 /** Open buckets kept per host (a batch spanning hours, before the watermark closes them). */
 const MAX_OPEN = 512;
-const MAX_TOPS = 16;
 export const BASELINE_MIN_BYTES = 1048576;
 
 function recentHighest(p: HostProfile): number {
@@ -84,11 +82,6 @@ function recentHighest(p: HostProfile): number {
  */
 function committed(p: HostProfile, t: number): boolean {
   return Math.floor(t / BUCKET_SECONDS) <= p.lastBucket;
-}
-
-function hasFirstSeen(o: OpenBucket): boolean {
-  for (const d of o.tops.values()) if (d.firstSeen) return true;
-  return false;
 }
 
 export interface ProfileBook {
@@ -109,11 +102,8 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
   const profiles: HostProfile[] = [];
   const index: NumTable = createNumTable(1, maxHosts, 1024);
   const byText = new Map<string, number>();
-  // Per host: open buckets by bucket index (start / BUCKET_SECONDS, a small integer).
-  const open: Map<number, OpenBucket>[] = [];
-  const lastOpen: (OpenBucket | null)[] = [];
-  // Bucket index -> hosts with an open bucket there.
-  const hostsByBucket = new Map<number, number[]>();
+  // Open buckets by host and bucket index (start / BUCKET_SECONDS, a small integer).
+  const open = createOpenBuckets(MAX_OPEN);
   let dropped = 0;
   let facts: BatchFacts | null = null;
   let factsOf: { batch: object; length: number; first: number; last: number } | null = null;
@@ -137,38 +127,11 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       }
       n = profiles.length;
       profiles.push(createProfile(ip, t));
-      open.push(new Map());
-      lastOpen.push(null);
       byText.set(ip, n);
     }
     const row = index.add(key);
     if (row >= 0) index.set(row, 0, n);
     return n;
-  }
-
-  function bucketOf(host: number, t: number): OpenBucket | null {
-    const start = Math.floor(t / BUCKET_SECONDS) * BUCKET_SECONDS;
-    if (start < nextClose) {
-      if (closedAny) return null; // that bucket is closed: late
-      nextClose = start;
-    }
-    const idx = start / BUCKET_SECONDS;
-    // Consecutive records of a host nearly always fall in the bucket of its previous one.
-    const cached = lastOpen[host];
-    if (cached !== undefined && cached !== null && cached.start === start) return cached;
-    const buckets = open[host]!;
-    let o = buckets.get(idx);
-    if (o === undefined) {
-      if (buckets.size >= MAX_OPEN) return null;
-      o = { start, bytes: 0, connections: 0, tops: new Map() };
-      buckets.set(idx, o);
-      const list = hostsByBucket.get(idx);
-      if (list === undefined) hostsByBucket.set(idx, [host]);
-      else list.push(host);
-    }
-    lastOpen[host] = o;
-    if (start > maxStart) maxStart = start;
-    return o;
   }
 
   function addBytes(
@@ -179,19 +142,15 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
     conn: boolean,
     fresh: boolean,
   ): void {
-    const o = bucketOf(host, t);
-    if (o === null) return;
-    o.bytes += bytes;
-    if (conn) o.connections++;
-    // Keyed by the small-integer peer id: Map lookups by large doubles are slow.
-    const id = peerId(dst);
-    let d = o.tops.get(id);
-    if (d === undefined) {
-      if (o.tops.size >= MAX_TOPS) return;
-      d = { key: dst, bytes: 0, firstSeen: fresh };
-      o.tops.set(id, d);
+    const start = Math.floor(t / BUCKET_SECONDS) * BUCKET_SECONDS;
+    if (start < nextClose) {
+      if (closedAny) return; // that bucket is closed: late
+      nextClose = start;
     }
-    d.bytes += bytes;
+    const s = open.slot(host, start / BUCKET_SECONDS, start);
+    if (s < 0) return;
+    if (start > maxStart) maxStart = start;
+    open.add(s, dst, bytes, conn, fresh);
   }
 
   function compute(view: FlowView): BatchFacts {
@@ -285,34 +244,47 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
         const idx = start / BUCKET_SECONDS;
         // Only hosts that sent something in the bucket; the others' empty buckets are filled in
         // when they next send (commitBucket).
-        const hosts = hostsByBucket.get(idx) ?? [];
-        hostsByBucket.delete(idx);
+        const hosts = open.hostsByBucket.get(idx) ?? [];
+        open.hostsByBucket.delete(idx);
         for (const h of hosts) {
           const p = profiles[h]!;
-          const buckets = open[h]!;
-          const mine = buckets.get(idx) ?? null;
+          const s = open.find(h, idx);
+          const bytes = s < 0 ? 0 : open.bytes(s);
           fillEmpty(p, start);
           // Reported: buckets that could be unusual (with their baseline), and buckets holding a
           // first contact (callers track those); most buckets are neither and cost nothing more.
           const baseline =
-            mine !== null && mine.bytes >= BASELINE_MIN_BYTES && mine.bytes > recentHighest(p)
+            s >= 0 && bytes >= BASELINE_MIN_BYTES && bytes > recentHighest(p)
               ? volumeBaseline(p, start)
               : null;
-          if (mine !== null && (baseline !== null || hasFirstSeen(mine))) {
-            closed.push({
-              host: h,
-              start,
-              bytes: mine.bytes,
-              connections: mine.connections,
-              baseline,
-              destinations: [...mine.tops.values()].sort((a, c) => c.bytes - a.bytes),
-            });
+          if (s >= 0) {
+            const n = open.tops(s);
+            let firstSeen: number[] | null = null;
+            for (let k = 0; k < n; k++) if (open.topFresh(s, k)) (firstSeen ??= []).push(open.topKey(s, k));
+            if (baseline !== null || firstSeen !== null) {
+              const destinations: Destination[] = [];
+              if (baseline !== null) {
+                for (let k = 0; k < n; k++)
+                  destinations.push({
+                    key: open.topKey(s, k),
+                    bytes: open.topBytes(s, k),
+                    firstSeen: open.topFresh(s, k),
+                  });
+                destinations.sort((a, c) => c.bytes - a.bytes);
+              }
+              closed.push({
+                host: h,
+                start,
+                bytes,
+                connections: open.connections(s),
+                baseline,
+                destinations,
+                firstSeen: firstSeen ?? [],
+              });
+            }
           }
-          commitBucket(p, start, mine?.bytes ?? 0);
-          if (mine !== null) {
-            buckets.delete(idx);
-            if (lastOpen[h] === mine) lastOpen[h] = null;
-          }
+          commitBucket(p, start, bytes);
+          if (s >= 0) open.release(h, idx, s);
         }
         nextClose = start + BUCKET_SECONDS;
         closedAny = true;
@@ -335,8 +307,6 @@ export function createProfileBook(maxHosts = 100_000): ProfileBook {
       }
       byText.set(p.ip, profiles.length);
       profiles.push(p);
-      open.push(new Map());
-      lastOpen.push(null);
     },
     get dropped() {
       return dropped;

@@ -165,7 +165,7 @@ export interface Baseline {
   buckets: number;
 }
 
-function median(sorted: readonly number[]): number {
+function median(sorted: ArrayLike<number>): number {
   if (sorted.length === 0) return 0;
   const m = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
@@ -173,7 +173,8 @@ function median(sorted: readonly number[]): number {
 
 /** The host's baseline for the bucket starting at `bucketStart`, from buckets closed before it. */
 export function volumeBaseline(p: HostProfile, bucketStart: number): Baseline {
-  const recent = Array.from(p.recent.subarray(0, p.recentN)).sort((a, b) => a - b);
+  // Typed arrays sort numerically without a comparator (and allocate no boxed numbers).
+  const recent = p.recent.slice(0, p.recentN).sort();
   const highest = recent.length === 0 ? 0 : recent[recent.length - 1]!;
   const h = new Date(bucketStart * 1000).getUTCHours();
   const n = p.hourN[h]!;
@@ -184,10 +185,11 @@ export function volumeBaseline(p: HostProfile, bucketStart: number): Baseline {
   }
   // A host that sends in bursts (a backup every 30 min) is judged against its bursts: the
   // buckets in which it sent something, when there are a few of them.
-  const busy = recent.filter((v) => v > 0);
-  const base = busy.length >= 3 ? busy : recent;
+  let firstBusy = 0;
+  while (firstBusy < recent.length && !(recent[firstBusy]! > 0)) firstBusy++;
+  const base = recent.length - firstBusy >= 3 ? recent.subarray(firstBusy) : recent;
   const med = median(base);
-  const mad = median(base.map((v) => Math.abs(v - med)).sort((a, b) => a - b));
+  const mad = median(base.map((v) => Math.abs(v - med)).sort());
   return { kind: 'recent', typical: med, spread: 1.4826 * mad, highest, buckets: recent.length };
 }
 

@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { beaconScore, beaconWords, componentWords, durationWords } from '../behavior/beacon-score.ts';
 import { cidrContainsText, parseCidr } from '../findings/cidr.ts';
 import type { Detector, DetectorContext } from '../engine/detector.ts';
-import { flowsQuery, protoName, sampleText } from '../engine/evidence.ts';
+import { flowsQuery, protoName } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
+import { createNumTable, type NumTable } from '../engine/num-table.ts';
+import { captureSample, sampleRecordText, type SampleRecord } from '../engine/sample-record.ts';
 
 export const beaconConfigSchema = z.object({
   /** Score (0-1) from which a pair is a beacon; RITA calls below 0.5 nothing. */
@@ -59,9 +61,13 @@ interface Pair {
   failed: number;
   replies: number;
   resource: string | null;
-  sample: string[];
-  /** Recent connections by source port: [first, last] record time. */
-  conns: Map<number, [number, number]>;
+  /** Kept as numbers: the text is made only for a pair that is reported. */
+  sample: SampleRecord[];
+  /**
+   * Recent connections, oldest first: source port, first and last record time (three numbers
+   * each; at most MAX_CONNS).
+   */
+  conns: number[];
 }
 
 /**
@@ -81,8 +87,14 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
   configSchema: beaconConfigSchema,
   create(config) {
     const pairs = new Map<number, Pair>();
-    // Distinct internal clients per outside destination (up to prevalentClients).
-    const clients = new Map<number, Set<number>>();
+    // Distinct internal clients per outside destination, up to prevalentClients: column 0 the
+    // count, then the clients' keys (numbers in a hash table: most destinations are called once).
+    const newClients = (): NumTable => createNumTable(1 + config.prevalentClients, config.maxPairs);
+    let clients = newClients();
+    const clientCount = (dst: number): number => {
+      const r = clients.find(dst);
+      return r < 0 ? 0 : clients.get(r, 0);
+    };
     const infra = new Set(
       config.infrastructurePorts.map((p) => {
         const [name, port] = p.split('/');
@@ -110,7 +122,7 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
         while (n > 0 && p.times[n - 1]! > t) n--;
         if (n < config.minConnections) continue;
         if (p.times[n - 1]! - p.times[0]! < config.minSpanSeconds) continue;
-        if ((clients.get(p.dst)?.size ?? 0) >= config.prevalentClients) continue;
+        if (clientCount(p.dst) >= config.prevalentClients) continue;
         if (p.replies < config.minAnsweredRatio * p.attempts) continue;
         const windowEnd = t === Infinity ? maxTime : t;
         const times = n === p.times.length ? p.times : p.times.slice(0, n);
@@ -155,7 +167,7 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
         observed: Math.round(s.score * 1000) / 1000,
         windowStart: s.first,
         windowEnd: s.last + 1,
-        sample: p.sample,
+        sample: p.sample.map(sampleRecordText),
         query: flowsQuery({
           srcIp: host,
           dstIp: dst,
@@ -216,12 +228,16 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
           const t = b.start[i]!;
           if (t > maxTime) maxTime = t;
           if (t < minTime) minTime = t;
-          let cs = clients.get(view.dstKey[i]!);
-          if (cs === undefined && clients.size < config.maxPairs) {
-            cs = new Set();
-            clients.set(view.dstKey[i]!, cs);
+          const cr = clients.add(view.dstKey[i]!);
+          if (cr >= 0) {
+            const n = clients.get(cr, 0);
+            let known = false;
+            for (let c = 1; c <= n; c++) if (clients.get(cr, c) === view.srcKey[i]!) known = true;
+            if (!known && n < config.prevalentClients) {
+              clients.set(cr, n + 1, view.srcKey[i]!);
+              clients.set(cr, 0, n + 1);
+            }
           }
-          if (cs !== undefined && cs.size < config.prevalentClients) cs.add(view.srcKey[i]!);
           const k = hashKey(view.srcKey[i]!, view.dstKey[i]!, proto * 65536 + port);
           let p = pairs.get(k);
           if (p === undefined) {
@@ -238,24 +254,38 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
               replies: 0,
               resource: b.resource[i] ?? null,
               sample: [],
-              conns: new Map(),
+              conns: [],
             };
             pairs.set(k, p);
           }
           // One long connection logged minute by minute is one connection, not a beacon.
           const sport = b.srcPort[i]!;
-          const span = p.conns.get(sport);
+          const c = p.conns;
+          let e = -1;
+          for (let k = 0; k < c.length; k += 3)
+            if (c[k] === sport) {
+              e = k;
+              break;
+            }
           if (
-            span !== undefined &&
-            t >= span[0] - SAME_CONNECTION_SECONDS &&
-            t <= span[1] + SAME_CONNECTION_SECONDS
+            e >= 0 &&
+            t >= c[e + 1]! - SAME_CONNECTION_SECONDS &&
+            t <= c[e + 2]! + SAME_CONNECTION_SECONDS
           ) {
-            if (t < span[0]) span[0] = t;
-            if (t > span[1]) span[1] = t;
+            if (t < c[e + 1]!) c[e + 1] = t;
+            if (t > c[e + 2]!) c[e + 2] = t;
             continue;
           }
-          if (p.conns.size >= MAX_CONNS) p.conns.delete(p.conns.keys().next().value!);
-          p.conns.set(sport, [t, t]);
+          // The oldest connection is forgotten; a port seen again starts a new span (the order of
+          // a Map's keys, as this was before: a forgotten port comes back last).
+          if (c.length >= 3 * MAX_CONNS) {
+            c.splice(0, 3);
+            e = e <= 0 ? -1 : e - 3;
+          }
+          if (e >= 0) {
+            c[e + 1] = t;
+            c[e + 2] = t;
+          } else c.push(sport, t, t);
           p.attempts++;
           const flags = b.tcpFlags[i]!;
           // Connection state: a TCP record with flags but no ACK, or a rejected one, never connected.
@@ -279,14 +309,14 @@ export const beacon: Detector<typeof beaconConfigSchema> = {
             p.times.shift();
             p.bytes.shift();
           }
-          if (p.sample.length < 20 && (p.attempts & 7) === 1) p.sample.push(sampleText(b, i));
+          if (p.sample.length < 20 && (p.attempts & 7) === 1) p.sample.push(captureSample(b, i));
         }
       },
       onWatermark(t, ctx) {
         if (t === Infinity) {
           evaluate(t, ctx);
           pairs.clear();
-          clients.clear();
+          clients = newClients();
           return;
         }
         // Scored at fixed boundaries of event time (every record before one has arrived when the

@@ -12,6 +12,7 @@ import { volumeBaseline } from '../behavior/profile.ts';
 import type { Detector } from '../engine/detector.ts';
 import { flowsQuery, pushSample } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
+import { createNumTable, type NumTable } from '../engine/num-table.ts';
 import { createTumblingWindows } from '../engine/windows.ts';
 import { cidrContainsText, parseCidr } from '../findings/cidr.ts';
 
@@ -46,6 +47,7 @@ export const largeUploadConfigSchema = z.object({
 });
 
 interface Upload {
+  key: number;
   src: number;
   dst: number;
   bytes: number;
@@ -56,11 +58,41 @@ interface Upload {
   first: number;
   last: number;
   resource: string | null;
-  samples: string[];
+  /** Made when the first sample is taken (most pairs are small and never get one). */
+  samples: string[] | null;
   /** Profile index of our host, and whether the destination was new to a mature profile. */
   host: number;
   firstSeen: boolean;
-  points: [number, number][];
+  /**
+   * Bytes per minute. Most pairs have records in one minute only: that point is kept in
+   * `minute`/`minuteBytes`, and `points` is made when a second minute comes.
+   */
+  minute: number;
+  minuteBytes: number;
+  points: [number, number][] | null;
+}
+
+/** The pairs of one window: a numeric hash table (key -> position in `list`) and the pairs. */
+interface Pairs {
+  table: NumTable;
+  list: Upload[];
+}
+
+function addUploadPoint(u: Upload, t: number, bytes: number): void {
+  if (u.points === null) {
+    const m = Math.floor(t / 60) * 60;
+    if (Number.isNaN(u.minute) || u.minute === m) {
+      u.minute = m;
+      u.minuteBytes += bytes;
+      return;
+    }
+    u.points = [[u.minute, u.minuteBytes]];
+  }
+  addPoint(u.points, t, 60, bytes, 120);
+}
+
+function pointsOf(u: Upload): [number, number][] {
+  return u.points ?? (Number.isNaN(u.minute) ? [] : [[u.minute, u.minuteBytes]]);
 }
 
 export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
@@ -71,8 +103,11 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
   create(config, deps) {
     const book = profileBookFor(deps);
     const excluded = config.excludeDestinations.map((c) => parseCidr(c)).filter((c) => c !== null);
-    const windows = createTumblingWindows(config.windowSeconds, () => new Map<number, Upload>());
-    let previous: { end: number; pairs: Map<number, Upload> } | null = null;
+    const windows = createTumblingWindows(config.windowSeconds, (): Pairs => ({
+      table: createNumTable(1, config.maxPairs),
+      list: [],
+    }));
+    let previous: { end: number; pairs: Pairs } | null = null;
     return {
       onFlows(view) {
         const facts = book.observe(view);
@@ -84,10 +119,15 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
           const w = windows.at(b.start[i]!);
           if (w === null) continue;
           const k = hashKey(view.srcKey[i]!, view.dstKey[i]!);
-          let u = w.get(k);
+          const row = w.table.find(k);
+          let u = row < 0 ? undefined : w.list[w.table.get(row, 0)];
           if (u === undefined) {
-            if (w.size >= config.maxPairs) continue;
+            if (w.list.length >= config.maxPairs) continue;
+            const added = w.table.add(k);
+            if (added < 0) continue;
+            w.table.set(added, 0, w.list.length);
             u = {
+              key: k,
               src: view.srcKey[i]!,
               dst: view.dstKey[i]!,
               bytes: 0,
@@ -97,18 +137,20 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
               first: b.start[i]!,
               last: b.start[i]!,
               resource: b.resource[i] ?? null,
-              samples: [],
+              samples: null,
               host: facts.client[i]!,
               firstSeen: false,
-              points: [],
+              minute: NaN,
+              minuteBytes: 0,
+              points: null,
             };
-            w.set(k, u);
+            w.list.push(u);
           }
           if (facts.newPeer[i] && u.host >= 0) {
             const prof = book.profiles[u.host]!;
             if (isMature(prof, b.start[i]!, config)) u.firstSeen = true;
           }
-          addPoint(u.points, b.start[i]!, 60, bytes, 120);
+          addUploadPoint(u, b.start[i]!, bytes);
           u.bytes += bytes;
           u.records++;
           if (bytes > u.biggest) u.biggest = bytes;
@@ -117,18 +159,18 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
           u.first = Math.min(u.first, b.start[i]!);
           u.last = Math.max(u.last, b.start[i]!);
           if (bytes >= config.flowBytes / 100 || u.bytes >= config.windowBytes / 10)
-            pushSample(u.samples, b, i);
+            pushSample((u.samples ??= []), b, i);
         }
       },
       onWatermark(t, ctx) {
         book.advance(t);
         windows.closeUpTo(t, (start, end, w) => {
           // An upload straddling two windows is judged over both (a sliding check at half the cost).
-          const before =
-            previous !== null && previous.end === start ? previous.pairs : new Map<number, Upload>();
+          const before = previous !== null && previous.end === start ? previous.pairs : null;
           previous = { end, pairs: w };
-          for (const [k, u] of w) {
-            const prior = before.get(k);
+          for (const u of w.list) {
+            const row = before === null ? -1 : before.table.find(u.key);
+            const prior = row < 0 ? undefined : before!.list[before!.table.get(row, 0)];
             // A destination first seen in the previous window is still first-seen in this one.
             if (prior?.firstSeen) u.firstSeen = true;
             const carried =
@@ -150,8 +192,8 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
             const byBaseline = candidate && u.bytes >= config.baselineFactor * typical;
             if (!byWindow && !byFlow && !byBaseline) continue;
             if (carried) {
-              u.samples = [...prior.samples, ...u.samples].slice(0, 20);
-              u.points = [...prior.points, ...u.points];
+              u.samples = [...(prior.samples ?? []), ...(u.samples ?? [])].slice(0, 20);
+              u.points = [...pointsOf(prior), ...pointsOf(u)];
             }
             const host = ctx.keyText(u.src);
             const dst = ctx.keyText(u.dst);
@@ -180,7 +222,7 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
               observed: byWindow ? u.bytes : u.biggest,
               windowStart: u.first < start ? start - config.windowSeconds : start,
               windowEnd: end,
-              sample: u.samples,
+              sample: u.samples ?? [],
               query: flowsQuery({ srcIp: host, dstIp: dst, from: start, to: end }),
               firstSeen: u.first,
               lastSeen: u.last,
@@ -196,7 +238,7 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
                 series: seriesText({
                   kind: 'bytes-to-destination',
                   unit: 'bytes per minute',
-                  points: u.points,
+                  points: pointsOf(u),
                   baseline: Math.round(typical / (config.windowSeconds / 60)),
                 }),
               },
@@ -206,8 +248,8 @@ export const largeUpload: Detector<typeof largeUploadConfigSchema> = {
         });
       },
       stateSize() {
-        let n = previous?.pairs.size ?? 0;
-        for (const [, w] of windows.open()) n += w.size;
+        let n = previous?.pairs.list.length ?? 0;
+        for (const [, w] of windows.open()) n += w.list.length;
         return n;
       },
     };

@@ -56,6 +56,8 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
   create(config, deps) {
     const book = profileBookFor(deps);
     const pending = new Map<number, Pending>();
+    // Pending ports per host (by profile index): most records are of hosts with none.
+    const pendingOf: number[] = [];
 
     function report(ctx: DetectorContext, p: Pending): void {
       // Only the records of the gathering window count, whatever order they came in.
@@ -139,6 +141,7 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
           const port = out ? b.dstPort[i]! : b.srcPort[i]!;
           const k = hashKey(host, b.proto[i]! * 65536 + port, out ? 1 : 2);
           if (pending.has(k) || pending.size >= config.maxPending) continue;
+          pendingOf[host] = (pendingOf[host] ?? 0) + 1;
           pending.set(k, {
             host,
             outbound: out,
@@ -160,7 +163,7 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
           const outHost = f.client[i]!;
           const inHost = f.server[i]!;
           const host = outHost >= 0 ? outHost : inHost;
-          if (host < 0) continue;
+          if (host < 0 || !(pendingOf[host]! > 0)) continue;
           const port = outHost >= 0 ? b.dstPort[i]! : b.srcPort[i]!;
           const p = pending.get(hashKey(host, b.proto[i]! * 65536 + port, outHost >= 0 ? 1 : 2));
           if (p === undefined) continue;
@@ -178,6 +181,7 @@ export const portUnusual: Detector<typeof portUnusualConfigSchema> = {
           if (t !== Infinity && t < p.first + config.gatherSeconds) continue;
           report(ctx, p);
           pending.delete(k);
+          pendingOf[p.host]!--;
         }
       },
       stateSize: () => pending.size,

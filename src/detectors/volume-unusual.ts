@@ -135,7 +135,7 @@ export const volumeUnusual: Detector<typeof volumeUnusualConfigSchema> = {
         for (const c of closed)
           // Only first contacts of a host with history count (LargeUpload judges those).
           if (c.start - book.profiles[c.host]!.first >= config.minBuckets * BUCKET_SECONDS)
-            for (const d of c.destinations) if (d.firstSeen) fresh.set(hashKey(c.host, d.key), c.start);
+            for (const k of c.firstSeen) fresh.set(hashKey(c.host, k), c.start);
         for (const c of closed) judge(ctx, c);
       },
       stateSize: () => book.profiles.length,
