@@ -49,8 +49,14 @@ export class Interner {
       const slot = this.memoSlots[memo]!;
       const off = slot < 0 ? -1 : this.offsets[slot]!;
       if (off >= 0) {
-        const stop = start + this.lengths[slot]!;
-        if (stop <= lineEnd && (stop === lineEnd || buf[stop] === 32)) {
+        const len = this.lengths[slot]!;
+        const stop = start + len;
+        // Cheap rejections first: the token's end, and its last byte (ids differ at the end).
+        if (
+          stop <= lineEnd &&
+          (stop === lineEnd || buf[stop] === 32) &&
+          (len === 0 || buf[stop - 1] === this.arena[off + len - 1])
+        ) {
           const arena = this.arena;
           let i = start;
           while (i < stop && buf[i] === arena[off + i - start]) i++;
