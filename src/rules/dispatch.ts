@@ -86,6 +86,8 @@ interface RangeTable<E> {
   dense: (E[] | undefined)[];
   /** Address keys: rules by exact IPv6 text. */
   v6: Map<string, E[]>;
+  /** Address keys: per IPv4 /16 block p, the interval holding p << 16 (-1: none), 65 537 entries. */
+  blocks: Int32Array;
 }
 
 type NumericKey = Exclude<IndexKey, 'src_ip' | 'dst_ip'>;
@@ -116,11 +118,29 @@ function search<E>(t: RangeTable<E>, v: number): E[] | undefined {
   return t.lists[lo];
 }
 
+/** `search` for an IPv4 address: a binary search only among the intervals of its /16 block. */
+function searchIpv4<E>(t: RangeTable<E>, v: number): E[] | undefined {
+  const b = t.bounds;
+  const p = v >>> 16;
+  let lo = t.blocks[p]!;
+  let hi = t.blocks[p + 1]!;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (b[mid]! <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo < 0 ? undefined : t.lists[lo];
+}
+
 function lookup<E>(t: RangeTable<E>, v: number): E[] | undefined {
   return v >= 0 && v < t.dense.length ? t.dense[v] : search(t, v);
 }
 
-export function buildTable<E>(items: readonly { e: E; set: ValueSet }[], dense = 0): RangeTable<E> {
+export function buildTable<E>(
+  items: readonly { e: E; set: ValueSet }[],
+  dense = 0,
+  ipv4 = false,
+): RangeTable<E> {
   const points = new Set<number>();
   for (const { set } of items)
     for (const [lo, hi] of set.ranges) {
@@ -144,7 +164,12 @@ export function buildTable<E>(items: readonly { e: E; set: ValueSet }[], dense =
       else l.push(e);
     }
   }
-  const t: RangeTable<E> = { bounds, lists, dense: [], v6 };
+  const blocks = new Int32Array(ipv4 ? 65537 : 0);
+  for (let p = 0, k = -1; p < blocks.length; p++) {
+    while (k + 1 < bounds.length && bounds[k + 1]! <= p * 65536) k++;
+    blocks[p] = k;
+  }
+  const t: RangeTable<E> = { bounds, lists, dense: [], v6, blocks };
   const d = new Array<E[] | undefined>(dense);
   for (let v = 0; v < dense; v++) d[v] = search(t, v);
   t.dense = d;
@@ -200,7 +225,7 @@ export function createFlowDispatch<E extends Dispatchable>(entries: readonly E[]
   }
   const ipTable = (key: 'src_ip' | 'dst_ip'): RangeTable<Slot<E>> | null => {
     const items = filed.get(key);
-    return items === undefined ? null : buildTable(items);
+    return items === undefined ? null : buildTable(items, 0, true);
   };
   const srcIp = ipTable('src_ip');
   const dstIp = ipTable('dst_ip');
@@ -256,7 +281,7 @@ function scanIp<E extends Dispatchable>(
   for (let i = 0; i < n; i++) {
     if (skip[i] === 1) continue;
     const a6 = v6[i];
-    const list = a6 == null ? search(t, v4[i]!) : anyV6 ? t.v6.get(a6) : undefined;
+    const list = a6 == null ? searchIpv4(t, v4[i]!) : anyV6 ? t.v6.get(a6) : undefined;
     if (list !== undefined) tryList(list, b, i, hit);
   }
 }
