@@ -223,6 +223,8 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
   const offsite: string[] = [];
   const consoleErrors: string[] = [];
   const inflight = new Set<Request>();
+  /** POSTs to the generic query route (pages with a dedicated stats route must not use it). */
+  let queryPosts = 0;
 
   /** Waits until no request has been in flight for 500 ms (the app's own "network idle"). */
   const settle = async (): Promise<void> => {
@@ -294,6 +296,9 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
     // Requests in flight, but the live stream, which stays open (see settle()).
     page.on('request', (req) => {
       if (!req.url().includes('/api/v1/stream')) inflight.add(req);
+    });
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/v1/query') queryPosts++;
     });
     page.on('requestfinished', (req) => inflight.delete(req));
     page.on('requestfailed', (req) => inflight.delete(req));
@@ -427,9 +432,13 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
   it('shows traffic, assets, posture and settings', async () => {
     await nav('Traffic');
     await page.locator('.hbar').first().waitFor();
+    await settle();
+    // Narrowing to a host reloads every panel, through the stats routes only.
+    const queriesBefore = queryPosts;
     await page.locator('.hbar').first().click();
     await page.locator('svg.peers').waitFor();
     await settle();
+    expect(queryPosts).toBe(queriesBefore);
     await shot('traffic', true);
     await nav('Assets');
     await page.locator('table.data tbody tr').first().waitFor();

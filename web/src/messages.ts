@@ -345,6 +345,7 @@ export const en = {
   'dead.attempts': 'Attempts',
   'dead.note':
     'A message becomes a dead letter when it runs out of delivery attempts. Fix the channel, then retry.',
+  'traffic.clamped': 'The charts cover at most 31 days: from {from}.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -693,6 +694,7 @@ export const ja: Record<MessageKey, string> = {
   'dead.none': '配信できなかったメッセージはありません。',
   'dead.attempts': '試行回数',
   'dead.note': '配信の試行回数を使い切ったメッセージです。チャネルを直してから再送してください。',
+  'traffic.clamped': 'グラフの対象は最大 31 日間です: {from} 以降。',
 };
 
 export type Locale = 'en' | 'ja';

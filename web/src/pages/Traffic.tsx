@@ -1,11 +1,11 @@
 // Traffic explorer: bytes or flows over time (accepted and rejected), top talkers, top ports,
 // rejected traffic, and a host's peers as a graph. Every chart narrows the view when clicked:
-// a bar to its time bucket, a talker or peer to that host, a port to that port.
+// a bar to its time bucket, a talker or peer to that host, a port to that port. The figures come
+// from the stats routes (traffic-stats.ts).
 
 import { useEffect, useState, type ReactNode } from 'react';
-import { runQuery, sqlText } from '../api.ts';
 import { HBars } from '../charts/HBars.tsx';
-import { PeerGraph, type Peer } from '../charts/PeerGraph.tsx';
+import { PeerGraph } from '../charts/PeerGraph.tsx';
 import { Legend, TimeBars } from '../charts/TimeBars.tsx';
 import { Card, DataTable, ErrorBox, Loading } from '../components/common.tsx';
 import { fmtBytes, fmtNum, fmtShortTime, fmtTime, timeZone } from '../format.ts';
@@ -13,6 +13,14 @@ import { useAsync } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLocation } from '../router.tsx';
 import { bucketFor, dataRange, lastHours, type TimeRange } from '../range.ts';
+import {
+  hostPeers,
+  rejectedTraffic,
+  statsRange,
+  topPorts,
+  topTalkers,
+  trafficSeries,
+} from '../traffic-stats.ts';
 
 interface View {
   range: TimeRange | null;
@@ -22,16 +30,7 @@ interface View {
   metric: 'bytes' | 'flows';
 }
 
-const IP = /^[0-9a-fA-F:.]{2,45}$/;
 const PROTO: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
-
-function where(v: View, r: TimeRange): string {
-  const parts = [`time >= epoch_ms(${Math.floor(r.from)})`, `time < epoch_ms(${Math.ceil(r.to)})`];
-  if (v.ip !== '' && IP.test(v.ip)) parts.push(`(src_ip = ${sqlText(v.ip)} OR dst_ip = ${sqlText(v.ip)})`);
-  if (/^\d{1,5}$/.test(v.port)) parts.push(`dst_port = ${Number(v.port)}`);
-  if (v.rejectedOnly) parts.push(`action = 'REJECT'`);
-  return parts.join(' AND ');
-}
 
 const toLocalInput = (ms: number): string => {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
@@ -66,60 +65,15 @@ export function TrafficPage(): ReactNode {
   const r = v.range;
   const key = JSON.stringify([r, v.ip, v.port, v.rejectedOnly]);
   const bucket = r ? bucketFor(r) : 60_000;
-  const series = useAsync(async () => {
-    if (!r) return null;
-    const q = await runQuery(
-      `SELECT CAST(floor(epoch_ms(time) / ${bucket}) * ${bucket} AS BIGINT) AS t,
-              sum(CASE WHEN action = 'REJECT' THEN 0 ELSE ${v.metric === 'bytes' ? 'bytes' : '1'} END) AS ok,
-              sum(CASE WHEN action = 'REJECT' THEN ${v.metric === 'bytes' ? 'bytes' : '1'} ELSE 0 END) AS rej
-       FROM flows WHERE ${where(v, r)} GROUP BY 1 ORDER BY 1`,
-      5000,
-    );
-    return q.rows.map(([tt, ok, rej]) => ({ t: Number(tt), values: [Number(ok ?? 0), Number(rej ?? 0)] }));
-  }, [key, v.metric]);
-  const talkers = useAsync(
-    () =>
-      r
-        ? runQuery(
-            `SELECT src_ip, sum(bytes) AS bytes, count(*) AS flows FROM flows WHERE ${where(v, r)} GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT 10`,
-          )
-        : Promise.resolve(null),
-    [key],
+  const series = useAsync(
+    () => (r ? trafficSeries(v, r, bucket, v.metric) : Promise.resolve(null)),
+    [key, v.metric],
   );
-  const ports = useAsync(
-    () =>
-      r
-        ? runQuery(
-            `SELECT proto, dst_port, count(*) AS flows FROM flows WHERE ${where(v, r)} AND dst_port IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 2 LIMIT 10`,
-          )
-        : Promise.resolve(null),
-    [key],
-  );
-  const rejected = useAsync(
-    () =>
-      r
-        ? runQuery(
-            `SELECT src_ip, dst_ip, dst_port, proto, count(*) AS flows, max(time) AS last_seen FROM flows
-             WHERE ${where({ ...v, rejectedOnly: true }, r)} GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC LIMIT 15`,
-          )
-        : Promise.resolve(null),
-    [key],
-  );
-  const peers = useAsync(async (): Promise<Peer[] | null> => {
-    if (!r || !IP.test(v.ip)) return null;
-    const ip = sqlText(v.ip);
-    const q = await runQuery(
-      `SELECT CASE WHEN src_ip = ${ip} THEN dst_ip ELSE src_ip END AS peer, sum(bytes) AS bytes, count(*) AS flows,
-              count(*) FILTER (WHERE action = 'REJECT') AS rejected
-       FROM flows WHERE ${where({ ...v, port: '', rejectedOnly: false }, r)} GROUP BY 1 ORDER BY 2 DESC NULLS LAST LIMIT 24`,
-    );
-    return q.rows.map(([p, b, f, x]) => ({
-      ip: String(p),
-      bytes: Number(b ?? 0),
-      flows: Number(f),
-      rejected: Number(x),
-    }));
-  }, [key]);
+  const talkers = useAsync(() => (r ? topTalkers(v, r) : Promise.resolve(null)), [key]);
+  const ports = useAsync(() => (r ? topPorts(v, r) : Promise.resolve(null)), [key]);
+  const rejected = useAsync(() => (r ? rejectedTraffic(v, r) : Promise.resolve(null)), [key]);
+  const peers = useAsync(() => (r ? hostPeers(v, r) : Promise.resolve(null)), [key]);
+  const clamped = r !== null && statsRange(r).from > r.from;
 
   const span = r ? r.to - r.from : 0;
   const fmtV = (n: number): string => (v.metric === 'bytes' ? fmtBytes(n, locale) : fmtNum(n, locale));
@@ -220,6 +174,7 @@ export function TrafficPage(): ReactNode {
           <>
             {t('traffic.showing', { from: fmtTime(r.from, locale), to: fmtTime(r.to, locale) })}{' '}
             <span translate="no">({timeZone()})</span>
+            {clamped ? ` ${t('traffic.clamped', { from: fmtTime(statsRange(r).from, locale) })}` : ''}
           </>
         ) : (
           t('common.loading')
@@ -271,11 +226,11 @@ export function TrafficPage(): ReactNode {
         <Card title={t('traffic.topTalkers')}>
           <ErrorBox error={talkers.error} />
           <HBars
-            items={(talkers.data?.rows ?? []).map(([ip, b, f]) => ({
-              key: String(ip),
-              label: String(ip),
-              value: Number(b ?? 0),
-              note: t('traffic.nFlows', { n: fmtNum(Number(f), locale) }),
+            items={(talkers.data ?? []).map((x) => ({
+              key: x.ip,
+              label: x.ip,
+              value: x.bytes,
+              note: t('traffic.nFlows', { n: fmtNum(x.flows, locale) }),
             }))}
             formatValue={(n) => fmtBytes(n, locale)}
             onPick={(i) => set({ ip: i.key })}
@@ -285,10 +240,10 @@ export function TrafficPage(): ReactNode {
         <Card title={t('traffic.topPorts')}>
           <ErrorBox error={ports.error} />
           <HBars
-            items={(ports.data?.rows ?? []).map(([p, port, f]) => ({
-              key: String(port),
-              label: `${String(port)}/${PROTO[Number(p)] ?? String(p)}`,
-              value: Number(f),
+            items={(ports.data ?? []).map((x) => ({
+              key: String(x.port),
+              label: `${x.port}/${PROTO[x.proto] ?? String(x.proto)}`,
+              value: x.flows,
             }))}
             formatValue={(n) => t('traffic.nFlows', { n: fmtNum(n, locale) })}
             onPick={(i) => set({ port: i.key })}
@@ -311,8 +266,8 @@ export function TrafficPage(): ReactNode {
         ) : null}
         <Card title={t('traffic.rejectedTraffic')} wide>
           <ErrorBox error={rejected.error} />
-          {rejected.data?.rows.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
-          {rejected.data && rejected.data.rows.length > 0 ? (
+          {rejected.data?.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
+          {rejected.data && rejected.data.length > 0 ? (
             <DataTable
               columns={[
                 t('traffic.col.src'),
@@ -323,13 +278,13 @@ export function TrafficPage(): ReactNode {
                 t('traffic.col.last'),
               ]}
               translatedHeaders
-              rows={rejected.data.rows.map(([s, d, p, pr, f, l]) => [
-                s,
-                d,
-                p,
-                PROTO[Number(pr)] ?? pr,
-                fmtNum(Number(f), locale),
-                fmtTime(String(l), locale),
+              rows={rejected.data.map((x) => [
+                x.src,
+                x.dst,
+                x.port,
+                x.proto === null ? '' : (PROTO[x.proto] ?? x.proto),
+                fmtNum(x.flows, locale),
+                fmtTime(x.lastSeen, locale),
               ])}
             />
           ) : null}
