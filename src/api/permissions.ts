@@ -13,6 +13,9 @@ export const PERMISSIONS = {
   'query:run': 'run read-only SQL and pipe queries over flows, events and findings',
   'stats:read': 'time series, top talkers, top ports, rejected traffic, a host’s peers',
   'posture:read': 'read the latest recorded posture audit report',
+  'posture:write': 'record a posture audit report and its findings (`audit --record` while `serve` runs)',
+  'reports:read': 'render the security report of a period (`report` while `serve` runs)',
+  'flows:export': 'download stored flows as NDJSON or CSV (`export --parquet` while `serve` runs)',
   'intel:read': 'list threat-intel and trusted lists',
   'intel:write': 'add and remove threat-intel and trusted lists',
   'assets:read': 'list assets and show one host',
@@ -42,6 +45,7 @@ const VIEWER: readonly Permission[] = [
   'assets:read',
   'tokens:own',
   'queries:own',
+  'reports:read',
 ];
 const ANALYST: readonly Permission[] = [
   ...VIEWER,
@@ -49,6 +53,8 @@ const ANALYST: readonly Permission[] = [
   'suppressions:write',
   'intel:write',
   'alerts:read',
+  'posture:write',
+  'flows:export',
   'ingest',
   'agent:commands',
   'responses:read',

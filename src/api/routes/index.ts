@@ -6,6 +6,7 @@ import { alertRoutes } from './alerts.ts';
 import { assetRoutes } from './assets.ts';
 import { createAuthRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
+import { exportRoutes } from './export.ts';
 import { findingDetailRoutes } from './finding-detail.ts';
 import { findingRoutes } from './findings.ts';
 import { healthRoutes } from './health.ts';
@@ -13,6 +14,7 @@ import { ingestRoutes } from './ingest.ts';
 import { intelRoutes } from './intel.ts';
 import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
+import { reportRoutes } from './report.ts';
 import { responseRoutes } from './responses.ts';
 import { savedQueryRoutes } from './saved-queries.ts';
 import { statsRoutes } from './stats.ts';
@@ -43,5 +45,7 @@ export function apiRoutes(): ApiRoute[] {
     ...assetRoutes,
     ...userRoutes,
     ...ingestRoutes,
+    ...exportRoutes,
+    ...reportRoutes,
   ];
 }

@@ -46,12 +46,14 @@ export interface JoinOptions {
   /** Window end (Unix seconds); default: the newest flow read. */
   now?: number;
   advisor?: Partial<AdvisorConfig>;
+  /** Traffic read already (a running server's own store), joined with what `from` names. */
+  observed?: ObservedTraffic;
 }
 
 export async function joinFlows(report: AuditReport, options: JoinOptions): Promise<void> {
   const stores = options.from.filter(isDataDir);
   const files = options.from.filter((p) => !isDataDir(p));
-  const parts: ObservedTraffic[] = [];
+  const parts: ObservedTraffic[] = options.observed ? [options.observed] : [];
   const config = advisorConfigSchema.parse({
     ...options.advisor,
     ...(options.windowDays ? { windowDays: options.windowDays } : {}),

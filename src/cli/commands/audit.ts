@@ -9,7 +9,7 @@ import { EXIT_FINDINGS, EXIT_USAGE, UserError } from '../../core/errors.ts';
 import { auditPaths, type AuditReport } from '../../audit/audit.ts';
 import { joinFlows } from '../../audit/flows/join.ts';
 import { isDataDir } from '../../audit/flows/read-store.ts';
-import { recordPostureFindings, savePostureReport } from '../../audit/record.ts';
+import { type PostureRecordCounts, recordPostureFindings, savePostureReport } from '../../audit/record.ts';
 import { createDuckDbFindingStore } from '../../findings/duckdb-store.ts';
 import { loadIntel } from '../../intel/store.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
@@ -20,6 +20,7 @@ import { toTable, worstSeverity } from '../../audit/output/table.ts';
 import { SEVERITIES, type Severity, severityRank } from '../../audit/types.ts';
 import { VERSION } from '../main.ts';
 import { writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface AuditCliOptions {
@@ -68,14 +69,21 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
           });
         failOn = s as Severity;
       }
-      const report = await auditPaths(paths);
+      let report = await auditPaths(paths);
       if (report.files.length === 0)
         writeLine(
           ctx.stderr,
           `sakura-guard: no docker-compose, Terraform, iptables-save, nft or Kubernetes file found in ${paths.join(', ')}`,
         );
       let flowsFrom = opts.flowsFrom ?? [];
-      if (opts.record && flowsFrom.length === 0) {
+      const days = opts.window === undefined ? 30 : Number(opts.window);
+      if (!Number.isFinite(days) || days <= 0)
+        throw new UserError(`--window must be a positive number of days, got '${opts.window}'`, {
+          hint: 'for example --window 30',
+        });
+      // While `serve` holds the store, it joins the report with its flows and records it.
+      const server = opts.record ? runningServer(ctx.dataDir()) : null;
+      if (opts.record && flowsFrom.length === 0 && !server) {
         if (!isDataDir(ctx.dataDir()))
           throw new UserError(`--record needs observed traffic: no store in ${ctx.dataDir()}`, {
             hint: 'pass --flows-from DIR|FILES, or --data-dir pointing at a directory `sakura-guard ingest` filled',
@@ -83,13 +91,15 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
           });
         flowsFrom = [ctx.dataDir()];
       }
-      if (flowsFrom.length > 0) {
-        const days = opts.window === undefined ? 30 : Number(opts.window);
-        if (!Number.isFinite(days) || days <= 0)
-          throw new UserError(`--window must be a positive number of days, got '${opts.window}'`, {
-            hint: 'for example --window 30',
-          });
-        await joinFlows(report, { from: flowsFrom, windowDays: days });
+      if (flowsFrom.length > 0) await joinFlows(report, { from: flowsFrom, windowDays: days });
+      if (server) {
+        const r = await server.request<{ counts: PostureRecordCounts; report: AuditReport }>(
+          'POST',
+          '/api/v1/posture/reports',
+          { report, ...(flowsFrom.length === 0 ? { joinDays: days } : {}) },
+        );
+        report = r.report;
+        writeLine(ctx.stderr, recordedLine(`${ctx.dataDir()} (through ${server.url})`, r.counts));
       }
       const text =
         opts.format === 'json'
@@ -99,7 +109,7 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
             : opts.format === 'junit'
               ? toJunit(report)
               : toTable(report, { showSuppressed: opts.showSuppressed === true });
-      if (opts.record) await record(report, ctx.dataDir(), ctx.stderr);
+      if (opts.record && !server) await record(report, ctx.dataDir(), ctx.stderr);
       if (opts.output) await writeFile(opts.output, text);
       else ctx.stdout.write(text);
       const worst = worstSeverity(report);
@@ -117,13 +127,16 @@ async function record(report: AuditReport, dataDir: string, stderr: NodeJS.Writa
     const findings = await createDuckDbFindingStore(store.connection);
     const c = await recordPostureFindings(report, { store: findings, clock, intel, assets });
     await savePostureReport(store.connection, report, clock.now());
-    writeLine(
-      stderr,
-      `Recorded the posture report in ${dataDir}: ${c.signals} exposed-port signal(s) -> ${c.new} new, ` +
-        `${c.updated} updated, ${c.repeat} unchanged finding(s)` +
-        (c.trusted > 0 ? `, ${c.trusted} skipped (trusted)` : ''),
-    );
+    writeLine(stderr, recordedLine(dataDir, c));
   } finally {
     await store.close();
   }
+}
+
+function recordedLine(where: string, c: PostureRecordCounts): string {
+  return (
+    `Recorded the posture report in ${where}: ${c.signals} exposed-port signal(s) -> ${c.new} new, ` +
+    `${c.updated} updated, ${c.repeat} unchanged finding(s)` +
+    (c.trusted > 0 ? `, ${c.trusted} skipped (trusted)` : '')
+  );
 }

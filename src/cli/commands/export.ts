@@ -3,7 +3,10 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
+import type { ExportResult } from '../../store/store.ts';
 import { type CliContext, writeLine } from '../context.ts';
+import { exportThroughServer } from '../export-through-server.ts';
+import { runningServer } from '../server-client.ts';
 
 export function parseTimeOption(name: string, text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
@@ -30,23 +33,29 @@ export function registerExport(program: Command, ctx: CliContext): void {
       if (from && to && from >= to) {
         throw new UserError('--from must be earlier than --to', { hint: 'swap the two times' });
       }
-      // The export writes files, so the store opens read-write (DuckDB's file writer needs it).
-      const store = await openDuckDbStore(ctx.dataDir());
-      try {
-        const range = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
-        const result = await store.exportParquet(opts.parquet, range);
-        if (opts.json) {
-          writeLine(ctx.stdout, JSON.stringify(result, null, 2));
-          return;
+      const range = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+      // While `serve` holds the store, the server writes each day's file and the command saves it.
+      const server = runningServer(ctx.dataDir());
+      let result: ExportResult;
+      if (server) result = await exportThroughServer(server, opts.parquet, range);
+      else {
+        // The export writes files, so the store opens read-write (DuckDB's file writer needs it).
+        const store = await openDuckDbStore(ctx.dataDir());
+        try {
+          result = await store.exportParquet(opts.parquet, range);
+        } finally {
+          await store.close();
         }
-        for (const f of result.files)
-          writeLine(ctx.stdout, `${f.path}  ${f.rows.toLocaleString('en-US')} rows`);
-        writeLine(
-          ctx.stdout,
-          `exported ${result.rows.toLocaleString('en-US')} flows into ${result.files.length} file(s) under ${opts.parquet}`,
-        );
-      } finally {
-        await store.close();
       }
+      if (opts.json) {
+        writeLine(ctx.stdout, JSON.stringify(result, null, 2));
+        return;
+      }
+      for (const f of result.files)
+        writeLine(ctx.stdout, `${f.path}  ${f.rows.toLocaleString('en-US')} rows`);
+      writeLine(
+        ctx.stdout,
+        `exported ${result.rows.toLocaleString('en-US')} flows into ${result.files.length} file(s) under ${opts.parquet}`,
+      );
     });
 }

@@ -12,6 +12,7 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/re
 import { LANGUAGES, type Language } from '../../report/strings.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
 import { writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface ReportOptions {
@@ -53,6 +54,26 @@ export const registerReport: RegisterCommand = (program, ctx) => {
         });
       }
       const dataDir = ctx.dataDir();
+      // While `serve` holds the store, it renders the report and the command writes the file.
+      const server = runningServer(dataDir);
+      if (server) {
+        const params = new URLSearchParams({ format, lang });
+        if (opts.from !== undefined) params.set('from', opts.from);
+        if (opts.to !== undefined) params.set('to', opts.to);
+        const r = await server.send('GET', `/api/v1/report?${params.toString()}`);
+        const body = Buffer.from(await r.arrayBuffer());
+        if (opts.out === undefined) {
+          ctx.stdout.write(body);
+          return;
+        }
+        writeFileSync(opts.out, body);
+        const [from, to] = (r.headers.get('x-report-period') ?? '/').split('/');
+        writeLine(
+          ctx.stderr,
+          `wrote ${opts.out} (${format}, ${lang}, ${r.headers.get('x-report-findings') ?? '?'} findings, ${from} – ${to}; rendered by ${server.url})`,
+        );
+        return;
+      }
       const db = await openDuckDbStore(dataDir, { readOnly: true });
       let data;
       try {
