@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATASETS } from '../../../test/shared-datasets.ts';
 import { readFailJson } from '../sshd/fail2ban.test-helper.ts';
+import { SyslogRouter } from '../syslog/router.ts';
 import { looksLikeErrorLine, parseErrorLine } from './error-line.ts';
 import { AccessLogParser } from './parser.ts';
 
@@ -93,6 +94,18 @@ describe('AccessLogParser with nginx error-log lines', () => {
     );
     expect(events[0]!.fields).toMatchObject({ log: 'error', level: 'error', vhost: 'localhost', path: '/' });
     expect(rejections.map((r) => [r.line, r.reason])).toEqual([[2, 'bad-ip:client']]);
+  });
+});
+
+describe('nginx error-log lines over syslog (error_log syslog:)', () => {
+  it('the syslog router hands them to the web server parser: an auth failure event from the client', () => {
+    const router = new SyslogRouter();
+    router.message(`<11>Sep 30 09:23:53 web1 nginx: ${AUTH}`, Date.UTC(2021, 9, 1), { file: 'udp', line: 1 });
+    const { events } = router.drain();
+    expect(events.rejections).toEqual([]);
+    expect(events.events.map((e) => [e.src_ip, e.outcome, e.host, e.user])).toEqual([
+      ['127.0.0.1', '401', 'web1', 'foo'],
+    ]);
   });
 });
 
