@@ -74,6 +74,8 @@ function duckType(t: PhysicalType): DuckDBType {
 }
 
 const NULL_VALUE = bindings.create_null_value();
+/** Size of DuckDB's string_t: a VARCHAR vector's data is an array of these. */
+const STRING_ENTRY_BYTES = 16;
 
 /** Row capacity of one DuckDB vector (2048 in standard builds). */
 export const CHUNK_ROWS: number = bindings.vector_size();
@@ -116,10 +118,16 @@ export class FlowChunkWriter {
     this.uint8(b.action, offset, n);
     this.int16(b.tcpFlags, offset, n);
     this.uint8(b.direction, offset, n);
-    this.text(b.resource, offset, n);
+    const resource = this.col;
+    const resourceFlat = this.text(b.resource, offset, n);
     this.text(b.source, offset, n);
     for (const name of HOT_INT_EXTRAS) this.int32(b.ints[name], offset, n);
-    for (const name of HOT_TEXT_EXTRAS) this.text(b.text[name], offset, n);
+    for (const name of HOT_TEXT_EXTRAS) {
+      const col = b.text[name];
+      // VPC rows observed by an interface have resource = interface_id: copy the cells.
+      if (resourceFlat && sameCells(col, b.resource, offset, n)) this.copyStrings(resource, n);
+      else this.text(col, offset, n);
+    }
     this.cold(b, offset, n);
     if (this.col !== FLOW_COLUMNS.length)
       throw new Error('flow chunk writer is out of step with FLOW_COLUMNS');
@@ -251,13 +259,14 @@ export class FlowChunkWriter {
   /**
    * Text, null = NULL. A column that holds one value (or only NULLs) across the chunk, which is
    * the usual case for resource, source, account and IPv6 columns, becomes a constant vector:
-   * one native call instead of one per row, and less work in the appender.
+   * one native call instead of one per row, and less work in the appender. True when the column
+   * was written cell by cell with no NULL (copyStrings can then reuse it).
    */
-  private text(src: readonly (string | null)[], offset: number, n: number): void {
+  private text(src: readonly (string | null)[], offset: number, n: number): boolean {
     const v = this.next();
     if (isSharedNullColumn(src)) {
       bindings.vector_reference_value(v, NULL_VALUE);
-      return;
+      return false;
     }
     const first = src[offset] ?? null;
     let uniform = true;
@@ -269,7 +278,7 @@ export class FlowChunkWriter {
     }
     if (uniform) {
       bindings.vector_reference_value(v, first === null ? NULL_VALUE : bindings.create_varchar(first));
-      return;
+      return false;
     }
     this.resetValidity();
     for (let i = 0; i < n; i++) {
@@ -278,6 +287,27 @@ export class FlowChunkWriter {
       else bindings.vector_assign_string_element(v, i, s);
     }
     this.writeValidity(v);
+    return !this.anyNull;
+  }
+
+  /**
+   * Fills the next column with the cells of column `from` of this chunk, which text() wrote cell by
+   * cell with no NULL: its 16-byte string entries are copied, pointing at the same string bytes in
+   * this chunk (the appender copies the bytes when it takes the chunk). One copy instead of a
+   * native call per row.
+   */
+  private copyStrings(from: number, n: number): void {
+    const v = this.next();
+    const source = this.vectors[from];
+    if (source === undefined) throw new Error(`flow chunk writer has no column ${from}`);
+    const entries = bindings.vector_get_data(source, n * STRING_ENTRY_BYTES);
+    bindings.copy_data_to_vector(
+      v,
+      0,
+      entries.buffer as ArrayBuffer,
+      entries.byteOffset,
+      n * STRING_ENTRY_BYTES,
+    );
   }
 
   /**
@@ -306,6 +336,18 @@ export class FlowChunkWriter {
     }
     this.writeValidity(v);
   }
+}
+
+/** Whether rows [offset, offset + n) of two text columns hold the same values. */
+function sameCells(
+  a: readonly (string | null)[],
+  b: readonly (string | null)[],
+  offset: number,
+  n: number,
+): boolean {
+  if (a === b) return true;
+  for (let i = offset; i < offset + n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function coldFieldUsed(b: FlowBatch, f: ColdField, offset: number, n: number): boolean {
