@@ -20,7 +20,7 @@ export interface GroupState {
   first: number;
   last: number;
   samples: string[];
-  /** The last contributing record's endpoints, for the finding's resource and actor. */
+  /** The endpoints of the first contributing record at the latest time, for the finding's resource and actor. */
   src: string | null;
   dst: string | null;
   srcInternal: boolean;
@@ -37,7 +37,7 @@ export interface Contribution {
   value: string | null;
   /** Made only when kept (the first 20 per group). */
   sample: () => string;
-  /** The record's endpoints, made only when it is the group's latest record so far. */
+  /** The record's endpoints, made only when it is the group's first record at a later time than any before. */
   facts: () => Pick<GroupState, 'src' | 'dst' | 'srcInternal' | 'dstInternal' | 'resourceId'>;
 }
 
@@ -133,7 +133,8 @@ export interface CorrelationState {
 }
 
 export function createCorrelationState(rule: CorrelationRule, maxGroups: number): CorrelationState {
-  const windows: TumblingWindows<Map<string, GroupState>> = createTumblingWindows(
+  // Keyed by the group's one value when there is one group-by field (no text made per match).
+  const windows: TumblingWindows<Map<string | null, GroupState>> = createTumblingWindows(
     rule.timespanSeconds,
     () => new Map(),
   );
@@ -142,7 +143,7 @@ export function createCorrelationState(rule: CorrelationRule, maxGroups: number)
     add(c, early = false) {
       const w = windows.at(c.time);
       if (w === null) return null;
-      const key = JSON.stringify(c.group);
+      const key = c.group.length === 1 ? (c.group[0] ?? null) : JSON.stringify(c.group);
       let s = w.get(key);
       if (s === undefined) {
         if (w.size >= maxGroups) {
@@ -170,7 +171,8 @@ export function createCorrelationState(rule: CorrelationRule, maxGroups: number)
       if (c.value !== null && s.values.size < VALUES_KEPT) s.values.add(c.value);
       insertTime(s.times[c.position]!, c.time);
       if (c.time < s.first) s.first = c.time;
-      if (c.time >= s.last || s.src === null) {
+      // The endpoints of the first record at the latest time: made once per time, not per match.
+      if (c.time > s.last || s.src === null) {
         s.last = Math.max(s.last, c.time);
         Object.assign(s, c.facts());
       }
