@@ -20,7 +20,8 @@ export const PERMISSIONS = {
   'intel:write': 'add and remove threat-intel and trusted lists',
   'assets:read': 'list assets and show one host',
   'alerts:read': 'list alert channels (secrets redacted), routing rules, deliveries and dead letters',
-  'alerts:write': 'send a test message to an alert channel; re-queue dead letters',
+  'alerts:write':
+    'add, replace and remove alert channels and routes defined through the API; send a test message to a channel; re-queue dead letters',
   'responses:read': 'list automated response actions (proposed, pending, applied, undone)',
   'responses:write': 'approve a pending response action or undo one',
   'queries:own': 'save, change and remove one’s own saved queries',

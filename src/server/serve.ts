@@ -163,6 +163,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         assets,
         connect: () => store.connect(),
         log,
+        secretKey,
       });
       if (alerting) started.push(alerting);
       alertingRef = alerting;

@@ -1,16 +1,27 @@
-// Alerting for the settings page: the channels (secrets redacted) and routing rules of the
-// configuration, the delivery log and dead letters from the outbox in the server's DuckDB file,
-// re-queueing dead letters, and a test message to one channel. Channels and routes themselves
-// are changed in sakura-guard.yaml, not here (docs/api.md says why).
+// Alerting for the settings page: the channels (secrets redacted) and routing rules in effect,
+// the delivery log and dead letters from the outbox in the server's DuckDB file, re-queueing dead
+// letters, and a test message to one channel. Channels and routes of sakura-guard.yaml are
+// read-only here; admins add, replace and remove channels and routes of their own, stored
+// encrypted in the server's DuckDB file (alerts/overlay.ts), and the running router is rebuilt at
+// once. Secrets are write-only: never answered, never logged, not in the audit entry.
 
 import { z } from 'zod';
+import { channelSchema, routeSchema } from '../../alerts/config.ts';
+import {
+  AlertOverlay,
+  mergeAlerting,
+  routeName,
+  type EffectiveAlerting,
+  type OverlayEntry,
+} from '../../alerts/overlay.ts';
+import { runningAlerting } from '../../server/alerting.ts';
 import { requeueDeadLetters } from '../../alerts/dead-letters.ts';
 import { createDuckDbOutbox } from '../../alerts/duckdb-outbox.ts';
 import type { Outbox } from '../../alerts/outbox.ts';
 import { testMessage } from '../../cli/commands/alert.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { createSink } from '../../sinks/index.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { redactSecrets, scrubSecrets } from '../redact.ts';
 import { defineRoute, need, type ApiRoute, type ServerDeps } from '../route.ts';
 
@@ -26,6 +37,55 @@ function outboxOf(deps: ServerDeps): Promise<Outbox> {
   return o;
 }
 
+const overlays = new WeakMap<ServerDeps, Promise<AlertOverlay>>();
+
+function overlayOf(deps: ServerDeps): Promise<AlertOverlay> {
+  let o = overlays.get(deps);
+  if (!o) {
+    o = deps.connect().then((c) => AlertOverlay.open(c, deps.secretKey));
+    overlays.set(deps, o);
+  }
+  return o;
+}
+
+/** What is in effect: the running router's configuration, or the file's and the stored entries. */
+async function effectiveOf(deps: ServerDeps): Promise<EffectiveAlerting> {
+  const running = runningAlerting(deps.findingEvents);
+  if (running) return running.effective;
+  return mergeAlerting(deps.config.alerting, await (await overlayOf(deps)).list());
+}
+
+/** The stored entries with `change` applied, checked as a whole before anything is written. */
+async function checkedChange(
+  deps: ServerDeps,
+  change: OverlayEntry | { kind: OverlayEntry['kind']; name: string; removed: true },
+): Promise<EffectiveAlerting> {
+  const stored = await (await overlayOf(deps)).list();
+  const others = stored.filter((e) => !(e.kind === change.kind && e.name === change.name));
+  const entries = 'removed' in change ? others : [...others, change];
+  const problems: string[] = [];
+  const next = mergeAlerting(deps.config.alerting, entries, (e, reason) =>
+    problems.push(`${e.kind} ${e.name}: ${reason}`),
+  );
+  if (problems.length > 0)
+    throw new ApiError(400, `the change would leave: ${problems.join('; ')}`, 'fix the routes first');
+  return next;
+}
+
+async function apply(deps: ServerDeps, next: EffectiveAlerting): Promise<void> {
+  await runningAlerting(deps.findingEvents)?.reconfigure(next);
+}
+
+function refuseFileDefined(e: EffectiveAlerting, kind: 'channel' | 'route', name: string): void {
+  const origin = (kind === 'channel' ? e.channels : e.routes).get(name);
+  if (origin?.readOnly)
+    throw new ApiError(
+      409,
+      `the ${kind} ${name} is defined in the configuration file and is read-only here`,
+      `change it in sakura-guard.yaml, or use another name`,
+    );
+}
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 const limit = z.coerce.number().int().min(1).max(1000).default(100);
 
@@ -33,14 +93,17 @@ export const alertRoutes: ApiRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/api/v1/alerts/channels',
-    summary: 'Configured alert channels, secrets redacted, with the routes that feed each',
+    summary:
+      'Alert channels in effect, secrets redacted, with the routes that feed each and where each is defined',
     access: need('alerts:read'),
     async handler({ deps }) {
-      const { channels, routes } = deps.config.alerting;
+      const e = await effectiveOf(deps);
+      const { channels, routes } = e.config;
       return {
         items: channels.map((c) => ({
           ...(redactSecrets(c) as Record<string, unknown>),
-          routes: routes.flatMap((r, i) => (r.channels.includes(c.name) ? [r.name ?? `route ${i + 1}`] : [])),
+          ...(e.channels.get(c.name) ?? { source: 'config', readOnly: true }),
+          routes: routes.flatMap((r, i) => (r.channels.includes(c.name) ? [routeName(r, i)] : [])),
         })),
       };
     },
@@ -48,12 +111,107 @@ export const alertRoutes: ApiRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/api/v1/alerts/routes',
-    summary: 'Routing rules: which findings go to which channels',
+    summary: 'Routing rules in effect: which findings go to which channels, and where each is defined',
     access: need('alerts:read'),
     async handler({ deps }) {
+      const e = await effectiveOf(deps);
       return {
-        items: deps.config.alerting.routes.map((r, i) => ({ ...r, name: r.name ?? `route ${i + 1}` })),
+        items: e.config.routes.map((r, i) => ({
+          ...r,
+          name: routeName(r, i),
+          ...(e.routes.get(routeName(r, i)) ?? { source: 'config', readOnly: true }),
+        })),
       };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/alerts/channels',
+    summary:
+      'Add or replace an alert channel defined through the API (secrets are stored encrypted and never answered)',
+    access: need('alerts:write'),
+    body: channelSchema,
+    status: 201,
+    async handler({ deps, body, principal, audit }) {
+      refuseFileDefined(await effectiveOf(deps), 'channel', body.name);
+      const entry: OverlayEntry = {
+        kind: 'channel',
+        name: body.name,
+        body,
+        updatedAt: deps.clock.now(),
+        updatedBy: principal?.user ?? '-',
+      };
+      const next = await checkedChange(deps, entry);
+      await (await overlayOf(deps)).put('channel', body.name, body, entry.updatedAt, entry.updatedBy);
+      await apply(deps, next);
+      await audit('alert.channel.put', body.name, { kind: body.kind });
+      return {
+        channel: { ...(redactSecrets(body) as Record<string, unknown>), source: 'api', readOnly: false },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/alerts/channels/:name',
+    summary: 'Remove an alert channel defined through the API (refused while a route sends to it)',
+    access: need('alerts:write'),
+    async handler({ deps, params, audit }) {
+      const name = params['name'] ?? '';
+      const e = await effectiveOf(deps);
+      refuseFileDefined(e, 'channel', name);
+      if (!e.channels.has(name)) throw notFound(`alert channel ${name} defined through the API`);
+      const feeding = e.config.routes.flatMap((r, i) => (r.channels.includes(name) ? [routeName(r, i)] : []));
+      if (feeding.length > 0)
+        throw new ApiError(
+          409,
+          `routes still send to the channel ${name}: ${feeding.join(', ')}`,
+          'remove it from those routes first',
+        );
+      const next = await checkedChange(deps, { kind: 'channel', name, removed: true });
+      await (await overlayOf(deps)).remove('channel', name);
+      await apply(deps, next);
+      await audit('alert.channel.remove', name);
+      return { removed: name };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/alerts/routes',
+    summary: 'Add or replace a routing rule defined through the API (its channels must exist)',
+    access: need('alerts:write'),
+    body: routeSchema.extend({ name: z.string().min(1).max(200) }),
+    status: 201,
+    async handler({ deps, body, principal, audit }) {
+      refuseFileDefined(await effectiveOf(deps), 'route', body.name);
+      const entry: OverlayEntry = {
+        kind: 'route',
+        name: body.name,
+        body,
+        updatedAt: deps.clock.now(),
+        updatedBy: principal?.user ?? '-',
+      };
+      const next = await checkedChange(deps, entry);
+      await (await overlayOf(deps)).put('route', body.name, body, entry.updatedAt, entry.updatedBy);
+      await apply(deps, next);
+      await audit('alert.route.put', body.name, { channels: body.channels });
+      return { route: { ...body, source: 'api', readOnly: false } };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/alerts/routes/:name',
+    summary: 'Remove a routing rule defined through the API',
+    access: need('alerts:write'),
+    async handler({ deps, params, audit }) {
+      const name = params['name'] ?? '';
+      const e = await effectiveOf(deps);
+      refuseFileDefined(e, 'route', name);
+      if (!e.routes.has(name)) throw notFound(`alert route ${name} defined through the API`);
+      const next = await checkedChange(deps, { kind: 'route', name, removed: true });
+      await (await overlayOf(deps)).remove('route', name);
+      await apply(deps, next);
+      await audit('alert.route.remove', name);
+      return { removed: name };
     },
   }),
   defineRoute({
@@ -119,7 +277,7 @@ export const alertRoutes: ApiRoute[] = [
     access: need('alerts:write'),
     body: z.object({ severity: z.number().min(1).max(10).default(7) }).strict(),
     async handler({ deps, params, body, audit }) {
-      const { channels, links } = deps.config.alerting;
+      const { channels, links } = (await effectiveOf(deps)).config;
       const channel = channels.find((c) => c.name === params['name']);
       if (!channel) throw notFound(`alert channel ${params['name']}`);
       const now = deps.clock.now();
