@@ -14,6 +14,8 @@ import { chromium, type Browser, type Page, type Request } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/api/totp.ts';
 import { createDuckDbFindingStore } from '../src/findings/duckdb-store.ts';
+import { createResponseStore } from '../src/respond/store.ts';
+import { startHttpReceiver, type HttpReceiver } from '../src/sinks/test-receivers.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -108,17 +110,26 @@ interface Served {
 }
 
 /** `serve` on 127.0.0.1 (port 0) over `dataDir`, with a first user made with the bootstrap token. */
-async function startServe(dataDir: string, user: string, role: 'admin' | 'analyst'): Promise<Served> {
-  const proc = spawn(NODE, [path.join(ROOT, 'bin', 'sakura-guard.js'), '--data-dir', dataDir, 'serve'], {
-    cwd: path.dirname(dataDir),
-    env: {
-      ...process.env,
-      SAKURA_GUARD__SERVER__HOST: '127.0.0.1',
-      SAKURA_GUARD__SERVER__PORT: '0',
-      SAKURA_GUARD__LOG__LEVEL: 'warn',
+async function startServe(
+  dataDir: string,
+  user: string,
+  role: 'admin' | 'analyst',
+  config: string[] = [],
+): Promise<Served> {
+  const proc = spawn(
+    NODE,
+    [path.join(ROOT, 'bin', 'sakura-guard.js'), '--data-dir', dataDir, 'serve', ...config],
+    {
+      cwd: path.dirname(dataDir),
+      env: {
+        ...process.env,
+        SAKURA_GUARD__SERVER__HOST: '127.0.0.1',
+        SAKURA_GUARD__SERVER__PORT: '0',
+        SAKURA_GUARD__LOG__LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   let stderr = '';
   const { base, token } = await new Promise<{ base: string; token: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 60_000);
@@ -196,6 +207,63 @@ async function manyFindings(dataDir: string, n: number): Promise<void> {
   }
 }
 
+/**
+ * Automated response for the demo's serve: a webhook responder (the test's receiver on 127.0.0.1)
+ * under an approve policy, and a pending action recorded for each finding of severity 8 or more,
+ * as the policy proposes them, so the finding detail has one to approve.
+ */
+async function pendingResponses(demoDir: string, webhook: string): Promise<string[]> {
+  const file = path.join(demoDir, 'respond.yaml');
+  writeFileSync(
+    file,
+    [
+      'respond:',
+      '  responders:',
+      `    - { kind: webhook, name: soar, url: "${webhook}", secret: "${'s'.repeat(24)}" }`,
+      '  policies:',
+      '    - { name: block-high, minSeverity: 8, responders: [soar], mode: approve }',
+      '',
+    ].join('\n'),
+  );
+  const store = await openDuckDbStore(path.join(demoDir, 'data'));
+  try {
+    const responses = await createResponseStore(store.connection);
+    const rows = (
+      await store.connection.runAndReadAll(
+        'SELECT id, type, severity, actor_ip FROM findings WHERE severity >= 8 ORDER BY id',
+      )
+    ).getRows();
+    const now = Date.now();
+    for (const [i, [id, type, severity, actor]] of rows.entries()) {
+      const actionId = `ra-e2e-${i}`;
+      await responses.save(
+        {
+          id: actionId,
+          createdAt: now,
+          updatedAt: now,
+          findingId: String(id),
+          findingType: String(type),
+          severity: Number(severity),
+          ip: String(actor),
+          responder: 'soar',
+          policy: 'block-high',
+          mode: 'approve',
+          status: 'pending-approval',
+          description: `block ${String(actor)} for 1 h (webhook soar)`,
+          expiresAt: now + 86_400_000,
+          durationSeconds: 3600,
+          undoState: null,
+          error: null,
+        },
+        { event: 'proposed', by: 'policy:block-high', detail: '' },
+      );
+    }
+  } finally {
+    await store.close();
+  }
+  return ['--config', file];
+}
+
 /** A flow log with one good and three malformed lines, imported after the demo: ingest health shows them. */
 function badImport(dir: string): string[] {
   const file = path.join(dir, 'damaged-flows.log');
@@ -217,6 +285,7 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
   let dir = '';
   let server: ChildProcess | null = null;
   let big: Served | null = null;
+  let soar: HttpReceiver | null = null;
   let base = '';
   let browser: Browser | null = null;
   let page: Page;
@@ -268,8 +337,10 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
       ]).then(() => run([NODE, path.join(ROOT, 'bin', 'sakura-guard.js'), ...badImport(dir)])),
       manyFindings(bigDir, 10_000),
     ]);
+    soar = await startHttpReceiver();
+    const respond = await pendingResponses(path.join(dir, 'demo'), soar.url);
     const [started, bigStarted] = await Promise.all([
-      startServe(path.join(dir, 'demo', 'data'), USER, 'admin'),
+      startServe(path.join(dir, 'demo', 'data'), USER, 'admin', respond),
       startServe(bigDir, 'bob', 'analyst'),
     ]);
     server = started.proc;
@@ -289,8 +360,7 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
       if (!req.url().startsWith(base) && !req.url().startsWith('blob:')) offsite.push(req.url());
     });
     page.on('console', (m) => {
-      // 409: the documented "automated response is not configured" answer, which the page shows as a note.
-      if (m.type() === 'error' && !/status of (401|404|409)/.test(m.text())) consoleErrors.push(m.text());
+      if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     // Requests in flight, but the live stream, which stays open (see settle()).
@@ -307,6 +377,7 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
   afterAll(async () => {
     await browser?.close();
     await Promise.all([stopServe(server), stopServe(big?.proc ?? null)]);
+    await soar?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -385,8 +456,13 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^finding-.*-records\.csv$/);
-    // The demo's serve has no response policies: the panel says so rather than failing.
-    await page.getByTestId('response-actions').getByText('Automated response is not configured').waitFor();
+    // The pending block proposed for the finding's actor: approving it makes the responder act.
+    const response = page.getByTestId('response-actions');
+    await response.getByText('Waiting for approval').first().waitFor();
+    expect(soar?.requests ?? []).toHaveLength(0);
+    await response.getByRole('button', { name: 'Approve' }).first().click();
+    await response.getByText('Applied', { exact: true }).waitFor();
+    expect(JSON.parse(soar?.requests[0]?.body ?? '{}')).toMatchObject({ action: 'block' });
     await settle();
     await shot('finding-detail', true);
   });
@@ -591,6 +667,12 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
     expect(await p.getByTestId('finding-row').count()).toBeLessThan(80);
     await p.getByRole('searchbox', { name: 'Search' }).fill('synthetic finding 9999');
     await expect.poll(() => p.getByTestId('finding-row').count()).toBe(1);
+    // Role gating: an analyst edits intel lists but sees neither users nor the audit log.
+    await p.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await p.getByRole('tab', { name: 'Intel lists' }).click();
+    await p.getByRole('button', { name: 'Save list' }).waitFor();
+    expect(await p.getByRole('tab', { name: 'Users' }).count()).toBe(0);
+    expect(await p.getByRole('tab', { name: 'Audit log' }).count()).toBe(0);
     await context.close();
   });
 
