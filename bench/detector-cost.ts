@@ -2,7 +2,7 @@
 // detector (annotation, watermark, findings stage), then with one detector at a time, then with
 // all. CPU time of this single thread (process.cpuUsage), best of `rounds`: steadier than wall
 // time on a shared machine. Parsing is done once beforehand and not counted.
-//   node bench/detector-cost.ts [vpc-file] [records] [rounds] [detector ids, comma-separated]
+//   node bench/detector-cost.ts [vpc-file] [records] [rounds] [detector ids and/or "all", comma-separated]
 
 import { readFileSync } from 'node:fs';
 import { manualClock } from '../src/core/clock.ts';
@@ -70,7 +70,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const r = await best(rounds, () => pipelineCpuMs(batches, [d.id]));
     console.log(`${d.id}: +${(r.ms - bare.ms).toFixed(0)} ms (${r.findings} findings)`);
   }
-  if (only === undefined) {
+  if (only === undefined || only.includes('all')) {
     const all = await best(rounds, () =>
       pipelineCpuMs(
         batches,

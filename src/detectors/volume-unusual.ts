@@ -12,6 +12,7 @@ import { BUCKET_SECONDS, hourlyMeans, RECENT_BUCKETS } from '../behavior/profile
 import type { Detector, DetectorContext } from '../engine/detector.ts';
 import { flowsQuery } from '../engine/evidence.ts';
 import { hashKey } from '../engine/keys.ts';
+import { createNumTable, type NumTable } from '../engine/num-table.ts';
 
 export const volumeUnusualConfigSchema = z.object({
   /** Buckets of history a host needs before a baseline finding (cold start; 6 = 1 h). */
@@ -32,6 +33,8 @@ export const volumeUnusualConfigSchema = z.object({
   freshSeconds: z.number().min(0).default(7200),
 });
 
+const MAX_FRESH = 100_000;
+
 export const volumeUnusual: Detector<typeof volumeUnusualConfigSchema> = {
   id: 'volume-unusual',
   types: ['Behavior:Host/TrafficVolumeUnusual'],
@@ -41,7 +44,10 @@ export const volumeUnusual: Detector<typeof volumeUnusualConfigSchema> = {
     const book = profileBookFor(deps);
     // (host, destination) first contacted recently -> when: an upload spanning several buckets
     // to a new destination stays LargeUpload's in the later buckets too.
-    const fresh = new Map<number, number>();
+    // A numeric hash table (column 0: the bucket start), emptied at a watermark once it holds
+    // more than MAX_FRESH keys.
+    const newFresh = (): NumTable => createNumTable(1, Number.MAX_SAFE_INTEGER);
+    let fresh = newFresh();
 
     function judge(ctx: DetectorContext, c: ClosedBucket): void {
       const base = c.baseline;
@@ -58,8 +64,8 @@ export const volumeUnusual: Detector<typeof volumeUnusualConfigSchema> = {
       // Mostly to a first-seen destination: LargeUpload reports it.
       let freshBytes = 0;
       for (const d of c.destinations) {
-        const since = fresh.get(hashKey(c.host, d.key));
-        if (since !== undefined && c.start - since <= config.freshSeconds) freshBytes += d.bytes;
+        const r = fresh.find(hashKey(c.host, d.key));
+        if (r >= 0 && c.start - fresh.get(r, 0) <= config.freshSeconds) freshBytes += d.bytes;
       }
       if (freshBytes >= 0.5 * (c.bytes - base.typical)) return;
       const p = book.profiles[c.host]!;
@@ -131,11 +137,11 @@ export const volumeUnusual: Detector<typeof volumeUnusualConfigSchema> = {
       },
       onWatermark(t, ctx) {
         const closed = book.advance(t);
-        if (fresh.size > 100_000) fresh.clear();
+        if (fresh.size > MAX_FRESH) fresh = newFresh();
         for (const c of closed)
           // Only first contacts of a host with history count (LargeUpload judges those).
           if (c.start - book.profiles[c.host]!.first >= config.minBuckets * BUCKET_SECONDS)
-            for (const k of c.firstSeen) fresh.set(hashKey(c.host, k), c.start);
+            for (const k of c.firstSeen) fresh.set(fresh.add(hashKey(c.host, k)), 0, c.start);
         for (const c of closed) judge(ctx, c);
       },
       stateSize: () => book.profiles.length,
