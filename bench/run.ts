@@ -577,6 +577,45 @@ async function main(): Promise<void> {
       target: '> 1 worker',
       met: d2 > d1,
     });
+    // Records per CPU-second of each role during the detect runs (less swayed by the machine's
+    // load than wall time): what sizes a cluster. The same findings at the end, or the run is void.
+    const cpu1 = scale.detectCpu[1];
+    const cpu2 = scale.detectCpu[2];
+    const perCpu = (s: number | undefined): number => (s !== undefined && s > 0 ? scale.records / s : 0);
+    const sameFindings = Object.values(scale.findings.detect).every((n) => n === scale.findings.embedded);
+    record({
+      section: 'Scale-out',
+      name: `detect worker CPU, 1 worker holding 4 shards (findings ${scale.findings.detect[1] ?? 0} = embedded ${scale.findings.embedded}: ${sameFindings})`,
+      value: perCpu(cpu1?.workers[0]),
+      unit: 'rec/CPU-s',
+      baselineName: 'embedded pipeline, wall',
+      baseline: scale.embeddedDetect,
+      better: 'higher',
+      target: 'same findings',
+      met: sameFindings,
+    });
+    record({
+      section: 'Scale-out',
+      name: 'detect worker CPU, 2 workers (the busier one)',
+      value: perCpu(Math.max(...(cpu2?.workers ?? [0]))),
+      unit: 'rec/CPU-s',
+      baselineName: '1 worker',
+      baseline: perCpu(cpu1?.workers[0]),
+      better: 'higher',
+      target: '',
+      met: null,
+    });
+    record({
+      section: 'Scale-out',
+      name: 'NATS, 3 nodes together, during the 2-worker run',
+      value: perCpu(cpu2?.nats),
+      unit: 'rec/CPU-s',
+      baselineName: 'publisher process',
+      baseline: perCpu(cpu2?.publisher),
+      better: 'higher',
+      target: '',
+      met: null,
+    });
   }
 
   writeReport(machine, (performance.now() - started) / 1000);

@@ -3,7 +3,11 @@
 // an ingest node publishing to JetStream and writing to ClickHouse, and the detect role with 1
 // and 2 worker processes (`serve --role detect`), from the first publish to the last shard's
 // acknowledgement. Baseline: the embedded detection pipeline over the same records in-process.
+// During each detect run it also reads the CPU time of every process involved (the publishing
+// bench process, each worker, the three NATS nodes) so the bottleneck shows, and counts the
+// findings in PostgreSQL at the end: every run must find what the embedded pipeline finds.
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -36,7 +40,30 @@ export interface ScaleOutFigures {
   detect: Record<number, number>;
   /** Shard restarts and releases logged by the workers during each detect run (0 = steady). */
   detectDisturbances: Record<number, number>;
+  /** CPU seconds spent during each detect run, by worker count: per worker, NATS nodes, publisher. */
+  detectCpu: Record<number, { workers: number[]; nats: number; publisher: number }>;
+  /** PostgreSQL transactions committed in the findings database during each detect run. */
+  detectCommits: Record<number, number>;
+  /** Findings: the embedded pipeline's, and those in PostgreSQL after each detect run. */
+  findings: { embedded: number; detect: Record<number, number> };
 }
+
+/** CPU seconds (user + system) a process has used, from /proc (0 when it cannot be read). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are the stat file's 14th and 15th fields, in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+const selfCpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 const SHARDS = 4;
 const sum = (batches: readonly FlowBatch[]): number => batches.reduce((n, b) => n + b.length, 0);
@@ -75,15 +102,17 @@ export async function benchScaleOut(options: {
   ]);
   try {
     const t0 = performance.now();
+    const embeddedStore = createMemoryFindingStore();
     const p = createDetectionPipeline({
       intel: noIntel,
       assets: noAssets,
-      findingStore: createMemoryFindingStore(),
+      findingStore: embeddedStore,
       clock: manualClock(0),
     });
     for (const b of data.batches) await p.onFlows(b);
     await p.finish();
     const embeddedDetect = records / ((performance.now() - t0) / 1000);
+    const embeddedFindings = (await embeddedStore.list()).length;
 
     const publish: Record<number, number> = {};
     for (const batchRecords of [10, 100, 1000]) {
@@ -114,6 +143,9 @@ export async function benchScaleOut(options: {
 
     const detect: Record<number, number> = {};
     const detectDisturbances: Record<number, number> = {};
+    const detectCpu: ScaleOutFigures['detectCpu'] = {};
+    const detectFindings: Record<number, number> = {};
+    const detectCommits: Record<number, number> = {};
     for (const workers of [1, 2]) {
       const label = `detect${workers}`;
       const admin = new pg.Client({ connectionString: postgres.url });
@@ -144,11 +176,38 @@ export async function benchScaleOut(options: {
         );
         const settledAt = procs.map((w) => w.lines.length);
         const publisher = createBusPublisher(bus);
+        const cpu = (): { workers: number[]; nats: number; publisher: number } => ({
+          workers: procs.map((w) => cpuSeconds(w.child.pid)),
+          nats: nats.pids().reduce((n, pid) => n + cpuSeconds(pid), 0),
+          publisher: selfCpu(),
+        });
+        const commits = async (): Promise<number> => {
+          const c = new pg.Client({ connectionString: postgresUrl });
+          await c.connect();
+          const r = await c.query<{ n: string }>(
+            'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+          );
+          await c.end();
+          return Number(r.rows[0]?.n ?? 0);
+        };
+        const commitsBefore = await commits();
+        const before = cpu();
         const t = performance.now();
         for (const b of data.batches) await publisher.onFlows(b);
         await publisher.end();
         await until(() => allAcknowledged(bus), 600_000, 'the workers to acknowledge the stream');
         detect[workers] = records / ((performance.now() - t) / 1000);
+        const after = cpu();
+        // Statistics reach pg_stat_database within about half a second.
+        await new Promise((r) => setTimeout(r, 1000));
+        // Less the two transactions of the commits() query itself (one before, one now).
+        detectCommits[workers] = (await commits()) - commitsBefore - 2;
+        detectCpu[workers] = {
+          workers: after.workers.map((c, i) => c - (before.workers[i] ?? 0)),
+          nats: after.nats - before.nats,
+          // The bench process also polls the consumers' state while it waits.
+          publisher: after.publisher - before.publisher,
+        };
         const disturbances = procs
           .flatMap((w, i) => w.lines.slice(settledAt[i]))
           .filter((l) => /released|failed|shard \d+: /.test(l));
@@ -158,8 +217,23 @@ export async function benchScaleOut(options: {
         for (const w of procs) await w.stop('SIGTERM');
         await bus.close();
       }
+      const counter = new pg.Client({ connectionString: postgresUrl });
+      await counter.connect();
+      const counted = await counter.query<{ n: string }>('SELECT count(*) AS n FROM findings');
+      await counter.end();
+      detectFindings[workers] = Number(counted.rows[0]?.n ?? 0);
     }
-    return { records, embeddedDetect, publish, clickhouseAppend, detect, detectDisturbances };
+    return {
+      records,
+      embeddedDetect,
+      publish,
+      clickhouseAppend,
+      detect,
+      detectDisturbances,
+      detectCpu,
+      detectCommits,
+      findings: { embedded: embeddedFindings, detect: detectFindings },
+    };
   } finally {
     await Promise.all([nats.stop(), postgres.stop(), clickhouse.stop()]);
   }

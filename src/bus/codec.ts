@@ -3,13 +3,7 @@
 // count, string columns as dictionary + codes, gaps, events), padding to 8 bytes, then the numeric
 // columns' bytes in NUMERIC_COLUMNS order (widest first, so every column stays aligned).
 
-import {
-  FLOW_INT_EXTRAS,
-  FLOW_TEXT_EXTRAS,
-  createFlowBatch,
-  type CoverageGap,
-  type FlowBatch,
-} from '../core/flow.ts';
+import { FLOW_INT_EXTRAS, FLOW_TEXT_EXTRAS, type CoverageGap, type FlowBatch } from '../core/flow.ts';
 import type { LogEvent } from '../core/records.ts';
 
 export type BusMessage =
@@ -20,20 +14,25 @@ export type BusMessage =
 type Numeric = Float64Array | Uint32Array | Int32Array | Int16Array | Uint8Array;
 type Ctor = { new (buffer: ArrayBuffer, offset: number, length: number): Numeric; BYTES_PER_ELEMENT: number };
 
-const NUMERIC_COLUMNS: readonly { get: (b: FlowBatch) => Numeric; ctor: Ctor }[] = [
-  { get: (b) => b.start, ctor: Float64Array },
-  { get: (b) => b.end, ctor: Float64Array },
-  { get: (b) => b.packets, ctor: Float64Array },
-  { get: (b) => b.bytes, ctor: Float64Array },
-  { get: (b) => b.srcIp4, ctor: Uint32Array },
-  { get: (b) => b.dstIp4, ctor: Uint32Array },
-  { get: (b) => b.srcPort, ctor: Int32Array },
-  { get: (b) => b.dstPort, ctor: Int32Array },
-  ...FLOW_INT_EXTRAS.map((name) => ({ get: (b: FlowBatch) => b.ints[name], ctor: Int32Array as Ctor })),
-  { get: (b) => b.proto, ctor: Int16Array },
-  { get: (b) => b.tcpFlags, ctor: Int16Array },
-  { get: (b) => b.action, ctor: Uint8Array },
-  { get: (b) => b.direction, ctor: Uint8Array },
+/** A numeric column by its FlowBatch field (`ints.NAME` for the integer extras). */
+const NUMERIC_COLUMNS: readonly { name: string; get: (b: FlowBatch) => Numeric; ctor: Ctor }[] = [
+  { name: 'start', get: (b) => b.start, ctor: Float64Array },
+  { name: 'end', get: (b) => b.end, ctor: Float64Array },
+  { name: 'packets', get: (b) => b.packets, ctor: Float64Array },
+  { name: 'bytes', get: (b) => b.bytes, ctor: Float64Array },
+  { name: 'srcIp4', get: (b) => b.srcIp4, ctor: Uint32Array },
+  { name: 'dstIp4', get: (b) => b.dstIp4, ctor: Uint32Array },
+  { name: 'srcPort', get: (b) => b.srcPort, ctor: Int32Array },
+  { name: 'dstPort', get: (b) => b.dstPort, ctor: Int32Array },
+  ...FLOW_INT_EXTRAS.map((name) => ({
+    name: `ints.${name}`,
+    get: (b: FlowBatch) => b.ints[name],
+    ctor: Int32Array as Ctor,
+  })),
+  { name: 'proto', get: (b) => b.proto, ctor: Int16Array },
+  { name: 'tcpFlags', get: (b) => b.tcpFlags, ctor: Int16Array },
+  { name: 'action', get: (b) => b.action, ctor: Uint8Array },
+  { name: 'direction', get: (b) => b.direction, ctor: Uint8Array },
 ];
 
 const STRING_COLUMNS: readonly { name: string; get: (b: FlowBatch) => (string | null)[] }[] = [
@@ -126,28 +125,63 @@ export function decodeMessage(data: Uint8Array): BusMessage {
   const header = JSON.parse(new TextDecoder().decode(buf.subarray(4, 4 + jsonLength))) as Header;
   if (header.kind === 'end') return { kind: 'end' };
   const rows = header.rows;
-  let flows: FlowBatch | null = null;
-  if (rows > 0) {
-    const b = createFlowBatch(rows);
-    let offset = Math.ceil((4 + jsonLength) / 8) * 8;
-    for (const c of NUMERIC_COLUMNS) {
-      c.get(b).set(new c.ctor(buf.buffer, offset, rows));
-      offset += rows * c.ctor.BYTES_PER_ELEMENT;
-    }
-    for (const c of STRING_COLUMNS) {
-      const s = header.strings[c.name];
-      if (s === undefined) continue;
-      const col = c.get(b);
+  const flows = rows > 0 ? decodeFlows(buf, Math.ceil((4 + jsonLength) / 8) * 8, rows, header.strings) : null;
+  // JSON has no NaN: an unknown gap end travels as null.
+  const gaps = header.gaps.map((g) => ({ ...g, end: g.end ?? NaN }));
+  return { kind: 'records', flows, gaps, events: header.events };
+}
+
+/**
+ * The message's rows as a FlowBatch whose numeric columns are views on `buf` (already a private
+ * copy): no column is allocated, filled and then copied over. Workers decode every message once
+ * per shard, and building the batch with createFlowBatch() was most of a decode (profiled).
+ */
+function decodeFlows(
+  buf: Uint8Array<ArrayBuffer>,
+  offset: number,
+  rows: number,
+  strings: Header['strings'],
+): FlowBatch {
+  const numeric = new Map<string, Numeric>();
+  for (const c of NUMERIC_COLUMNS) {
+    numeric.set(c.name, new c.ctor(buf.buffer, offset, rows));
+    offset += rows * c.ctor.BYTES_PER_ELEMENT;
+  }
+  const text = new Map<string, (string | null)[]>();
+  for (const c of STRING_COLUMNS) {
+    const col = new Array<string | null>(rows).fill(null);
+    const s = strings[c.name];
+    if (s !== undefined) {
       const [dict, index] = s;
       for (let i = 0; i < rows; i++) {
         const code = index[i]!;
         if (code >= 0) col[i] = dict[code]!;
       }
     }
-    b.length = rows;
-    flows = b;
+    text.set(c.name, col);
   }
-  // JSON has no NaN: an unknown gap end travels as null.
-  const gaps = header.gaps.map((g) => ({ ...g, end: g.end ?? NaN }));
-  return { kind: 'records', flows, gaps, events: header.events };
+  const num = <T extends Numeric>(name: string): T => numeric.get(name) as T;
+  const str = (name: string): (string | null)[] => text.get(name)!;
+  return {
+    length: rows,
+    capacity: rows,
+    start: num('start'),
+    end: num('end'),
+    srcIp4: num('srcIp4'),
+    dstIp4: num('dstIp4'),
+    srcIp6: str('srcIp6'),
+    dstIp6: str('dstIp6'),
+    srcPort: num('srcPort'),
+    dstPort: num('dstPort'),
+    proto: num('proto'),
+    packets: num('packets'),
+    bytes: num('bytes'),
+    action: num('action'),
+    tcpFlags: num('tcpFlags'),
+    direction: num('direction'),
+    resource: str('resource'),
+    source: str('source'),
+    text: Object.fromEntries(FLOW_TEXT_EXTRAS.map((n) => [n, str(`text.${n}`)])) as FlowBatch['text'],
+    ints: Object.fromEntries(FLOW_INT_EXTRAS.map((n) => [n, num(`ints.${n}`)])) as FlowBatch['ints'],
+  };
 }

@@ -13,6 +13,8 @@ export const NATS_BINARY = findBinary(['/usr/sbin/nats-server', '/usr/bin/nats-s
 export interface NatsCluster {
   /** nats://127.0.0.1:PORT of every node. */
   readonly servers: string[];
+  /** Process ids of the running nodes (the benchmark reads their CPU time). */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -82,5 +84,9 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     await stopAll();
     throw e;
   }
-  return { servers, stop: stopAll };
+  return {
+    servers,
+    pids: () => nodes.flatMap((n) => (n.child?.process.pid === undefined ? [] : [n.child.process.pid])),
+    stop: stopAll,
+  };
 }
