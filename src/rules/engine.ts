@@ -1,6 +1,6 @@
-// The streaming side of the rules: every enabled rule compiled once, flow rules indexed by the
-// destination ports they require (a record is tested only against the rules that could match it
-// plus the rules without such a port), matches aggregated per window and endpoint pair into
+// The streaming side of the rules: every enabled rule compiled once, flow rules filed under their
+// most selective field (dispatch.ts: a record is tested only against the rules that could match
+// it), event rules under their event kind, matches aggregated per window and endpoint pair into
 // signals, and fed to the correlations that reference them.
 
 import type { FlowBatch } from '../core/flow.ts';
