@@ -1,6 +1,7 @@
 // The chunk writer's shortcuts, checked through a real DuckDB store: a validity mask written only
 // for chunks with a NULL (a reused chunk must not keep a stale NULL, nor lose a new one), shared
-// all-null columns, and interface_id copied from resource when the cells are the same.
+// all-null columns, repeated text values handed to DuckDB once per chunk, and interface_id copied
+// from resource when the cells are the same.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,11 @@ import { CHUNK_ROWS } from './flow-chunks.ts';
 const ROWS = CHUNK_ROWS * 3 + 17;
 const T0 = 1_795_132_800;
 
-/** Rows whose port is NULL only in the second chunk, and whose resource equals the interface
- * id except in the third chunk (other value) and the last rows (NULL resource). */
+/**
+ * Rows whose port is NULL only in the second chunk, and whose resource (7 values, repeated) equals
+ * the interface id except for some rows of the second chunk (NULL), of the third (a value of
+ * their own) and the last rows (NULL).
+ */
 function mixedBatch(): FlowBatch {
   const b = createFlowBatch(ROWS);
   for (let i = 0; i < ROWS; i++) {
@@ -26,7 +30,8 @@ function mixedBatch(): FlowBatch {
     b.srcPort[i] = chunk === 1 && i % 3 === 0 ? -1 : 1000 + (i % 500);
     const eni = `eni-${(i % 7).toString().padStart(17, '0')}`;
     b.text.interface_id[i] = eni;
-    b.resource[i] = chunk === 2 && i % 5 === 0 ? `i-${i}` : chunk === 3 ? null : eni;
+    b.resource[i] =
+      (chunk === 1 && i % 11 === 0) || chunk === 3 ? null : chunk === 2 && i % 5 === 0 ? `i-${i}` : eni;
     b.source[i] = 'vpc';
   }
   b.length = ROWS;

@@ -86,6 +86,11 @@ export class FlowChunkWriter {
   private readonly vectors: bindings.Vector[];
   private readonly words = new Uint32Array(CHUNK_ROWS * 2);
   private readonly i32 = new Int32Array(CHUNK_ROWS);
+  /** Text cells: the first row of each value in the chunk, each row's first row (-1 = NULL). */
+  private readonly firstRow = new Map<string, number>();
+  private readonly rowOf = new Int32Array(CHUNK_ROWS);
+  /** DuckDB string entries (16 bytes = 4 words per row) of one text column. */
+  private readonly entries = new Uint32Array(CHUNK_ROWS * 4);
   private readonly validity = new Uint32Array(Math.ceil(CHUNK_ROWS / 64) * 2).fill(0xffffffff);
   private validityBytes = 0;
   /** Whether setNull() was called since the last resetValidity(). */
@@ -281,13 +286,50 @@ export class FlowChunkWriter {
       return false;
     }
     this.resetValidity();
+    // Each cell's first row with the same value; a value is handed to DuckDB once per chunk.
+    const firstRow = this.firstRow;
+    const rowOf = this.rowOf;
+    firstRow.clear();
     for (let i = 0; i < n; i++) {
       const s = src[offset + i];
-      if (s == null) this.setNull(i);
-      else bindings.vector_assign_string_element(v, i, s);
+      if (s == null) {
+        this.setNull(i);
+        rowOf[i] = -1;
+        continue;
+      }
+      const j = firstRow.get(s);
+      if (j === undefined) {
+        firstRow.set(s, i);
+        bindings.vector_assign_string_element(v, i, s);
+        rowOf[i] = i;
+      } else {
+        rowOf[i] = j;
+      }
     }
+    if (firstRow.size < n - (this.anyNull ? countNulls(rowOf, n) : 0)) this.repeatStrings(v, n);
     this.writeValidity(v);
     return !this.anyNull;
+  }
+
+  /**
+   * Fills the cells that repeat an earlier value of the same column (rowOf[i] < i) with that
+   * cell's 16-byte string entry, which points at the string bytes DuckDB already holds for this
+   * chunk (the appender copies the bytes when it takes the chunk): one copy of the entries
+   * instead of a native call, and a string conversion, per repeated cell.
+   */
+  private repeatStrings(v: bindings.Vector, n: number): void {
+    const bytes = n * STRING_ENTRY_BYTES;
+    const scratch = this.entries;
+    // vector_get_data returns a copy of the entries written so far.
+    new Uint8Array(scratch.buffer, 0, bytes).set(bindings.vector_get_data(v, bytes));
+    const rowOf = this.rowOf;
+    for (let i = 0; i < n; i++) {
+      const j = rowOf[i]!;
+      if (j < 0)
+        scratch.fill(0, i * 4, i * 4 + 4); // NULL: an empty entry, not a stale pointer
+      else if (j !== i) scratch.copyWithin(i * 4, j * 4, j * 4 + 4);
+    }
+    bindings.copy_data_to_vector(v, 0, scratch.buffer, 0, bytes);
   }
 
   /**
@@ -336,6 +378,12 @@ export class FlowChunkWriter {
     }
     this.writeValidity(v);
   }
+}
+
+function countNulls(rowOf: Int32Array, n: number): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) if (rowOf[i]! < 0) nulls++;
+  return nulls;
 }
 
 /** Whether rows [offset, offset + n) of two text columns hold the same values. */
