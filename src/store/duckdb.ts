@@ -71,7 +71,10 @@ export async function openInstance(file: string, options: Record<string, string>
       throw new UserError(
         `the store ${file} is in use by ${holder}: \`sakura-guard serve\` or another sakura-guard command holds it`,
         {
-          hint: 'stop that process or wait for it to finish (DuckDB lets one process open the file at a time), then retry',
+          hint:
+            'if it is `sakura-guard serve`, commands go through its API when they can read DATA_DIR/server.json and ' +
+            'server.token (run them as the user serve runs as, with the same --data-dir); otherwise stop that process ' +
+            'or wait for it to finish (DuckDB lets one process open the file at a time), then retry',
           exitCode: EXIT_STORE,
           cause: e,
         },
