@@ -5,7 +5,7 @@
 // queries stay in the node's own data directory (DuckDB), so each API node has its own accounts.
 //
 // Routes whose SQL is written for the DuckDB file (flow charts, user queries, a finding's
-// records, asset traffic, posture) answer 501 with a hint on an API node: ClickHouse 18.16 does
+// records, asset traffic, posture, flow export, reports) answer 501 with a hint on an API node: ClickHouse 18.16 does
 // not speak that dialect, and answering from the node's empty DuckDB file would be wrong.
 
 import type { Clock } from '../core/clock.ts';
@@ -30,6 +30,10 @@ export const EMBEDDED_ONLY_PATHS: readonly string[] = [
   '/api/v1/findings/:id/records',
   '/api/v1/assets/:ip',
   '/api/v1/posture',
+  '/api/v1/posture/reports',
+  '/api/v1/export/days',
+  '/api/v1/export/flows',
+  '/api/v1/report',
 ];
 
 /** The routes an API node serves: every route, with those of EMBEDDED_ONLY_PATHS and ingest refusing. */
