@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../core/clock.ts';
 import { defaultConfig } from '../config/schema.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
+import { openUploadCount } from '../server/upload.ts';
 import { runCaptured } from './run-captured.ts';
 import { runningServer } from './server-client.ts';
 
@@ -93,6 +94,12 @@ describe('ingest through the running server', () => {
     expect(r.out).toContain('flows stored     30');
     expect(r.out).toContain('detection was off');
     expect(await server.deps.findings.list()).toEqual([]);
+    // The OpenAPI document describes the upload's body as bytes.
+    const doc = await runningServer(path.join(dir, 'data'))!.request<{
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+    }>('GET', '/api/v1/openapi.json');
+    const upload = doc.paths['/api/v1/ingest/uploads/{id}/files']?.['post'];
+    expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual(['application/octet-stream']);
   });
 
   it('refuses a file over the upload limit with 413 and the setting to change', async () => {
@@ -102,6 +109,7 @@ describe('ingest through the running server', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('the upload is larger than 1048576 bytes');
     expect(r.err).toContain('inputs.http.maxUploadBytes');
+    expect(openUploadCount(server.deps)).toBe(0); // finished by the command despite the refusal
     // A stream of unknown size (standard input) is cut at the limit as it arrives.
     const client = runningServer(path.join(dir, 'data'))!;
     const { id } = await client.request<{ id: string }>('POST', '/api/v1/ingest/uploads', { detect: false });

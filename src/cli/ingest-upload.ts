@@ -75,36 +75,45 @@ export async function ingestThroughServer(
   };
   const progress = createProgress(ctx.stderr, clock);
   let sent = 0;
-  for (const [i, file] of files.entries()) {
-    const name = inputName(file);
-    const raw: AsyncIterable<Buffer> =
-      file.kind === 'stdin' ? process.stdin : createReadStream(file.path, { highWaterMark: 1 << 20 });
-    const body = ReadableStream.from(
-      counting(raw, (n) => {
-        sent += n;
-        progress.update({
-          label: `upload to ${server.url}`,
-          done: sent,
-          total: totalBytes,
-          records: total.flows + total.events,
-          detail: `file ${i + 1}/${files.length}`,
-        });
-      }),
-    );
-    const r = await server.send(
-      'POST',
-      `/api/v1/ingest/uploads/${id}/files?${new URLSearchParams({ name }).toString()}`,
-      {
-        data: body,
-        contentType: 'application/octet-stream',
-        // a streamed body has no Content-Length: the size lets the server refuse a file too large at once
-        ...(file.kind === 'file' ? { headers: { 'x-upload-size': String(file.sizeBytes) } } : {}),
-      },
-    );
-    add(total, (await r.json()) as IngestCounts);
+  const finish = (): Promise<UploadResult> =>
+    server.request<UploadResult>('POST', `/api/v1/ingest/uploads/${id}/finish`);
+  try {
+    for (const [i, file] of files.entries()) {
+      const name = inputName(file);
+      const raw: AsyncIterable<Buffer> =
+        file.kind === 'stdin' ? process.stdin : createReadStream(file.path, { highWaterMark: 1 << 20 });
+      const body = ReadableStream.from(
+        counting(raw, (n) => {
+          sent += n;
+          progress.update({
+            label: `upload to ${server.url}`,
+            done: sent,
+            total: totalBytes,
+            records: total.flows + total.events,
+            detail: `file ${i + 1}/${files.length}`,
+          });
+        }),
+      );
+      const r = await server.send(
+        'POST',
+        `/api/v1/ingest/uploads/${id}/files?${new URLSearchParams({ name }).toString()}`,
+        {
+          data: body,
+          contentType: 'application/octet-stream',
+          // a streamed body has no Content-Length: the size lets the server refuse a file too large at once
+          ...(file.kind === 'file' ? { headers: { 'x-upload-size': String(file.sizeBytes) } } : {}),
+        },
+      );
+      add(total, (await r.json()) as IngestCounts);
+    }
+  } catch (e) {
+    // What was stored is detected on all the same; the upload is not left open on the server.
+    progress.done();
+    await finish().catch(() => undefined);
+    throw e;
   }
   progress.done();
-  const result = await server.request<UploadResult>('POST', `/api/v1/ingest/uploads/${id}/finish`);
+  const result = await finish();
   const elapsedMs = clock.now() - started;
   return {
     ...total,

@@ -56,6 +56,9 @@ function uploadsOf(deps: ServerDeps): Map<string, Upload> {
   return m;
 }
 
+/** Uploads open on this server (not finished yet). */
+export const openUploadCount = (deps: ServerDeps): number => uploadsOf(deps).size;
+
 const ownerOf = (p: Principal | null): string =>
   p ? `${p.user}|${p.tokenId ?? p.sessionDigest ?? ''}` : '-';
 

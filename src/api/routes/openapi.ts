@@ -51,6 +51,13 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
         },
       };
     }
+    if (r.rawBody || r.streamBody) {
+      // NDJSON batches and file uploads: bytes, plain or gzip, read as they are.
+      op['requestBody'] = {
+        required: true,
+        content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      };
+    }
     (paths[path] ??= {})[r.method.toLowerCase()] = op;
   }
   return {
