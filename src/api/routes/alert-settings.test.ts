@@ -2,7 +2,14 @@
 // 127.0.0.1: the file's are read-only, the API's are stored encrypted, secrets are never answered
 // nor audited, and the running router uses a change at once.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runningServer } from '../../cli/server-client.ts';
+import { defaultConfig } from '../../config/schema.ts';
+import { manualClock } from '../../core/clock.ts';
+import { startServer } from '../../server/serve.ts';
 import { parseAlertingConfig } from '../../alerts/config.ts';
 import { makeFinding } from '../../alerts/test-findings.ts';
 import { startHttpReceiver, waitFor, type HttpReceiver } from '../../sinks/test-receivers.ts';
@@ -121,5 +128,48 @@ describe('alert channels and routes written through the API', () => {
     await waitFor(() => fileHook.requests.length > 0);
     expect(fileHook.requests[0]?.body).toContain('f-crit');
     expect(apiHook.requests).toHaveLength(before);
+  });
+});
+
+describe('alert channels written through the API, across a restart', () => {
+  it('are read back at start, decrypted, and used by the router', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-alert-settings-'));
+    const receiver = await startHttpReceiver();
+    const start = () => {
+      const config = defaultConfig();
+      config.server.port = 0;
+      return startServer({
+        config,
+        dataDir: dir,
+        clock: manualClock(Date.UTC(2026, 10, 23)),
+        version: 't',
+        logStream: false,
+      });
+    };
+    try {
+      const first = await start();
+      await runningServer(dir)!.request('POST', '/api/v1/alerts/channels', {
+        name: 'ops',
+        kind: 'webhook',
+        url: receiver.url,
+        secret: API_SECRET,
+      });
+      await runningServer(dir)!.request('POST', '/api/v1/alerts/routes', { name: 'all', channels: ['ops'] });
+      await first.close();
+
+      const second = await start();
+      try {
+        expect(second.alerting?.effective.config.channels.map((c) => c.name)).toEqual(['ops']);
+        await second.deps.findingEvents.publish(makeFinding({ id: 'f-after-restart', severity: 5 }), 'new');
+        await second.alerting?.settle();
+        await waitFor(() => receiver.requests.length > 0);
+        expect(receiver.requests[0]?.body).toContain('f-after-restart');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await receiver.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
