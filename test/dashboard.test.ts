@@ -37,6 +37,7 @@ const KEEP = [
   'Guard',
   'SQL',
   'CSV',
+  'JSON',
   'API',
   'AWS',
   'UDP',
@@ -594,8 +595,40 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
 
     await page.getByRole('tab', { name: 'Alert channels' }).click();
     await page.getByTestId('dead-letters').getByText('No dead letters').waitFor();
+    // An admin adds a webhook channel (the test's receiver) and a route to it, tests it, removes both.
+    await page.getByLabel('Channel name').fill('e2e-hook');
+    await page
+      .getByLabel('Channel settings (JSON)')
+      .fill(JSON.stringify({ url: soar?.url, secret: 's'.repeat(24), minSeverity: 9 }));
+    await page.getByRole('button', { name: 'Save channel' }).click();
+    await page.getByText('Channel e2e-hook saved; alerts use it at once.').waitFor();
+    const hook = page.getByTestId('alert-channels').locator('li', { hasText: 'e2e-hook' });
+    await hook.getByText('added here').waitFor();
+    const received = soar?.requests.length ?? 0;
+    await hook.getByRole('button', { name: 'Send test' }).click();
+    await hook.getByText('Test message sent.').waitFor();
+    await expect.poll(() => soar?.requests.length ?? 0).toBeGreaterThan(received);
+    await page.getByLabel('Route name').fill('e2e-route');
+    await page.getByRole('checkbox', { name: 'e2e-hook' }).check();
+    await page.getByRole('button', { name: 'Save route' }).click();
+    await page.getByText('Route e2e-route saved; alerts follow it at once.').waitFor();
+    const route = page.getByTestId('alert-routes').getByRole('row', { name: /e2e-route/ });
+    await route.waitFor();
     await settle();
     await shot('settings-alerts', true);
+    await route.getByRole('button', { name: 'Remove' }).click();
+    await route.getByRole('button', { name: 'Remove e2e-route? Press again' }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('alert-routes')
+          .getByRole('row', { name: /e2e-route/ })
+          .count(),
+      )
+      .toBe(0);
+    await hook.getByRole('button', { name: 'Remove' }).click();
+    await hook.getByRole('button', { name: 'Remove e2e-hook? Press again' }).click();
+    await expect.poll(() => hook.count()).toBe(0);
   });
 
   it('switches to Japanese and leaves nothing untranslated', async () => {

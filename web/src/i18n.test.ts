@@ -7,6 +7,7 @@ const KEEP = new Set([
   'Guard',
   'SQL',
   'CSV',
+  'JSON',
   'API',
   'AWS',
   'UDP',

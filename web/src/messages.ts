@@ -346,6 +346,26 @@ export const en = {
   'dead.note':
     'A message becomes a dead letter when it runs out of delivery attempts. Fix the channel, then retry.',
   'traffic.clamped': 'The charts cover at most 31 days: from {from}.',
+  'alertEdit.badJson': 'The settings are not a JSON object: check the quotes, commas and braces.',
+  'alertEdit.channelSaved': 'Channel {name} saved; alerts use it at once.',
+  'alertEdit.channelTitle': 'Add or replace a channel',
+  'alertEdit.channelName': 'Channel name',
+  'alertEdit.kind': 'Channel kind',
+  'alertEdit.settings': 'Channel settings (JSON)',
+  'alertEdit.saveChannel': 'Save channel',
+  'alertEdit.channelNote':
+    'Secrets are stored encrypted and never shown again. A channel of sakura-guard.yaml cannot be replaced here.',
+  'alertEdit.routeSaved': 'Route {name} saved; alerts follow it at once.',
+  'alertEdit.routeTitle': 'Add or replace a routing rule',
+  'alertEdit.routeName': 'Route name',
+  'alertEdit.minSeverity': 'Minimum severity',
+  'alertEdit.types': 'Finding types, comma-separated (empty: all)',
+  'alertEdit.noChannels': 'Add a channel first.',
+  'alertEdit.saveRoute': 'Save route',
+  'alertEdit.fromApi': 'added here',
+  'alertEdit.fromFile': 'from sakura-guard.yaml',
+  'alertEdit.note':
+    'Channels and routes added here can be changed here; those of sakura-guard.yaml are changed in the file.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -695,6 +715,26 @@ export const ja: Record<MessageKey, string> = {
   'dead.attempts': '試行回数',
   'dead.note': '配信の試行回数を使い切ったメッセージです。チャネルを直してから再送してください。',
   'traffic.clamped': 'グラフの対象は最大 31 日間です: {from} 以降。',
+  'alertEdit.badJson': '設定が JSON のオブジェクトになっていません。引用符・カンマ・括弧を確認してください。',
+  'alertEdit.channelSaved': 'チャネル {name} を保存しました。すぐに通知に使われます。',
+  'alertEdit.channelTitle': 'チャネルの追加・置き換え',
+  'alertEdit.channelName': 'チャネル名',
+  'alertEdit.kind': 'チャネルの種類',
+  'alertEdit.settings': 'チャネルの設定 (JSON)',
+  'alertEdit.saveChannel': 'チャネルを保存',
+  'alertEdit.channelNote':
+    'シークレットは暗号化して保存され、再表示されません。sakura-guard.yaml のチャネルはここでは置き換えられません。',
+  'alertEdit.routeSaved': 'ルート {name} を保存しました。すぐに通知に反映されます。',
+  'alertEdit.routeTitle': 'ルーティングルールの追加・置き換え',
+  'alertEdit.routeName': 'ルート名',
+  'alertEdit.minSeverity': '最小重大度',
+  'alertEdit.types': '検出結果の種類 (カンマ区切り、空欄ですべて)',
+  'alertEdit.noChannels': '先にチャネルを追加してください。',
+  'alertEdit.saveRoute': 'ルートを保存',
+  'alertEdit.fromApi': 'ここで追加',
+  'alertEdit.fromFile': 'sakura-guard.yaml で設定',
+  'alertEdit.note':
+    'ここで追加したチャネルとルートはここで変更できます。sakura-guard.yaml のものはファイルで変更します。',
 };
 
 export type Locale = 'en' | 'ja';

@@ -1,7 +1,7 @@
 // Alerting in settings: the channels (secrets redacted) with "send test" for admins, the routing
 // rules, the delivery log, and the dead letters of the outbox (messages that ran out of delivery
-// attempts) with "retry" for admins. Channels and routes are read-only here: they are set in
-// sakura-guard.yaml.
+// attempts) with "retry" for admins. Admins add, replace and remove the channels and routes
+// defined through the API (AlertEditors.tsx); those of sakura-guard.yaml are read-only.
 
 import { useState, type ReactNode } from 'react';
 import { api, ApiFailure, get, type Me } from '../../api.ts';
@@ -9,11 +9,29 @@ import { Card, DataTable, ErrorBox } from '../../components/common.tsx';
 import { fmtNum, fmtTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
+import { ChannelEditor, removeAlertSetting, RouteEditor } from './AlertEditors.tsx';
+import { ConfirmButton } from './ConfirmButton.tsx';
 
 export function Alerts(props: { me: Me }): ReactNode {
   const { t } = useI18n();
   const channels = useAsync(() => get<{ items: Record<string, unknown>[] }>('/api/v1/alerts/channels'), []);
   const [result, setResult] = useState<Record<string, string>>({});
+  const [removeError, setRemoveError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
+  const admin = props.me.role === 'admin';
+  const changed = (): void => {
+    channels.reload();
+    setVersion((n) => n + 1);
+  };
+  const remove = async (name: string): Promise<void> => {
+    setRemoveError(null);
+    try {
+      await removeAlertSetting('channels', name);
+      changed();
+    } catch (e) {
+      setRemoveError(e);
+    }
+  };
   const missing = channels.error instanceof ApiFailure && channels.error.status === 404;
   const test = async (name: string): Promise<void> => {
     try {
@@ -41,8 +59,9 @@ export function Alerts(props: { me: Me }): ReactNode {
         ) : (
           <ErrorBox error={channels.error} />
         )}
+        <ErrorBox error={removeError} />
         {channels.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
-        <ul className="plain">
+        <ul className="plain" data-testid="alert-channels">
           {channels.data?.items.map((c) => {
             const name = String(c['name'] ?? '');
             return (
@@ -50,7 +69,17 @@ export function Alerts(props: { me: Me }): ReactNode {
                 <span translate="no">
                   {name} ({String(c['type'] ?? c['kind'] ?? '')})
                 </span>
-                {props.me.role === 'admin' ? (
+                <span className="muted small">
+                  {t(c['readOnly'] === false ? 'alertEdit.fromApi' : 'alertEdit.fromFile')}
+                </span>
+                {admin && c['readOnly'] === false ? (
+                  <ConfirmButton
+                    label={t('intel.remove')}
+                    confirm={t('intel.confirmRemove', { name })}
+                    onConfirm={() => remove(name)}
+                  />
+                ) : null}
+                {admin ? (
                   <button type="button" className="small" onClick={() => void test(name)}>
                     {t('settings.sendTest')}
                   </button>
@@ -60,8 +89,16 @@ export function Alerts(props: { me: Me }): ReactNode {
             );
           })}
         </ul>
-        <p className="muted small">{t('settings.alertsConfig')}</p>
-        {missing ? null : <AlertRoutes />}
+        <p className="muted small">{t(admin ? 'alertEdit.note' : 'settings.alertsConfig')}</p>
+        {admin && !missing ? <ChannelEditor onSaved={changed} /> : null}
+        {missing ? null : (
+          <AlertRoutes
+            version={version}
+            admin={admin}
+            channels={(channels.data?.items ?? []).map((c) => String(c['name'] ?? ''))}
+            onChanged={changed}
+          />
+        )}
       </Card>
       {missing ? null : <DeadLetters me={props.me} />}
     </>
@@ -77,24 +114,75 @@ interface Delivery {
   outcome: string;
 }
 
-/** Routing rules (read-only: they live in sakura-guard.yaml) and the delivery log. */
-function AlertRoutes(): ReactNode {
+/** Routing rules (the API's editable by admins, the file's read-only) and the delivery log. */
+function AlertRoutes(props: {
+  version: number;
+  admin: boolean;
+  channels: readonly string[];
+  onChanged(): void;
+}): ReactNode {
   const { t, locale } = useI18n();
-  const routes = useAsync(() => get<{ items: Record<string, unknown>[] }>('/api/v1/alerts/routes'), []);
+  const routes = useAsync(
+    () => get<{ items: Record<string, unknown>[] }>('/api/v1/alerts/routes'),
+    [props.version],
+  );
+  const [error, setError] = useState<unknown>(null);
+  const remove = async (name: string): Promise<void> => {
+    setError(null);
+    try {
+      await removeAlertSetting('routes', name);
+      props.onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  };
   const log = useAsync(() => get<{ items: Delivery[] }>('/api/v1/alerts/deliveries', { limit: 100 }), []);
   return (
     <>
       <h3>{t('settings.routes')}</h3>
-      <ErrorBox error={routes.error} />
+      <ErrorBox error={routes.error ?? error} />
       {routes.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
-      <DataTable
-        columns={[t('settings.col.name'), t('settings.col.channels'), t('settings.col.match')]}
-        translatedHeaders
-        rows={(routes.data?.items ?? []).map((r) => {
-          const { name, channels, ...rest } = r;
-          return [name, Array.isArray(channels) ? channels.join(', ') : channels, JSON.stringify(rest)];
-        })}
-      />
+      {routes.data && routes.data.items.length > 0 ? (
+        <table className="data" data-testid="alert-routes">
+          <thead>
+            <tr>
+              <th>{t('settings.col.name')}</th>
+              <th>{t('settings.col.channels')}</th>
+              <th>{t('settings.col.match')}</th>
+              <th>
+                <span className="sr-only">{t('response.col.do')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {routes.data.items.map((r) => {
+              const { name, channels, source: _source, readOnly, ...rest } = r;
+              const n = String(name ?? '');
+              return (
+                <tr key={n}>
+                  <td translate="no">{n}</td>
+                  <td translate="no">{Array.isArray(channels) ? channels.join(', ') : String(channels)}</td>
+                  <td translate="no">{JSON.stringify(rest)}</td>
+                  <td>
+                    {props.admin && readOnly === false ? (
+                      <ConfirmButton
+                        label={t('intel.remove')}
+                        confirm={t('intel.confirmRemove', { name: n })}
+                        onConfirm={() => remove(n)}
+                      />
+                    ) : (
+                      <span className="muted small">
+                        {t(readOnly === false ? 'alertEdit.fromApi' : 'alertEdit.fromFile')}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : null}
+      {props.admin ? <RouteEditor channels={props.channels} onSaved={props.onChanged} /> : null}
       <h3>{t('settings.deliveries')}</h3>
       <ErrorBox error={log.error} />
       {log.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
