@@ -10,8 +10,11 @@ import type { Clock } from '../core/clock.ts';
 import { EXIT_USAGE, UserError, errorMessage } from '../core/errors.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
 import { bytesOnDisk } from '../store/duckdb.ts';
-import type { ServerDeps } from '../api/route.ts';
+import type { FindingSql, ServerDeps } from '../api/route.ts';
+import type { FindingStore } from '../findings/store.ts';
+import type { FlowStore } from '../store/store.ts';
 import { apiRoutes } from '../api/routes/index.ts';
+import type { ApiRoute } from '../api/route.ts';
 import { endStreams } from '../api/routes/stream.ts';
 import { newSecret, secretDigest } from '../api/secrets.ts';
 import { AuthStore, BOOTSTRAP_OWNER, BOOTSTRAP_TOKEN_PREFIX } from '../api/auth-store.ts';
@@ -40,6 +43,19 @@ export interface StartOptions {
   logStream?: NodeJS.WritableStream | false;
   /** Receives the bootstrap token when the store has no users yet. */
   onBootstrapToken?(token: string, expiresAt: Date): void;
+}
+
+/**
+ * What an API node (`serve --role api`, roles.ts) reads instead of the data directory's DuckDB
+ * file: findings from PostgreSQL, flows from ClickHouse. Users, tokens, sessions and the audit
+ * log stay in the node's own data directory.
+ */
+export interface ApiBackends {
+  findings: FindingStore;
+  findingSql: FindingSql;
+  flows: FlowStore;
+  /** Routes as the node serves them (roles.ts refuses those that need the DuckDB file). */
+  routes: ApiRoute[];
 }
 
 export interface RunningServer {
@@ -71,6 +87,24 @@ function readTls(config: SakuraGuardConfig): { cert: Buffer; key: Buffer } | und
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const server = await start(options, null);
+  const live = server.live;
+  if (live === null) throw new Error('the embedded server started without its live inputs');
+  return { ...server, live };
+}
+
+/** An API node: the API and the dashboard over `backends`, no live inputs, no detection, no alerting. */
+export async function startApiServer(
+  options: StartOptions,
+  backends: ApiBackends,
+): Promise<Omit<RunningServer, 'live' | 'alerting'>> {
+  return start(options, backends);
+}
+
+async function start(
+  options: StartOptions,
+  backends: ApiBackends | null,
+): Promise<Omit<RunningServer, 'live'> & { live: LiveInputs | null }> {
   const { config, dataDir, clock } = options;
   const https = readTls(config);
   const secretKey = loadOrCreateSecretKey(dataDir);
@@ -78,9 +112,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     let liveRef: LiveInputs | null = null;
     let alertingRef: ServerAlerting | null = null;
+    const findingSql: FindingSql = backends?.findingSql ?? store.flows.all.bind(store.flows);
     const metrics = new Metrics(async () => [
       ...(alertingRef ? alertGauges(alertingRef) : []),
-      ...(await gauges(store.flows.all.bind(store.flows), store.flows.file)),
+      ...(await gauges(findingSql, store.flows.file)),
       ...(liveRef ? liveGauges(liveRef, clock.now()) : []),
     ]);
     let appRef: FastifyInstance | null = null;
@@ -92,9 +127,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       dataDir,
       clock,
       auth: store.auth,
-      findings: store.findings,
+      findings: backends?.findings ?? store.findings,
+      findingSql,
       findingEvents,
-      flows: store.flows,
+      flows: backends?.flows ?? store.flows,
       queryConnection: store.queryConnection,
       connect: () => store.connect(),
       secretKey,
@@ -112,7 +148,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           };
     const built = await buildApp(deps, {
-      routes: apiRoutes(),
+      routes: backends?.routes ?? apiRoutes(),
       version: options.version,
       logger,
       ...(https ? { https } : {}),
@@ -151,68 +187,71 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       for (const part of started.splice(0).reverse()) await part.stop();
     };
     let alerting: ServerAlerting | null = null;
-    let live: LiveInputs;
+    let live: LiveInputs | null = null;
     let sakura: SakuraIntegration | null = null;
     try {
-      // Reloaded after each Sakura Cloud sync, so findings name the servers it found.
-      const assets = reloadableAssetLookup(await loadAssets(dataDir));
-      alerting = await startServerAlerting({
-        config: config.alerting,
-        clock,
-        events: findingEvents,
-        assets,
-        connect: () => store.connect(),
-        log,
-        secretKey,
-      });
-      if (alerting) started.push(alerting);
-      alertingRef = alerting;
-      live = await startLiveInputs({
-        config,
-        dataDir,
-        clock,
-        flows: store.flows,
-        findings: store.findings,
-        findingEvents,
-        assets,
-        metrics,
-        log,
-      });
-      started.push(live);
-      liveRef = live;
-      // Sakura Cloud sync and router polls, responders on findings (docs/sakura.md, docs/response.md).
-      sakura = await startSakuraInServe({
-        config,
-        dataDir,
-        clock,
-        findingEvents,
-        flows: store.flows,
-        pipeline: live.pipeline,
-        assets,
-        connect: () => store.connect(),
-        log,
-      });
-      if (sakura) started.push(sakura);
-      if (sakura?.responses) deps.responses = sakura.responses;
-      if (sakura?.agentQueue) deps.agentCommands = sakura.agentQueue;
-      // Scheduled reports mailed through e-mail channels (docs/reports.md).
-      if (config.reports.schedules.length > 0)
-        started.push(
-          startReportSchedule(config, {
-            findings: store.findings,
-            flows: store.flows,
-            dataDir,
-            clock,
-            log: built.log,
-          }),
-        );
-      deps.ingest = createIngestSink({
-        config: config.inputs.http,
-        flows: store.flows,
-        pipeline: live.pipeline,
-        dataDir,
-        clock,
-      });
+      // An API node (startApiServer) runs none of these: no inputs, no detection, no alerting.
+      if (backends === null) {
+        // Reloaded after each Sakura Cloud sync, so findings name the servers it found.
+        const assets = reloadableAssetLookup(await loadAssets(dataDir));
+        alerting = await startServerAlerting({
+          config: config.alerting,
+          clock,
+          events: findingEvents,
+          assets,
+          connect: () => store.connect(),
+          log,
+          secretKey,
+        });
+        if (alerting) started.push(alerting);
+        alertingRef = alerting;
+        live = await startLiveInputs({
+          config,
+          dataDir,
+          clock,
+          flows: store.flows,
+          findings: store.findings,
+          findingEvents,
+          assets,
+          metrics,
+          log,
+        });
+        started.push(live);
+        liveRef = live;
+        // Sakura Cloud sync and router polls, responders on findings (docs/sakura.md, docs/response.md).
+        sakura = await startSakuraInServe({
+          config,
+          dataDir,
+          clock,
+          findingEvents,
+          flows: store.flows,
+          pipeline: live.pipeline,
+          assets,
+          connect: () => store.connect(),
+          log,
+        });
+        if (sakura) started.push(sakura);
+        if (sakura?.responses) deps.responses = sakura.responses;
+        if (sakura?.agentQueue) deps.agentCommands = sakura.agentQueue;
+        // Scheduled reports mailed through e-mail channels (docs/reports.md).
+        if (config.reports.schedules.length > 0)
+          started.push(
+            startReportSchedule(config, {
+              findings: store.findings,
+              flows: store.flows,
+              dataDir,
+              clock,
+              log: built.log,
+            }),
+          );
+        deps.ingest = createIngestSink({
+          config: config.inputs.http,
+          flows: store.flows,
+          pipeline: live.pipeline,
+          dataDir,
+          clock,
+        });
+      }
       await app.listen({ host: config.server.host, port: config.server.port }).catch((e: unknown) => {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
