@@ -29,6 +29,7 @@ export const EMBEDDED_ONLY_PATHS: readonly string[] = [
   '/api/v1/query',
   '/api/v1/findings/:id/records',
   '/api/v1/assets/:ip',
+  '/api/v1/assets/:ip/baseline',
   '/api/v1/posture',
   '/api/v1/posture/reports',
   '/api/v1/export/days',
