@@ -10,6 +10,10 @@ import {
 } from '../../sinks/test-receivers.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../sinks/webhook.ts';
 import { runCaptured } from '../run-captured.ts';
+import { runningServer } from '../server-client.ts';
+import { defaultConfig } from '../../config/schema.ts';
+import { systemClock } from '../../core/clock.ts';
+import { startServer } from '../../server/serve.ts';
 
 const SECRET = 'cli-test-secret-0123456789';
 let dir: string;
@@ -121,5 +125,41 @@ describe('sakura-guard alert', () => {
     const r = await cli('alert', 'channels', '--config', await config());
     expect(r.out).toContain('hook\twebhook\troutes: high');
     expect(r.out).toContain('wrong-secret\twebhook\troutes: (none: receives nothing)');
+  });
+});
+
+describe('alert commands beside a running serve', () => {
+  it('list the channels in effect and test one added through the API', async () => {
+    const data = path.join(dir, 'data');
+    const config = defaultConfig();
+    config.server.port = 0;
+    const server = await startServer({
+      config,
+      dataDir: data,
+      clock: systemClock, // the receiver checks the signature's timestamp against the wall clock
+      version: 't',
+      logStream: false,
+    });
+    try {
+      await runningServer(data)!.request('POST', '/api/v1/alerts/channels', {
+        name: 'ops',
+        kind: 'webhook',
+        url: rx.url,
+        secret: SECRET,
+      });
+      const listed = await runCaptured(['--data-dir', data, 'alert', 'channels']);
+      expect(listed.err).toBe('');
+      expect(listed.out).toBe('ops\twebhook\troutes: (none: receives nothing)\t(api)\n');
+      const sent = await runCaptured(['--data-dir', data, 'alert', 'test', 'ops']);
+      expect(sent.err).toBe('');
+      expect(sent.out).toContain('delivered a test alert to ops (through http://127.0.0.1:');
+      await waitFor(() => rx.requests.length > 0);
+      expect(rx.requests[0]?.body).toContain('Test:Alert/Delivery');
+      const missing = await runCaptured(['--data-dir', data, 'alert', 'test', 'nope']);
+      expect(missing.code).toBe(2);
+      expect(missing.err).toContain('no alert channel nope');
+    } finally {
+      await server.close();
+    }
   });
 });

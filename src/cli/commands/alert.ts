@@ -1,6 +1,8 @@
 // `sakura-guard alert test CHANNEL --config FILE`: sends a test alert straight to one channel of
 // the configuration's `alerting` section (no routing, no outbox) and says whether it arrived.
-// `alert channels --config FILE` lists the channels and the routes that feed them.
+// `alert channels --config FILE` lists the channels and the routes that feed them. Without
+// --config, while `serve` runs, both ask the server: its channels in effect (the file's and those
+// added through the API, docs/alerting.md) and its test route.
 
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
@@ -12,13 +14,14 @@ import { clampSeverity, isoTime, severityLabel } from '../../findings/finding.ts
 import { createSink } from '../../sinks/index.ts';
 import { SinkError } from '../../sinks/sink.ts';
 import { writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import type { RegisterCommand } from './index.ts';
 
 /** The `alerting` section of a YAML configuration file. */
 export function readAlertingConfig(file: string | undefined): AlertingConfig {
   if (file === undefined)
     throw new UserError('alert commands need a configuration file', {
-      hint: 'pass --config FILE with an `alerting` section (see docs/alerting.md)',
+      hint: 'pass --config FILE with an `alerting` section (see docs/alerting.md), or run it while `sakura-guard serve` holds the data directory',
     });
   let doc: unknown;
   try {
@@ -89,9 +92,26 @@ export const registerAlert: RegisterCommand = (program, ctx) => {
   cmd
     .command('test <channel>')
     .description('send a test alert to one channel of the configuration')
-    .option('--config <file>', 'YAML configuration file with an `alerting` section')
+    .option(
+      '--config <file>',
+      'YAML configuration file with an `alerting` section (default: the running serve)',
+    )
     .option('--severity <n>', 'severity of the test alert (1-10)', '7')
     .action(async (name: string, opts: { config?: string; severity: string }) => {
+      const server = opts.config === undefined ? runningServer(ctx.dataDir()) : null;
+      if (server) {
+        const r = await server.request<{ ok: boolean; error: string | null }>(
+          'POST',
+          `/api/v1/alerts/channels/${encodeURIComponent(name)}/test`,
+          { severity: Number(opts.severity) },
+        );
+        if (!r.ok)
+          throw new UserError(`the test alert to ${name} was not delivered: ${r.error ?? 'unknown error'}`, {
+            hint: 'check the channel: host, port and URL, credentials or shared secret',
+          });
+        writeLine(ctx.stdout, `delivered a test alert to ${name} (through ${server.url})`);
+        return;
+      }
       const config = readAlertingConfig(opts.config);
       const channel = config.channels.find((c) => c.name === name);
       if (channel === undefined)
@@ -126,8 +146,23 @@ export const registerAlert: RegisterCommand = (program, ctx) => {
   cmd
     .command('channels')
     .description('list the configured channels and the routes that feed them')
-    .option('--config <file>', 'YAML configuration file with an `alerting` section')
-    .action((opts: { config?: string }) => {
+    .option(
+      '--config <file>',
+      'YAML configuration file with an `alerting` section (default: the running serve)',
+    )
+    .action(async (opts: { config?: string }) => {
+      const server = opts.config === undefined ? runningServer(ctx.dataDir()) : null;
+      if (server) {
+        const { items } = await server.request<{
+          items: { name: string; kind: string; source: string; routes: string[] }[];
+        }>('GET', '/api/v1/alerts/channels');
+        for (const c of items)
+          writeLine(
+            ctx.stdout,
+            `${c.name}\t${c.kind}\troutes: ${c.routes.join(', ') || '(none: receives nothing)'}\t(${c.source})`,
+          );
+        return;
+      }
       const config = readAlertingConfig(opts.config);
       for (const c of config.channels) {
         const routes = config.routes
