@@ -1,9 +1,8 @@
 // Writes a FlowBatch into DuckDB data chunks for the appender without creating a JS value per
 // cell: fixed-width columns are copied straight from the batch's typed arrays (or from a scratch
 // array) into the vector's memory, 64-bit values are written as lo/hi 32-bit halves (no BigInt),
-// and only text cells cost a call each. A column's validity mask is written only when the chunk
-// has a NULL in it: DuckDB's chunk reset marks every row valid again (so a reused chunk never
-// carries a stale NULL), and an all-valid vector takes DuckDB's faster path.
+// and text cells as chunk-cells.ts writes them (a native call per distinct value in the chunk,
+// copied string entries for repeats). Validity masks are written only for columns with a NULL.
 //
 // This talks to `@duckdb/node-bindings` (the C API that `@duckdb/node-api` wraps, installed with
 // it at the same version) because node-api's vector classes keep their buffers private.
@@ -21,6 +20,7 @@ import {
 } from '@duckdb/node-api';
 import type { FlowBatch } from '../core/flow.ts';
 import { isSharedNullColumn } from '../core/null-columns.ts';
+import { ChunkValidity, copyStringEntries, NULL_VALUE, sameCells, TextCells } from './chunk-cells.ts';
 import {
   COLD_EMPTY,
   COLD_FIELDS,
@@ -73,10 +73,6 @@ function duckType(t: PhysicalType): DuckDBType {
   }
 }
 
-const NULL_VALUE = bindings.create_null_value();
-/** Size of DuckDB's string_t: a VARCHAR vector's data is an array of these. */
-const STRING_ENTRY_BYTES = 16;
-
 /** Row capacity of one DuckDB vector (2048 in standard builds). */
 export const CHUNK_ROWS: number = bindings.vector_size();
 
@@ -86,15 +82,8 @@ export class FlowChunkWriter {
   private readonly vectors: bindings.Vector[];
   private readonly words = new Uint32Array(CHUNK_ROWS * 2);
   private readonly i32 = new Int32Array(CHUNK_ROWS);
-  /** Text cells: the first row of each value in the chunk, each row's first row (-1 = NULL). */
-  private readonly firstRow = new Map<string, number>();
-  private readonly rowOf = new Int32Array(CHUNK_ROWS);
-  /** DuckDB string entries (16 bytes = 4 words per row) of one text column. */
-  private readonly entries = new Uint32Array(CHUNK_ROWS * 4);
-  private readonly validity = new Uint32Array(Math.ceil(CHUNK_ROWS / 64) * 2).fill(0xffffffff);
-  private validityBytes = 0;
-  /** Whether setNull() was called since the last resetValidity(). */
-  private anyNull = false;
+  private readonly validity = new ChunkValidity(CHUNK_ROWS);
+  private readonly texts = new TextCells(CHUNK_ROWS, this.validity);
   private col = 0;
 
   constructor() {
@@ -107,7 +96,6 @@ export class FlowChunkWriter {
     if (n > CHUNK_ROWS || n < 1) throw new Error(`chunk row count ${n} out of range`);
     this.chunk.reset();
     this.chunk.rowCount = n;
-    this.validityBytes = Math.ceil(n / 64) * 8;
     this.col = 0;
     this.timestamps(b.start, offset, n);
     this.timestamps(b.end, offset, n);
@@ -123,19 +111,27 @@ export class FlowChunkWriter {
     this.uint8(b.action, offset, n);
     this.int16(b.tcpFlags, offset, n);
     this.uint8(b.direction, offset, n);
-    const resource = this.col;
+    const resource = this.vectors[this.col];
     const resourceFlat = this.text(b.resource, offset, n);
     this.text(b.source, offset, n);
     for (const name of HOT_INT_EXTRAS) this.int32(b.ints[name], offset, n);
     for (const name of HOT_TEXT_EXTRAS) {
       const col = b.text[name];
       // VPC rows observed by an interface have resource = interface_id: copy the cells.
-      if (resourceFlat && sameCells(col, b.resource, offset, n)) this.copyStrings(resource, n);
-      else this.text(col, offset, n);
+      if (resource !== undefined && resourceFlat && sameCells(col, b.resource, offset, n)) {
+        copyStringEntries(resource, this.next(), n);
+      } else {
+        this.text(col, offset, n);
+      }
     }
     this.cold(b, offset, n);
     if (this.col !== FLOW_COLUMNS.length)
       throw new Error('flow chunk writer is out of step with FLOW_COLUMNS');
+  }
+
+  /** Text, null = NULL; true when written cell by cell with no NULL (see TextCells.write). */
+  private text(src: readonly (string | null)[], offset: number, n: number): boolean {
+    return this.texts.write(this.next(), src, offset, n);
   }
 
   private next(): bindings.Vector {
@@ -160,32 +156,15 @@ export class FlowChunkWriter {
     bindings.copy_data_to_vector(v, 0, this.words.buffer, 0, bytes);
   }
 
-  private resetValidity(): void {
-    if (this.anyNull) this.validity.fill(0xffffffff);
-    this.anyNull = false;
-  }
-
-  private setNull(row: number): void {
-    this.validity[row >>> 5]! &= ~(1 << (row & 31));
-    this.anyNull = true;
-  }
-
-  /** Writes the mask when some row is NULL; the reset chunk already has every row valid. */
-  private writeValidity(v: bindings.Vector): void {
-    if (!this.anyNull) return;
-    bindings.vector_ensure_validity_writable(v);
-    bindings.copy_data_to_vector_validity(v, 0, this.validity.buffer, 0, this.validityBytes);
-  }
-
   /** Epoch seconds as TIMESTAMP microseconds; NULL when not a storable time (see validTime). */
   private timestamps(src: Float64Array, offset: number, n: number): void {
     const v = this.next();
     const w = this.words;
-    this.resetValidity();
+    this.validity.reset();
     for (let i = 0; i < n; i++) {
       const s = src[offset + i]!;
       if (!validTime(s)) {
-        this.setNull(i);
+        this.validity.setNull(i);
         w[2 * i] = 0;
         w[2 * i + 1] = 0;
         continue;
@@ -196,18 +175,18 @@ export class FlowChunkWriter {
       w[2 * i + 1] = hi;
     }
     bindings.copy_data_to_vector(v, 0, w.buffer, 0, n * 8);
-    this.writeValidity(v);
+    this.validity.write(v, n);
   }
 
   /** Non-negative whole counts as BIGINT; NaN, negative and values of 2^63 or more are NULL. */
   private int64(src: Float64Array, offset: number, n: number): void {
     const v = this.next();
     const w = this.words;
-    this.resetValidity();
+    this.validity.reset();
     for (let i = 0; i < n; i++) {
       const x = src[offset + i]!;
       if (!(x >= 0 && x < TWO_63)) {
-        this.setNull(i);
+        this.validity.setNull(i);
         w[2 * i] = 0;
         w[2 * i + 1] = 0;
         continue;
@@ -218,138 +197,47 @@ export class FlowChunkWriter {
       w[2 * i + 1] = hi;
     }
     bindings.copy_data_to_vector(v, 0, w.buffer, 0, n * 8);
-    this.writeValidity(v);
+    this.validity.write(v, n);
   }
 
   /** IPv4 integers, NULL where the row is IPv6. */
   private ip4(src: Uint32Array, v6: readonly (string | null)[], offset: number, n: number): void {
     const v = this.next();
-    this.resetValidity();
-    for (let i = 0; i < n; i++) if (v6[offset + i] != null) this.setNull(i);
+    this.validity.reset();
+    for (let i = 0; i < n; i++) if (v6[offset + i] != null) this.validity.setNull(i);
     this.copy(v, src, offset * 4, n * 4);
-    this.writeValidity(v);
+    this.validity.write(v, n);
   }
 
   /** Int32 values, negative = NULL. */
   private int32(src: Int32Array, offset: number, n: number): void {
     const v = this.next();
-    this.resetValidity();
-    for (let i = 0; i < n; i++) if (src[offset + i]! < 0) this.setNull(i);
+    this.validity.reset();
+    for (let i = 0; i < n; i++) if (src[offset + i]! < 0) this.validity.setNull(i);
     this.copy(v, src, offset * 4, n * 4);
-    this.writeValidity(v);
+    this.validity.write(v, n);
   }
 
   /** Int16 values widened to INTEGER, negative = NULL. */
   private int16(src: Int16Array, offset: number, n: number): void {
     const v = this.next();
     const out = this.i32;
-    this.resetValidity();
+    this.validity.reset();
     for (let i = 0; i < n; i++) {
       const x = src[offset + i]!;
       out[i] = x;
-      if (x < 0) this.setNull(i);
+      if (x < 0) this.validity.setNull(i);
     }
     bindings.copy_data_to_vector(v, 0, out.buffer, 0, n * 4);
-    this.writeValidity(v);
+    this.validity.write(v, n);
   }
 
   /** Small codes, never NULL. */
   private uint8(src: Uint8Array, offset: number, n: number): void {
     const v = this.next();
-    this.resetValidity();
+    this.validity.reset();
     this.copy(v, src, offset, n);
-    this.writeValidity(v);
-  }
-
-  /**
-   * Text, null = NULL. A column that holds one value (or only NULLs) across the chunk, which is
-   * the usual case for resource, source, account and IPv6 columns, becomes a constant vector:
-   * one native call instead of one per row, and less work in the appender. True when the column
-   * was written cell by cell with no NULL (copyStrings can then reuse it).
-   */
-  private text(src: readonly (string | null)[], offset: number, n: number): boolean {
-    const v = this.next();
-    if (isSharedNullColumn(src)) {
-      bindings.vector_reference_value(v, NULL_VALUE);
-      return false;
-    }
-    const first = src[offset] ?? null;
-    let uniform = true;
-    for (let i = 1; i < n; i++) {
-      if ((src[offset + i] ?? null) !== first) {
-        uniform = false;
-        break;
-      }
-    }
-    if (uniform) {
-      bindings.vector_reference_value(v, first === null ? NULL_VALUE : bindings.create_varchar(first));
-      return false;
-    }
-    this.resetValidity();
-    // Each cell's first row with the same value; a value is handed to DuckDB once per chunk.
-    const firstRow = this.firstRow;
-    const rowOf = this.rowOf;
-    firstRow.clear();
-    for (let i = 0; i < n; i++) {
-      const s = src[offset + i];
-      if (s == null) {
-        this.setNull(i);
-        rowOf[i] = -1;
-        continue;
-      }
-      const j = firstRow.get(s);
-      if (j === undefined) {
-        firstRow.set(s, i);
-        bindings.vector_assign_string_element(v, i, s);
-        rowOf[i] = i;
-      } else {
-        rowOf[i] = j;
-      }
-    }
-    if (firstRow.size < n - (this.anyNull ? countNulls(rowOf, n) : 0)) this.repeatStrings(v, n);
-    this.writeValidity(v);
-    return !this.anyNull;
-  }
-
-  /**
-   * Fills the cells that repeat an earlier value of the same column (rowOf[i] < i) with that
-   * cell's 16-byte string entry, which points at the string bytes DuckDB already holds for this
-   * chunk (the appender copies the bytes when it takes the chunk): one copy of the entries
-   * instead of a native call, and a string conversion, per repeated cell.
-   */
-  private repeatStrings(v: bindings.Vector, n: number): void {
-    const bytes = n * STRING_ENTRY_BYTES;
-    const scratch = this.entries;
-    // vector_get_data returns a copy of the entries written so far.
-    new Uint8Array(scratch.buffer, 0, bytes).set(bindings.vector_get_data(v, bytes));
-    const rowOf = this.rowOf;
-    for (let i = 0; i < n; i++) {
-      const j = rowOf[i]!;
-      if (j < 0)
-        scratch.fill(0, i * 4, i * 4 + 4); // NULL: an empty entry, not a stale pointer
-      else if (j !== i) scratch.copyWithin(i * 4, j * 4, j * 4 + 4);
-    }
-    bindings.copy_data_to_vector(v, 0, scratch.buffer, 0, bytes);
-  }
-
-  /**
-   * Fills the next column with the cells of column `from` of this chunk, which text() wrote cell by
-   * cell with no NULL: its 16-byte string entries are copied, pointing at the same string bytes in
-   * this chunk (the appender copies the bytes when it takes the chunk). One copy instead of a
-   * native call per row.
-   */
-  private copyStrings(from: number, n: number): void {
-    const v = this.next();
-    const source = this.vectors[from];
-    if (source === undefined) throw new Error(`flow chunk writer has no column ${from}`);
-    const entries = bindings.vector_get_data(source, n * STRING_ENTRY_BYTES);
-    bindings.copy_data_to_vector(
-      v,
-      0,
-      entries.buffer as ArrayBuffer,
-      entries.byteOffset,
-      n * STRING_ENTRY_BYTES,
-    );
+    this.validity.write(v, n);
   }
 
   /**
@@ -358,7 +246,7 @@ export class FlowChunkWriter {
    */
   private cold(b: FlowBatch, offset: number, n: number): void {
     const v = this.next();
-    this.resetValidity();
+    this.validity.reset();
     const active = COLD_FIELDS.filter((f) => coldFieldUsed(b, f, offset, n));
     if (active.length === 0) {
       bindings.vector_reference_value(v, NULL_VALUE);
@@ -374,28 +262,10 @@ export class FlowChunkWriter {
         if (text !== '') any = true;
       }
       if (any) bindings.vector_assign_string_element(v, i, parts.join(COLD_SEPARATOR));
-      else this.setNull(i);
+      else this.validity.setNull(i);
     }
-    this.writeValidity(v);
+    this.validity.write(v, n);
   }
-}
-
-function countNulls(rowOf: Int32Array, n: number): number {
-  let nulls = 0;
-  for (let i = 0; i < n; i++) if (rowOf[i]! < 0) nulls++;
-  return nulls;
-}
-
-/** Whether rows [offset, offset + n) of two text columns hold the same values. */
-function sameCells(
-  a: readonly (string | null)[],
-  b: readonly (string | null)[],
-  offset: number,
-  n: number,
-): boolean {
-  if (a === b) return true;
-  for (let i = offset; i < offset + n; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function coldFieldUsed(b: FlowBatch, f: ColdField, offset: number, n: number): boolean {
