@@ -643,7 +643,7 @@ const HOT_PATH: readonly string[] = [
   '3. **Batches** (`src/core/flow.ts`): 8 192 rows in typed arrays. The text columns a format never',
   '   fills (25 of 27 for v2) all point at one frozen all-null array (`src/core/null-columns.ts`); the',
   '   wire encoder and the store recognise it and skip it without reading a row.',
-  '4. **Storing** (`src/store/flow-chunks.ts`): 2 048-row DuckDB data chunks through the appender;',
+  '4. **Storing** (`src/store/flow-chunks.ts`, `chunk-cells.ts`): 2 048-row DuckDB data chunks;',
   '   fixed-width columns are copied from the typed arrays, 64-bit values as two 32-bit halves; a',
   '   validity mask is written only for a chunk that has a NULL in that column; a text column with one',
   '   value across the chunk is a constant vector; otherwise each distinct value costs one native call',
