@@ -10,6 +10,7 @@ import { manualClock } from '../core/clock.ts';
 import { defaultConfig } from '../config/schema.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
 import { openUploadCount } from '../server/upload.ts';
+import { withFindingStore } from '../findings/open.ts';
 import { runCaptured } from './run-captured.ts';
 import { runningServer } from './server-client.ts';
 
@@ -120,6 +121,21 @@ describe('ingest through the running server', () => {
     await expect(sent).rejects.toThrow('the upload is larger than 1048576 bytes');
     const stored = await server.deps.flows.all('SELECT count(*) AS n FROM flows');
     expect(Number(stored[0]?.n)).toBeLessThan(20_000);
+  });
+
+  it('finishes an upload left open when the server stops: its findings are stored', async () => {
+    const client = runningServer(path.join(dir, 'data'))!;
+    const { id } = await client.request<{ id: string }>('POST', '/api/v1/ingest/uploads', {});
+    await client.send('POST', `/api/v1/ingest/uploads/${id}/files?name=left-open`, {
+      data: Buffer.from([HEADER, ...probes(3000, 20)].join('\n')),
+      contentType: 'application/octet-stream',
+    });
+    expect(await server.deps.findings.list()).toEqual([]); // batch mode: at the end of the upload
+    await server.close();
+    const types = await withFindingStore(path.join(dir, 'data'), { readOnly: true }, async (s) =>
+      (await s.list()).map((f) => f.type),
+    );
+    expect(types).toEqual(['Recon:Host/Portscan']);
   });
 
   it('refuses --follow, naming the server and what to use instead', async () => {

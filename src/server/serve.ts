@@ -24,6 +24,7 @@ import { openServerStore } from './open-store.ts';
 import { loadOrCreateSecretKey } from './secret-key.ts';
 import { startLiveInputs, type LiveInputs } from './live.ts';
 import { createIngestSink } from './http-ingest.ts';
+import { finishOpenUploads } from './upload.ts';
 import { startServerAlerting, type ServerAlerting } from './alerting.ts';
 import { type SakuraIntegration, startSakuraInServe } from '../sakura/integration.ts';
 import { startReportSchedule } from '../report/schedule.ts';
@@ -295,6 +296,8 @@ async function start(
             clearTimeout(timer);
             removeServerFiles(dataDir);
             await store.auth.revokeToken(localTokenId);
+            // Uploads a client left open: detection over them ends and their findings are stored.
+            await finishOpenUploads(deps);
             await stopStarted();
             await store.close();
           }

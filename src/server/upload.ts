@@ -109,6 +109,12 @@ async function sweep(deps: ServerDeps): Promise<void> {
   }
 }
 
+/** Finishes every open upload (at shutdown): findings stored, quarantine files closed. */
+export async function finishOpenUploads(deps: ServerDeps): Promise<void> {
+  for (const u of [...uploadsOf(deps).values()])
+    await finish(deps, u).catch(() => deps.metrics.inc('sakura_guard_upload_errors_total'));
+}
+
 export async function openUpload(
   deps: ServerDeps,
   principal: Principal | null,
