@@ -652,7 +652,7 @@ const HOT_PATH: readonly string[] = [
   '   hold the same values, as on VPC rows.',
   '',
   'Measured while changing it (2 M default-format records, CPU time because the machine was shared:',
-  'load average 12 to 21 on 2 cores; old and new code alternated in one process):',
+  'load average 4 to 21 on 2 cores; old and new code alternated, in one process for the first three rows):',
   '',
   '| step (2 M records) | before | after |',
   '|---|---|---|',
