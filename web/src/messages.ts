@@ -360,6 +360,11 @@ export const en = {
   'alertEdit.routeName': 'Route name',
   'alertEdit.minSeverity': 'Minimum severity',
   'alertEdit.types': 'Finding types, comma-separated (empty: all)',
+  'alertEdit.excludeTypes': 'Finding types to leave out, comma-separated (empty: none)',
+  'alertEdit.resourceTags': 'Resource tags: the asset must carry one, comma-separated (empty: any resource)',
+  'alertEdit.actors': 'Actor addresses or CIDR ranges, comma-separated (empty: any actor)',
+  'alertEdit.listsNote':
+    'Types are globs (* and ?). Every condition given must hold; the server names what it refuses beside the field.',
   'alertEdit.noChannels': 'Add a channel first.',
   'alertEdit.saveRoute': 'Save route',
   'alertEdit.fromApi': 'added here',
@@ -729,6 +734,11 @@ export const ja: Record<MessageKey, string> = {
   'alertEdit.routeName': 'ルート名',
   'alertEdit.minSeverity': '最小重大度',
   'alertEdit.types': '検出結果の種類 (カンマ区切り、空欄ですべて)',
+  'alertEdit.excludeTypes': '除外する検出結果の種類 (カンマ区切り、空欄で除外なし)',
+  'alertEdit.resourceTags': 'リソースのタグ: 資産がいずれかを持つこと (カンマ区切り、空欄ですべてのリソース)',
+  'alertEdit.actors': 'アクターのアドレスまたはアドレス範囲 (カンマ区切り、空欄ですべてのアクター)',
+  'alertEdit.listsNote':
+    '種類はワイルドカード (* と ?) で指定します。指定した条件はすべて満たす必要があります。サーバーが受け付けない値は各欄の横に表示されます。',
   'alertEdit.noChannels': '先にチャネルを追加してください。',
   'alertEdit.saveRoute': 'ルートを保存',
   'alertEdit.fromApi': 'ここで追加',

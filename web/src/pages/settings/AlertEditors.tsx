@@ -1,11 +1,14 @@
 // Admins' editors for alert channels and routing rules defined through the API (POST/DELETE
 // /api/v1/alerts/channels and /routes). A channel's settings are typed as JSON over a template
 // for its kind, since each kind has its own keys (docs/alerting.md); the server validates the whole
-// alerting configuration and answers what is wrong. Those of sakura-guard.yaml stay read-only.
+// alerting configuration and answers what is wrong. A route's form has every key of the routing
+// schema (src/alerts/config.ts routeSchema); the problems the server names per key are shown beside
+// that key's field. Those of sakura-guard.yaml stay read-only.
 
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api.ts';
 import { ErrorBox } from '../../components/common.tsx';
+import { fieldErrors } from '../../field-errors.ts';
 import { useI18n } from '../../i18n.tsx';
 
 const KINDS = ['webhook', 'slack', 'teams', 'discord', 'syslog-cef', 'email', 'sakura-monitoring'] as const;
@@ -106,14 +109,41 @@ export function ChannelEditor(props: { onSaved(): void }): ReactNode {
   );
 }
 
+/** The comma-separated entries of a list field, trimmed, blanks left out. */
+const listOf = (text: string): string[] =>
+  text
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+
+/** The schema problems the server named for one field, shown beside it. */
+function FieldProblems(props: { id: string; messages: readonly string[] | undefined }): ReactNode {
+  if (!props.messages || props.messages.length === 0) return null;
+  return (
+    <span id={props.id} className="field-error small" role="alert" translate="no">
+      {props.messages.join('; ')}
+    </span>
+  );
+}
+
+const ROUTE_LISTS = [
+  ['types', 'alertEdit.types'],
+  ['excludeTypes', 'alertEdit.excludeTypes'],
+  ['resourceTags', 'alertEdit.resourceTags'],
+  ['actors', 'alertEdit.actors'],
+] as const;
+type RouteList = (typeof ROUTE_LISTS)[number][0];
+const NO_LISTS: Record<RouteList, string> = { types: '', excludeTypes: '', resourceTags: '', actors: '' };
+
 export function RouteEditor(props: { channels: readonly string[]; onSaved(): void }): ReactNode {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [minSeverity, setMinSeverity] = useState('7');
-  const [types, setTypes] = useState('');
+  const [lists, setLists] = useState<Record<RouteList, string>>(NO_LISTS);
   const [chosen, setChosen] = useState<readonly string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const problems = fieldErrors(error);
   const save = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setError(null);
@@ -122,10 +152,10 @@ export function RouteEditor(props: { channels: readonly string[]; onSaved(): voi
       await api('POST', '/api/v1/alerts/routes', {
         name,
         minSeverity: Number(minSeverity),
-        types: types
-          .split(',')
-          .map((x) => x.trim())
-          .filter((x) => x !== ''),
+        types: listOf(lists.types),
+        excludeTypes: listOf(lists.excludeTypes),
+        resourceTags: listOf(lists.resourceTags),
+        actors: listOf(lists.actors),
         channels: chosen,
       });
       setNotice(t('alertEdit.routeSaved', { name }));
@@ -134,6 +164,8 @@ export function RouteEditor(props: { channels: readonly string[]; onSaved(): voi
       setError(err);
     }
   };
+  const described = (field: string): { 'aria-describedby'?: string; 'aria-invalid'?: true } =>
+    problems[field] ? { 'aria-describedby': `route-${field}-problem`, 'aria-invalid': true } : {};
   return (
     <form className="stack" onSubmit={(e) => void save(e)} aria-label={t('alertEdit.routeTitle')}>
       <h3>{t('alertEdit.routeTitle')}</h3>
@@ -150,7 +182,9 @@ export function RouteEditor(props: { channels: readonly string[]; onSaved(): voi
           placeholder={t('alertEdit.routeName')}
           aria-label={t('alertEdit.routeName')}
           required
+          {...described('name')}
         />
+        <FieldProblems id="route-name-problem" messages={problems['name']} />
         <label>
           {t('alertEdit.minSeverity')}{' '}
           <input
@@ -161,16 +195,28 @@ export function RouteEditor(props: { channels: readonly string[]; onSaved(): voi
             value={minSeverity}
             onChange={(e) => setMinSeverity(e.target.value)}
             size={4}
+            {...described('minSeverity')}
           />
         </label>
-        <input
-          value={types}
-          onChange={(e) => setTypes(e.target.value)}
-          placeholder={t('alertEdit.types')}
-          aria-label={t('alertEdit.types')}
-        />
+        <FieldProblems id="route-minSeverity-problem" messages={problems['minSeverity']} />
       </div>
-      <fieldset className="inline">
+      {ROUTE_LISTS.map(([field, label]) => (
+        <Fragment key={field}>
+          <label className="field">
+            <span>{t(label)}</span>
+            <input
+              value={lists[field]}
+              onChange={(e) => setLists({ ...lists, [field]: e.target.value })}
+              spellCheck={false}
+              translate="no"
+              {...described(field)}
+            />
+          </label>
+          <FieldProblems id={`route-${field}-problem`} messages={problems[field]} />
+        </Fragment>
+      ))}
+      <p className="muted small">{t('alertEdit.listsNote')}</p>
+      <fieldset className="inline" {...described('channels')}>
         <legend>{t('settings.col.channels')}</legend>
         {props.channels.length === 0 ? <span className="muted">{t('alertEdit.noChannels')}</span> : null}
         {props.channels.map((c) => (
@@ -183,6 +229,7 @@ export function RouteEditor(props: { channels: readonly string[]; onSaved(): voi
             <span translate="no">{c}</span>
           </label>
         ))}
+        <FieldProblems id="route-channels-problem" messages={problems['channels']} />
       </fieldset>
       <div>
         <button type="submit" disabled={chosen.length === 0}>
