@@ -3,6 +3,7 @@
 // epoch-aligned windows as the streaming engine and decide with the same functions
 // (correlation.ts), so a hunt and a live run agree on the same records.
 
+import { UserError } from '../core/errors.ts';
 import type { SqlValue } from '../store/store.ts';
 import { compileRuleSql, fieldTextSql, ruleTable } from './compile-sql.ts';
 import { compare, insertTime, observedValue } from './correlation.ts';
@@ -117,4 +118,47 @@ export function basesOf(rule: Rule, all: readonly Rule[]): DetectionRule[] {
   return rule.rules
     .map((ref) => all.find((r) => r.id === ref) ?? all.find((r) => r.name === ref))
     .filter((r): r is DetectionRule => r !== undefined && r.kind === 'detection');
+}
+
+/** What a hunt found for one rule: a detection's matching records, or a correlation's groups. */
+export type HuntResult =
+  | { rule: string; title: string; kind: 'detection'; matches: number; records: Record<string, unknown>[] }
+  | {
+      rule: string;
+      title: string;
+      kind: 'correlation';
+      groupBy: string[];
+      condition: string;
+      groups: CorrelationHit[];
+    };
+
+/** Hunts each chosen rule (correlations look up their rules in `all`); the CLI and the API both call it. */
+export async function runHunt(
+  db: QueryRunner,
+  chosen: readonly Rule[],
+  all: readonly Rule[],
+  range: HuntRange,
+  limit: number,
+): Promise<HuntResult[]> {
+  const out: HuntResult[] = [];
+  for (const r of chosen) {
+    const bases = basesOf(r, all);
+    const blocker = await huntBlocker(db, bases);
+    if (blocker !== null)
+      throw new UserError(`rule ${r.id}: ${blocker}`, { hint: 'see docs/rules.md, "Hunting"' });
+    if (r.kind === 'detection') {
+      const h = await huntDetection(db, r, range, limit);
+      out.push({ rule: r.id, title: r.title, kind: 'detection', matches: h.total, records: h.rows });
+    } else {
+      out.push({
+        rule: r.id,
+        title: r.title,
+        kind: 'correlation',
+        groupBy: [...r.groupBy],
+        condition: `${r.compare.op} ${r.compare.value}`,
+        groups: await huntCorrelation(db, r, bases, range),
+      });
+    }
+  }
+  return out;
 }

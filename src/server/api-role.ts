@@ -35,6 +35,7 @@ export const EMBEDDED_ONLY_PATHS: readonly string[] = [
   '/api/v1/export/days',
   '/api/v1/export/flows',
   '/api/v1/report',
+  '/api/v1/rules/hunt',
 ];
 
 /** The routes an API node serves: every route, with those of EMBEDDED_ONLY_PATHS and ingest refusing. */

@@ -16,6 +16,7 @@ import { postureRoutes } from './posture.ts';
 import { queryRoutes } from './query.ts';
 import { reportRoutes } from './report.ts';
 import { responseRoutes } from './responses.ts';
+import { rulesHuntRoutes } from './rules-hunt.ts';
 import { savedQueryRoutes } from './saved-queries.ts';
 import { statsRoutes } from './stats.ts';
 import { storeStatsRoutes } from './store-stats.ts';
@@ -42,6 +43,7 @@ export function apiRoutes(): ApiRoute[] {
     ...alertRoutes,
     ...responseRoutes,
     ...agentRoutes,
+    ...rulesHuntRoutes,
     ...assetRoutes,
     ...userRoutes,
     ...ingestRoutes,

@@ -6,6 +6,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../config/schema.ts';
+import { systemClock } from '../../core/clock.ts';
+import { startServer } from '../../server/serve.ts';
 import { runCaptured } from '../run-captured.ts';
 
 const PACK = path.join(import.meta.dirname, '../../../rules');
@@ -137,6 +140,44 @@ describe('rules CLI', () => {
     expect(hunted[0]?.groups).toEqual([
       { windowStart: T0 + 60 - ((T0 + 60) % 60), group: ['45.33.32.9'], observed: 25 },
     ]);
+  });
+
+  it('hunt while serve holds the store: the server hunts the files sent, with the same answers', async () => {
+    const hunt = (rule: string): Promise<{ code: number; out: string; err: string }> =>
+      runCaptured([
+        '--data-dir',
+        dataDir,
+        'rules',
+        'hunt',
+        rule,
+        '--from',
+        '2026-11-01',
+        '--to',
+        '2027-01-01',
+        '--json',
+      ]);
+    const rules = ['database-from-outside.yml', 'port-scan.yml'].map((f) => path.join(PACK, f));
+    const local = await Promise.all(rules.map(async (r) => (await hunt(r)).out));
+    const config = defaultConfig();
+    config.server.port = 0;
+    const server = await startServer({ config, dataDir, clock: systemClock, version: 't', logStream: false });
+    try {
+      for (const [i, r] of rules.entries()) {
+        const through = await hunt(r);
+        expect(through.err).toBe('');
+        expect(through.out).toBe(local[i]);
+      }
+      const broken = path.join(dir, 'broken.yml');
+      writeFileSync(
+        broken,
+        'title: b\nid: b\nlogsource: {category: flow}\ndetection:\n  s: {dst_port: x}\n  condition: s\n',
+      );
+      const refused = await hunt(broken);
+      expect(refused.code).not.toBe(0);
+      expect(refused.err).toContain('dst_port is a number');
+    } finally {
+      await server.close();
+    }
   });
 
   it('enable and disable write the state file that list reads', async () => {

@@ -1,12 +1,14 @@
 // `sakura-guard rules check|test|hunt|list|enable|disable|reload`: user-written detection rules
 // (docs/rules.md). check reports every problem at once; test runs rules over sample files
-// without a store; hunt runs them over stored data as SQL; enable/disable write the data
-// directory's state file and reload a running server (SIGHUP), as `reload` does.
+// without a store; hunt runs them over stored data as SQL (through a running serve when one holds
+// the store); enable/disable write the data directory's state file and reload a running server
+// (SIGHUP), as `reload` does.
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
-import { EXIT_FINDINGS, EXIT_STORE, UserError } from '../../core/errors.ts';
+import { EXIT_FINDINGS, UserError } from '../../core/errors.ts';
 import { isoTime } from '../../findings/finding.ts';
 import {
   type RulesConfig,
@@ -16,7 +18,7 @@ import {
   statePath,
   writeRulesState,
 } from '../../rules/config.ts';
-import { basesOf, huntBlocker, huntCorrelation, huntDetection } from '../../rules/hunt.ts';
+import { basesOf, runHunt, type HuntResult } from '../../rules/hunt.ts';
 import { formatProblem, loadRules } from '../../rules/load.ts';
 import { createLocalRun } from '../../rules/run-local.ts';
 import { selectRules } from '../../rules/select.ts';
@@ -24,6 +26,7 @@ import { findRunningServer } from '../../server/discovery.ts';
 import { openFlowInputs } from '../../sources/files.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
 import { type CliContext, writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import { renderTable } from '../table.ts';
 import { parseTimeOption } from './export.ts';
 
@@ -53,6 +56,35 @@ function signalServer(ctx: CliContext): void {
     ctx.stdout,
     `asked the server (pid ${server.pid}) to reload its rules; its log lists any problems`,
   );
+}
+
+/** `--json` output, as before the API route existed: {rule, matches, records} or {rule, groups}. */
+function huntJson(h: HuntResult): unknown {
+  return h.kind === 'detection'
+    ? { rule: h.rule, matches: h.matches, records: h.records }
+    : { rule: h.rule, groups: h.groups };
+}
+
+function printHunt(ctx: CliContext, h: HuntResult, from: Date, to: Date): void {
+  if (h.kind === 'detection') {
+    writeLine(
+      ctx.stdout,
+      `rule ${h.rule} (${h.title}): ${h.matches} matching record(s) from ${from.toISOString()} to ${to.toISOString()}`,
+    );
+    if (h.records.length > 0)
+      ctx.stdout.write(
+        renderTable({ columns: Object.keys(h.records[0]!), rows: h.records.map((x) => Object.values(x)) }),
+      );
+    return;
+  }
+  writeLine(ctx.stdout, `rule ${h.rule} (${h.title}): ${h.groups.length} group(s) met "${h.condition}"`);
+  if (h.groups.length > 0)
+    ctx.stdout.write(
+      renderTable({
+        columns: ['window', ...h.groupBy, 'observed'],
+        rows: h.groups.map((g) => [isoTime(g.windowStart), ...g.group.map((x) => x ?? '-'), g.observed]),
+      }),
+    );
 }
 
 export function registerRules(program: Command, ctx: CliContext): void {
@@ -160,62 +192,31 @@ export function registerRules(program: Command, ctx: CliContext): void {
         if (from >= to)
           throw new UserError('--from must be earlier than --to', { hint: 'swap the two times' });
         const range = { from: from.getTime() / 1000, to: to.getTime() / 1000 };
-        if (findRunningServer(ctx.dataDir()) !== null) {
-          throw new UserError('a server holds this data directory', {
-            hint: 'stop it, or hunt on a copy of the data directory',
-            exitCode: EXIT_STORE,
+        const limit = Number(opts.limit);
+        const server = runningServer(ctx.dataDir());
+        let results: HuntResult[];
+        if (server !== null) {
+          // serve holds the store: it hunts with the same code over the rule files sent to it.
+          const files = [
+            ...new Set(sel.chosen.flatMap((r) => [r, ...basesOf(r, sel.all)]).map((r) => r.file)),
+          ];
+          const answer = await server.request<{ results: HuntResult[] }>('POST', '/api/v1/rules/hunt', {
+            files: files.map((file) => ({ file, text: readFileSync(file, 'utf8') })),
+            rules: sel.chosen.map((r) => r.id),
+            ...range,
+            limit,
           });
-        }
-        const store = await openDuckDbStore(ctx.dataDir(), { readOnly: true });
-        const out: unknown[] = [];
-        try {
-          for (const r of sel.chosen) {
-            const bases = basesOf(r, sel.all);
-            const blocker = await huntBlocker(store, bases);
-            if (blocker !== null)
-              throw new UserError(`rule ${r.id}: ${blocker}`, { hint: 'see docs/rules.md, "Hunting"' });
-            if (r.kind === 'detection') {
-              const h = await huntDetection(store, r, range, Number(opts.limit));
-              out.push({ rule: r.id, matches: h.total, records: h.rows });
-              if (!opts.json) {
-                writeLine(
-                  ctx.stdout,
-                  `rule ${r.id} (${r.title}): ${h.total} matching record(s) from ${from.toISOString()} to ${to.toISOString()}`,
-                );
-                if (h.rows.length > 0)
-                  ctx.stdout.write(
-                    renderTable({
-                      columns: Object.keys(h.rows[0]!),
-                      rows: h.rows.map((x) => Object.values(x)),
-                    }),
-                  );
-              }
-            } else {
-              const hits = await huntCorrelation(store, r, bases, range);
-              out.push({ rule: r.id, groups: hits });
-              if (!opts.json) {
-                writeLine(
-                  ctx.stdout,
-                  `rule ${r.id} (${r.title}): ${hits.length} group(s) met "${r.compare.op} ${r.compare.value}"`,
-                );
-                if (hits.length > 0)
-                  ctx.stdout.write(
-                    renderTable({
-                      columns: ['window', ...r.groupBy, 'observed'],
-                      rows: hits.map((h) => [
-                        isoTime(h.windowStart),
-                        ...h.group.map((g) => g ?? '-'),
-                        h.observed,
-                      ]),
-                    }),
-                  );
-              }
-            }
+          results = answer.results;
+        } else {
+          const store = await openDuckDbStore(ctx.dataDir(), { readOnly: true });
+          try {
+            results = await runHunt(store, sel.chosen, sel.all, range, limit);
+          } finally {
+            await store.close();
           }
-        } finally {
-          await store.close();
         }
-        if (opts.json) writeLine(ctx.stdout, JSON.stringify(out, null, 2));
+        if (!opts.json) for (const h of results) printHunt(ctx, h, from, to);
+        if (opts.json) writeLine(ctx.stdout, JSON.stringify(results.map(huntJson), null, 2));
       },
     );
 
