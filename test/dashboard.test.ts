@@ -602,6 +602,8 @@ describe.skipIf(!present)('web dashboard in Chromium', { timeout: 240_000 }, () 
       .fill(JSON.stringify({ url: soar?.url, secret: 's'.repeat(24), minSeverity: 9 }));
     await page.getByRole('button', { name: 'Save channel' }).click();
     await page.getByText('Channel e2e-hook saved; alerts use it at once.').waitFor();
+    // The secret just sent does not stay on the screen.
+    expect(await page.getByLabel('Channel settings (JSON)').inputValue()).not.toContain('s'.repeat(24));
     const hook = page.getByTestId('alert-channels').locator('li', { hasText: 'e2e-hook' });
     await hook.getByText('added here').waitFor();
     const received = soar?.requests.length ?? 0;

@@ -53,6 +53,9 @@ export function ChannelEditor(props: { onSaved(): void }): ReactNode {
     try {
       await api('POST', '/api/v1/alerts/channels', { ...parsed, name, kind });
       setNotice(t('alertEdit.channelSaved', { name }));
+      // The secrets just sent are not left on the screen: the form starts over from the template.
+      setName('');
+      setSettings(template(kind));
       props.onSaved();
     } catch (err) {
       setError(err);
