@@ -1,15 +1,10 @@
 // One shard on one worker: rebuilds the shard's detector state by replaying the stream up to the
 // durable consumer's acknowledgement floor (the last checkpoint), then consumes from there. After
 // each fetched batch it flushes the finding store (the checkpoint: findings durable in the state
-// store) and only then acknowledges them, with one acknowledgement for the batch (the consumer
-// acknowledges everything up to a sequence). Between checkpoints findings stay buffered in the
-// store: the pipeline's own flush after each group of signals (prompt findings in embedded live
-// mode) is left out here, as it cost a PostgreSQL transaction per group (measured: workers spent
-// most of their time waiting on it). Replayed signals rewrite the same findings: ids are hashes
-// of their identity and `count` counts distinct windows, so nothing doubles.
+// store) and only then acknowledges the messages. Replayed signals rewrite the same findings:
+// ids are hashes of their identity and `count` counts distinct windows, so nothing doubles.
 
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
-import type { FindingStore } from '../findings/store.ts';
 import { createDetectionPipeline, type DetectionPipeline, type PipelineDeps } from '../engine/pipeline.ts';
 import { decodeMessage } from './codec.ts';
 import type { Bus } from './connect.ts';
@@ -27,19 +22,6 @@ export interface ShardRunner {
   /** Messages applied (replayed + consumed). */
   readonly applied: { replayed: number; consumed: number };
   stop(): Promise<void>;
-}
-
-/** `store` with flush() left to the checkpoint: puts stay buffered (and visible to get) until then. */
-function flushedAtCheckpoints(store: FindingStore): FindingStore {
-  return {
-    get: (id) => store.get(id),
-    put: (f) => store.put(f),
-    flush: () => Promise.resolve(),
-    list: (q) => store.list(q),
-    putRule: (r) => store.putRule(r),
-    listRules: () => store.listRules(),
-    deleteRule: (id) => store.deleteRule(id),
-  };
 }
 
 export function consumerName(shard: number): string {
@@ -62,10 +44,7 @@ export function startShardRunner(
     // Detection is CPU work: let timers (lease renewals) run between messages.
     await new Promise((resolve) => setImmediate(resolve));
     const m = decodeMessage(data);
-    if (pipeline === null) {
-      const d = pipelineDeps();
-      pipeline = createDetectionPipeline({ ...d, findingStore: flushedAtCheckpoints(d.findingStore) });
-    }
+    pipeline ??= createDetectionPipeline(pipelineDeps());
     if (m.kind === 'end') {
       await pipeline.finish();
       pipeline = null; // the next import starts afresh
@@ -89,7 +68,7 @@ export function startShardRunner(
     }
     await bus.jsm.consumers.add(stream, {
       durable_name: name,
-      ack_policy: AckPolicy.All,
+      ack_policy: AckPolicy.Explicit,
       ack_wait: ACK_WAIT_NS,
       max_ack_pending: FETCH_MESSAGES * 2,
       ...(floor > 0
@@ -121,7 +100,7 @@ export function startShardRunner(
   async function checkpoint(done: JsMsg[]): Promise<void> {
     if (done.length === 0) return;
     await pipelineDeps().findingStore.flush();
-    done.at(-1)?.ack();
+    for (const m of done) m.ack();
     done.length = 0;
   }
 
