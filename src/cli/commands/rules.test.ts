@@ -46,6 +46,20 @@ function vpcFile(): string {
 describe('rules CLI', () => {
   const flows = vpcFile();
   const dataDir = path.join(dir, 'data');
+  /** `rules hunt RULE --json` over November and December 2026. */
+  const hunt = (rule: string): Promise<{ code: number; out: string; err: string }> =>
+    runCaptured([
+      '--data-dir',
+      dataDir,
+      'rules',
+      'hunt',
+      rule,
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2027-01-01',
+      '--json',
+    ]);
 
   it('check reports every problem with file:line:col and exits 1; the starter pack is clean', async () => {
     const bad = path.join(dir, 'bad');
@@ -122,18 +136,7 @@ describe('rules CLI', () => {
     expect(t.findings.map((f) => [f.windowStart, f.actor.ip, f.observed])).toEqual([
       [T0 + 60 - ((T0 + 60) % 60), '45.33.32.9', 25],
     ]);
-    const h = await runCaptured([
-      '--data-dir',
-      dataDir,
-      'rules',
-      'hunt',
-      rule,
-      '--from',
-      '2026-11-01',
-      '--to',
-      '2027-01-01',
-      '--json',
-    ]);
+    const h = await hunt(rule);
     const hunted = JSON.parse(h.out) as {
       groups: { windowStart: number; group: string[]; observed: number }[];
     }[];
@@ -143,19 +146,6 @@ describe('rules CLI', () => {
   });
 
   it('hunt while serve holds the store: the server hunts the files sent, with the same answers', async () => {
-    const hunt = (rule: string): Promise<{ code: number; out: string; err: string }> =>
-      runCaptured([
-        '--data-dir',
-        dataDir,
-        'rules',
-        'hunt',
-        rule,
-        '--from',
-        '2026-11-01',
-        '--to',
-        '2027-01-01',
-        '--json',
-      ]);
     const rules = ['database-from-outside.yml', 'port-scan.yml'].map((f) => path.join(PACK, f));
     const local = await Promise.all(rules.map(async (r) => (await hunt(r)).out));
     const config = defaultConfig();

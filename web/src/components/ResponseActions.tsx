@@ -9,7 +9,7 @@ import { fmtTime } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
-import { Card, ErrorBox, Loading } from './common.tsx';
+import { ActionTable, Card, ErrorBox, Loading } from './common.tsx';
 
 type Status = 'dry-run' | 'refused' | 'pending-approval' | 'applied' | 'failed' | 'undone' | 'expired';
 
@@ -63,63 +63,55 @@ export function ResponseActions(props: { findingId: string }): ReactNode {
         {off ? <p className="muted">{t('response.notConfigured')}</p> : <ErrorBox error={actions.error} />}
         <ErrorBox error={error} />
         <Loading when={actions.loading && !actions.data} />
-        {actions.data && items.length === 0 ? <p className="muted">{t('response.none')}</p> : null}
-        {items.length > 0 ? (
-          <table className="data">
-            <thead>
-              <tr>
-                <th>{t('response.col.responder')}</th>
-                <th>{t('response.col.mode')}</th>
-                <th>{t('response.col.status')}</th>
-                <th>{t('response.col.what')}</th>
-                <th>{t('response.col.until')}</th>
-                <th>
-                  <span className="sr-only">{t('response.col.do')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <tr key={a.id}>
-                  <td translate="no">{a.responder}</td>
-                  <td translate="no">{a.mode}</td>
-                  <td
-                    className={a.status === 'pending-approval' || a.status === 'failed' ? 'warn' : undefined}
+        <ActionTable
+          headers={[
+            t('response.col.responder'),
+            t('response.col.mode'),
+            t('response.col.status'),
+            t('response.col.what'),
+            t('response.col.until'),
+          ]}
+          none={actions.data && items.length === 0}
+          noneText={t('response.none')}
+          show={items.length > 0}
+        >
+          {items.map((a) => (
+            <tr key={a.id}>
+              <td translate="no">{a.responder}</td>
+              <td translate="no">{a.mode}</td>
+              <td className={a.status === 'pending-approval' || a.status === 'failed' ? 'warn' : undefined}>
+                {t(STATUS_KEY[a.status])}
+              </td>
+              <td translate="no">
+                {a.description}
+                {a.error ? ` (${a.error})` : ''}
+              </td>
+              <td>{fmtTime(a.expiresAt, locale)}</td>
+              <td>
+                {a.status === 'pending-approval' ? (
+                  <button
+                    type="button"
+                    className="small primary"
+                    disabled={busy === a.id}
+                    onClick={() => void act(a, 'approve')}
                   >
-                    {t(STATUS_KEY[a.status])}
-                  </td>
-                  <td translate="no">
-                    {a.description}
-                    {a.error ? ` (${a.error})` : ''}
-                  </td>
-                  <td>{fmtTime(a.expiresAt, locale)}</td>
-                  <td>
-                    {a.status === 'pending-approval' ? (
-                      <button
-                        type="button"
-                        className="small primary"
-                        disabled={busy === a.id}
-                        onClick={() => void act(a, 'approve')}
-                      >
-                        {t('response.approve')}
-                      </button>
-                    ) : null}
-                    {a.status === 'pending-approval' || a.status === 'applied' ? (
-                      <button
-                        type="button"
-                        className="small"
-                        disabled={busy === a.id}
-                        onClick={() => void act(a, 'undo')}
-                      >
-                        {t(a.status === 'applied' ? 'response.undo' : 'response.withdraw')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+                    {t('response.approve')}
+                  </button>
+                ) : null}
+                {a.status === 'pending-approval' || a.status === 'applied' ? (
+                  <button
+                    type="button"
+                    className="small"
+                    disabled={busy === a.id}
+                    onClick={() => void act(a, 'undo')}
+                  >
+                    {t(a.status === 'applied' ? 'response.undo' : 'response.withdraw')}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </ActionTable>
       </div>
     </Card>
   );

@@ -83,6 +83,38 @@ export function DataTable(props: {
   );
 }
 
+/**
+ * A list with a last column of actions (its header read by screen readers only): `none` shows
+ * the "nothing here" text instead, `show` the table (both false while loading).
+ */
+export function ActionTable(props: {
+  headers: readonly string[];
+  none: boolean | null | undefined;
+  noneText: string;
+  show: boolean | null | undefined;
+  testId?: string;
+  children: ReactNode;
+}): ReactNode {
+  const { t } = useI18n();
+  if (props.none) return <p className="muted">{props.noneText}</p>;
+  if (!props.show) return null;
+  return (
+    <table className="data" data-testid={props.testId}>
+      <thead>
+        <tr>
+          {props.headers.map((h) => (
+            <th key={h}>{h}</th>
+          ))}
+          <th>
+            <span className="sr-only">{t('response.col.do')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  );
+}
+
 export function Card(props: {
   title: string;
   children: ReactNode;

@@ -5,7 +5,7 @@
 
 import { useState, type ReactNode } from 'react';
 import { api, ApiFailure, get, type Me } from '../../api.ts';
-import { Card, DataTable, ErrorBox } from '../../components/common.tsx';
+import { ActionTable, Card, DataTable, ErrorBox } from '../../components/common.tsx';
 import { fmtNum, fmtTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -141,47 +141,38 @@ function AlertRoutes(props: {
     <>
       <h3>{t('settings.routes')}</h3>
       <ErrorBox error={routes.error ?? error} />
-      {routes.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
-      {routes.data && routes.data.items.length > 0 ? (
-        <table className="data" data-testid="alert-routes">
-          <thead>
-            <tr>
-              <th>{t('settings.col.name')}</th>
-              <th>{t('settings.col.channels')}</th>
-              <th>{t('settings.col.match')}</th>
-              <th>
-                <span className="sr-only">{t('response.col.do')}</span>
-              </th>
+      <ActionTable
+        headers={[t('settings.col.name'), t('settings.col.channels'), t('settings.col.match')]}
+        none={routes.data?.items.length === 0}
+        noneText={t('common.none')}
+        show={routes.data && routes.data.items.length > 0}
+        testId="alert-routes"
+      >
+        {(routes.data?.items ?? []).map((r) => {
+          const { name, channels, source: _source, readOnly, ...rest } = r;
+          const n = String(name ?? '');
+          return (
+            <tr key={n}>
+              <td translate="no">{n}</td>
+              <td translate="no">{Array.isArray(channels) ? channels.join(', ') : String(channels)}</td>
+              <td translate="no">{JSON.stringify(rest)}</td>
+              <td>
+                {props.admin && readOnly === false ? (
+                  <ConfirmButton
+                    label={t('intel.remove')}
+                    confirm={t('intel.confirmRemove', { name: n })}
+                    onConfirm={() => remove(n)}
+                  />
+                ) : (
+                  <span className="muted small">
+                    {t(readOnly === false ? 'alertEdit.fromApi' : 'alertEdit.fromFile')}
+                  </span>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {routes.data.items.map((r) => {
-              const { name, channels, source: _source, readOnly, ...rest } = r;
-              const n = String(name ?? '');
-              return (
-                <tr key={n}>
-                  <td translate="no">{n}</td>
-                  <td translate="no">{Array.isArray(channels) ? channels.join(', ') : String(channels)}</td>
-                  <td translate="no">{JSON.stringify(rest)}</td>
-                  <td>
-                    {props.admin && readOnly === false ? (
-                      <ConfirmButton
-                        label={t('intel.remove')}
-                        confirm={t('intel.confirmRemove', { name: n })}
-                        onConfirm={() => remove(n)}
-                      />
-                    ) : (
-                      <span className="muted small">
-                        {t(readOnly === false ? 'alertEdit.fromApi' : 'alertEdit.fromFile')}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      ) : null}
+          );
+        })}
+      </ActionTable>
       {props.admin ? <RouteEditor channels={props.channels} onSaved={props.onChanged} /> : null}
       <h3>{t('settings.deliveries')}</h3>
       <ErrorBox error={log.error} />
@@ -259,39 +250,33 @@ function DeadLetters(props: { me: Me }): ReactNode {
             {notice}
           </p>
         ) : null}
-        {dead.data && items.length === 0 ? <p className="muted">{t('dead.none')}</p> : null}
-        {items.length > 0 ? (
-          <table className="data">
-            <thead>
-              <tr>
-                <th>{t('settings.col.time')}</th>
-                <th>{t('settings.col.channel')}</th>
-                <th>{t('dead.attempts')}</th>
-                <th>{t('settings.col.error')}</th>
-                <th>
-                  <span className="sr-only">{t('response.col.do')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <tr key={d.id}>
-                  <td>{fmtTime(d.updatedAt, locale)}</td>
-                  <td translate="no">{d.channel}</td>
-                  <td className="num">{fmtNum(d.attempts, locale)}</td>
-                  <td translate="no">{d.lastError ?? ''}</td>
-                  <td>
-                    {canRetry ? (
-                      <button type="button" className="small" onClick={() => void retry([d.id])}>
-                        {t('dead.retry')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <ActionTable
+          headers={[
+            t('settings.col.time'),
+            t('settings.col.channel'),
+            t('dead.attempts'),
+            t('settings.col.error'),
+          ]}
+          none={dead.data && items.length === 0}
+          noneText={t('dead.none')}
+          show={items.length > 0}
+        >
+          {items.map((d) => (
+            <tr key={d.id}>
+              <td>{fmtTime(d.updatedAt, locale)}</td>
+              <td translate="no">{d.channel}</td>
+              <td className="num">{fmtNum(d.attempts, locale)}</td>
+              <td translate="no">{d.lastError ?? ''}</td>
+              <td>
+                {canRetry ? (
+                  <button type="button" className="small" onClick={() => void retry([d.id])}>
+                    {t('dead.retry')}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </ActionTable>
         <p className="muted small">{t('dead.note')}</p>
       </div>
     </Card>

@@ -4,7 +4,7 @@
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, get, type Me } from '../../api.ts';
-import { Card, ErrorBox } from '../../components/common.tsx';
+import { ActionTable, Card, ErrorBox } from '../../components/common.tsx';
 import { fmtNum, fmtTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -81,41 +81,36 @@ export function Intel(props: { me: Me }): ReactNode {
           {notice}
         </p>
       ) : null}
-      {rows.length === 0 && !lists.loading ? <p className="muted">{t('common.none')}</p> : null}
-      {rows.length > 0 ? (
-        <table className="data" data-testid="intel-lists">
-          <thead>
-            <tr>
-              <th>{t('settings.col.name')}</th>
-              <th>{t('settings.col.kind')}</th>
-              <th>{t('settings.col.entries')}</th>
-              <th>{t('settings.col.created')}</th>
-              <th>
-                <span className="sr-only">{t('response.col.do')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((l) => (
-              <tr key={l.name}>
-                <td translate="no">{l.name}</td>
-                <td>{isKind(l.kind) ? t(KIND_KEY[l.kind]) : <span translate="no">{l.kind}</span>}</td>
-                <td className="num">{fmtNum(l.entries, locale)}</td>
-                <td>{fmtTime(l.addedAt, locale)}</td>
-                <td>
-                  {canWrite ? (
-                    <ConfirmButton
-                      label={t('intel.remove')}
-                      confirm={t('intel.confirmRemove', { name: l.name })}
-                      onConfirm={() => remove(l.name)}
-                    />
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ActionTable
+        headers={[
+          t('settings.col.name'),
+          t('settings.col.kind'),
+          t('settings.col.entries'),
+          t('settings.col.created'),
+        ]}
+        none={rows.length === 0 && !lists.loading}
+        noneText={t('common.none')}
+        show={rows.length > 0}
+        testId="intel-lists"
+      >
+        {rows.map((l) => (
+          <tr key={l.name}>
+            <td translate="no">{l.name}</td>
+            <td>{isKind(l.kind) ? t(KIND_KEY[l.kind]) : <span translate="no">{l.kind}</span>}</td>
+            <td className="num">{fmtNum(l.entries, locale)}</td>
+            <td>{fmtTime(l.addedAt, locale)}</td>
+            <td>
+              {canWrite ? (
+                <ConfirmButton
+                  label={t('intel.remove')}
+                  confirm={t('intel.confirmRemove', { name: l.name })}
+                  onConfirm={() => remove(l.name)}
+                />
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </ActionTable>
       {canWrite ? (
         <form className="stack" onSubmit={(e) => void add(e)} aria-label={t('intel.addTitle')}>
           <h3>{t('intel.addTitle')}</h3>

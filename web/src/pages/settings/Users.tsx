@@ -4,7 +4,7 @@
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, get, type Me } from '../../api.ts';
-import { Card, ErrorBox } from '../../components/common.tsx';
+import { ActionTable, Card, ErrorBox } from '../../components/common.tsx';
 import { fmtTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -183,48 +183,43 @@ export function Users(props: { me: Me }): ReactNode {
       </Card>
       <Card title={t('users.allTokens')} wide>
         <ErrorBox error={tokens.error} />
-        {tokens.data?.items.length === 0 ? <p className="muted">{t('common.none')}</p> : null}
-        {tokens.data && tokens.data.items.length > 0 ? (
-          <table className="data" data-testid="all-tokens">
-            <thead>
-              <tr>
-                <th>{t('settings.col.name')}</th>
-                <th>{t('users.col.owner')}</th>
-                <th>{t('settings.col.role')}</th>
-                <th>{t('users.col.expires')}</th>
-                <th>
-                  <span className="sr-only">{t('response.col.do')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.items.map((tk) => (
-                <tr key={tk.id}>
-                  <td translate="no">{tk.name}</td>
-                  <td translate="no">{tk.owner}</td>
-                  <td>{t(`role.${tk.role}`)}</td>
-                  <td>{fmtTime(tk.expiresAt, locale)}</td>
-                  <td>
-                    {tk.revokedAt ? (
-                      t('settings.revoked')
-                    ) : (
-                      <ConfirmButton
-                        label={t('settings.revoke')}
-                        confirm={t('users.confirm')}
-                        onConfirm={() =>
-                          write(
-                            () => api('DELETE', `/api/v1/tokens/${encodeURIComponent(tk.id)}`),
-                            t('users.tokenRevoked', { name: tk.name }),
-                          )
-                        }
-                      />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <ActionTable
+          headers={[
+            t('settings.col.name'),
+            t('users.col.owner'),
+            t('settings.col.role'),
+            t('users.col.expires'),
+          ]}
+          none={tokens.data?.items.length === 0}
+          noneText={t('common.none')}
+          show={tokens.data && tokens.data.items.length > 0}
+          testId="all-tokens"
+        >
+          {(tokens.data?.items ?? []).map((tk) => (
+            <tr key={tk.id}>
+              <td translate="no">{tk.name}</td>
+              <td translate="no">{tk.owner}</td>
+              <td>{t(`role.${tk.role}`)}</td>
+              <td>{fmtTime(tk.expiresAt, locale)}</td>
+              <td>
+                {tk.revokedAt ? (
+                  t('settings.revoked')
+                ) : (
+                  <ConfirmButton
+                    label={t('settings.revoke')}
+                    confirm={t('users.confirm')}
+                    onConfirm={() =>
+                      write(
+                        () => api('DELETE', `/api/v1/tokens/${encodeURIComponent(tk.id)}`),
+                        t('users.tokenRevoked', { name: tk.name }),
+                      )
+                    }
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </ActionTable>
       </Card>
     </>
   );
