@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'tokens:own': 'create, list and revoke one’s own API tokens (role at most one’s own)',
   'audit:read': 'read the audit log',
   'metrics:read': 'read Prometheus /metrics',
+  'sakura:run':
+    'run a Sakura Cloud inventory sync or router poll now (`sakura sync` or `sakura poll` while `serve` runs)',
   'agent:commands': 'fetch and acknowledge the block commands queued for a host agent (the agent’s token)',
   ingest:
     'send log lines to POST /api/v1/ingest (tokens for Fluent Bit, Vector, the agent) and upload log files (`ingest` while `serve` runs)',

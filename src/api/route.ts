@@ -7,6 +7,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { AgentCommandQueue } from '../respond/agent-queue.ts';
+import type { SakuraIntegration } from '../sakura/integration.ts';
 import type { SakuraGuardConfig } from '../config/schema.ts';
 import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
@@ -72,6 +73,8 @@ export interface ServerDeps {
   responses?: ResponseService;
   /** Block commands for host agents; set by serve when an agent-nftables responder is configured. */
   agentCommands?: AgentCommandQueue;
+  /** The Sakura Cloud integration (sync, router polls); set by serve when it runs. */
+  sakura?: SakuraIntegration;
 }
 
 export interface RouteContext<B, Q> {

@@ -20,8 +20,14 @@ import { type ResponseService, createResponseService } from '../respond/service.
 import { createResponseStore } from '../respond/store.ts';
 import { type SakuraClient, createSakuraClient } from './client.ts';
 import type { SakuraConfig } from './config.ts';
-import { type ObservedAddresses, syncInventory } from './inventory.ts';
-import { listRouters, pollRouter, readRouterState, writeRouterState } from './router-poll.ts';
+import { globalNetworks, type ObservedAddresses, syncInventory } from './inventory.ts';
+import {
+  listRouters,
+  pollRouter,
+  readRouterState,
+  type RouterPollResult,
+  writeRouterState,
+} from './router-poll.ts';
 import { storeObserved } from './observed.ts';
 import { resolveSakuraSettings } from './settings.ts';
 import type { FlowStore } from '../store/store.ts';
@@ -53,9 +59,37 @@ export interface SakuraIntegration {
   /** Block commands for host agents; null when no agent-nftables responder is configured. */
   agentQueue: AgentCommandQueue | null;
   syncNow(): Promise<void>;
+  /** What the last sync and poll did (null before the first), as `sakura sync|poll` print it. */
+  readonly last: { sync: SakuraRunReport | null; poll: SakuraRunReport | null };
   pollNow(): Promise<void>;
   sweepNow(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface SakuraRunReport {
+  ok: boolean;
+  /** The lines `sakura sync|poll` print, or the error. */
+  lines: string[];
+}
+
+/** What `sakura sync` prints for a sync. */
+export function syncLines(r: Awaited<ReturnType<typeof syncInventory>>): string[] {
+  const { report, file } = r;
+  const lines = [
+    `synced ${report.servers} servers, ${report.routers} routers, ${report.switches} switches from ${report.zones.join(', ')} into ${file} (${report.assets} assets; ${report.displayOnly} display-only private addresses, ${report.seen} seen in traffic)`,
+    ...report.skipped.map((x) => `skipped: ${x}`),
+  ];
+  const nets = globalNetworks(r.snapshots);
+  if (nets.length > 0)
+    lines.push(
+      `the servers' global networks: ${nets.join(', ')}; inventoried addresses already count as ours, list them in detection.scope.internalCidrs to cover servers created before the next sync`,
+    );
+  return lines;
+}
+
+/** What `sakura poll` prints for one router. */
+export function pollLine(r: RouterPollResult): string {
+  return `${r.router.name} (${r.router.zone}/${r.router.id}): ${r.output.events.length} new events, ${r.output.rejections.length} quarantined${r.gap ? ', lines may have been missed since the last poll' : ''}${r.sessionCount === null ? '' : `, ${r.sessionCount} sessions`}`;
 }
 
 /** Builds the Sakura API client from the configuration and the environment's credentials. */
@@ -103,11 +137,14 @@ export async function startSakuraIntegration(deps: SakuraIntegrationDeps): Promi
       }) ?? unsubscribe;
   }
   const inFlight = new Set<Promise<void>>();
+  // What the last sync and poll did, in the lines `sakura sync|poll` print (the API hands them out).
+  const last: { sync: SakuraRunReport | null; poll: SakuraRunReport | null } = { sync: null, poll: null };
   const turn = (name: string, fn: () => Promise<void>): (() => Promise<void>) => {
     let running: Promise<void> = Promise.resolve();
     return () => {
       running = running.then(fn).catch((e: unknown) => {
         deps.log('error', `sakura ${name}: ${errorMessage(e)}`);
+        if (name === 'sync' || name === 'poll') last[name] = { ok: false, lines: [errorMessage(e)] };
       });
       const p = running;
       inFlight.add(p);
@@ -125,17 +162,21 @@ export async function startSakuraIntegration(deps: SakuraIntegrationDeps): Promi
     );
     deps.log('info', `sakura sync: ${r.report.servers} servers, ${r.report.routers} routers -> ${r.file}`);
     await deps.onSynced?.();
+    last.sync = { ok: true, lines: syncLines(r) };
   });
   const pollNow = turn('poll', async () => {
     if (!client) return;
     const state = await readRouterState(deps.dataDir);
+    const lines: string[] = [];
     for (const router of await listRouters(client, sakura.routers)) {
       const r = await pollRouter(client, router, state, deps.clock.now());
+      lines.push(pollLine(r));
       if (r.gap) deps.log('info', `sakura poll: ${router.name}: lines may have been missed between polls`);
       if (r.output.events.length + r.output.rejections.length > 0)
         await deps.onEvents?.(r.output.events, r.output.rejections);
     }
     await writeRouterState(deps.dataDir, state);
+    last.poll = { ok: true, lines };
   });
   const sweepNow = turn('sweep', async () => {
     await responses?.sweep();
@@ -157,6 +198,7 @@ export async function startSakuraIntegration(deps: SakuraIntegrationDeps): Promi
     responses,
     agentQueue,
     syncNow,
+    last,
     pollNow,
     sweepNow,
     async stop() {

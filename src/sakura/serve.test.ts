@@ -18,6 +18,7 @@ import { SAKURA_INVENTORY_FILE } from './inventory.ts';
 import { DOUBLE_SECRET, DOUBLE_TOKEN, type SakuraDouble, startSakuraDouble } from './testdata/double.ts';
 import { OPEN_FILTER_ID, fixtureZones, webIp } from './testdata/fixture.ts';
 import { v5SynProbes } from '../parsers/netflow/encode.ts';
+import { runCaptured } from '../cli/run-captured.ts';
 
 let double: SakuraDouble | null = null;
 let server: RunningServer | null = null;
@@ -104,5 +105,13 @@ describe('serve with the Sakura integration', () => {
     });
     expect(finding?.resource.tags).toEqual(expect.arrayContaining(['role:web', 'env:prod', 'zone:is1a']));
     expect(finding?.actor.name).toBeUndefined();
+    // `sakura sync|poll` by hand while serve holds the store: the server runs them.
+    const sync = await runCaptured(['--data-dir', dir, 'sakura', 'sync']);
+    expect(sync.err).toBe('');
+    expect(sync.out).toMatch(
+      /^sync run by the server at http:\/\/127\.0\.0\.1:\d+:\nsynced \d+ servers, 1 routers/,
+    );
+    const poll = await runCaptured(['--data-dir', dir, 'sakura', 'poll']);
+    expect(poll.out).toContain('vpc-is1a (is1a/');
   }, 30_000);
 });

@@ -36,6 +36,8 @@ export const EMBEDDED_ONLY_PATHS: readonly string[] = [
   '/api/v1/export/flows',
   '/api/v1/report',
   '/api/v1/rules/hunt',
+  '/api/v1/sakura/sync',
+  '/api/v1/sakura/poll',
 ];
 
 /** The routes an API node serves: every route, with those of EMBEDDED_ONLY_PATHS and ingest refusing. */

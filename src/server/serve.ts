@@ -234,6 +234,7 @@ async function start(
         if (sakura) started.push(sakura);
         if (sakura?.responses) deps.responses = sakura.responses;
         if (sakura?.agentQueue) deps.agentCommands = sakura.agentQueue;
+        if (sakura) deps.sakura = sakura;
         // Scheduled reports mailed through e-mail channels (docs/reports.md).
         if (config.reports.schedules.length > 0)
           started.push(

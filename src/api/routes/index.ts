@@ -17,6 +17,7 @@ import { queryRoutes } from './query.ts';
 import { reportRoutes } from './report.ts';
 import { responseRoutes } from './responses.ts';
 import { rulesHuntRoutes } from './rules-hunt.ts';
+import { sakuraRoutes } from './sakura.ts';
 import { savedQueryRoutes } from './saved-queries.ts';
 import { statsRoutes } from './stats.ts';
 import { storeStatsRoutes } from './store-stats.ts';
@@ -44,6 +45,7 @@ export function apiRoutes(): ApiRoute[] {
     ...responseRoutes,
     ...agentRoutes,
     ...rulesHuntRoutes,
+    ...sakuraRoutes,
     ...assetRoutes,
     ...userRoutes,
     ...ingestRoutes,

@@ -6,26 +6,45 @@
 import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import { systemClock } from '../../core/clock.ts';
-import { EXIT_FINDINGS } from '../../core/errors.ts';
+import { EXIT_FINDINGS, EXIT_STORE, UserError } from '../../core/errors.ts';
 import { openQuarantine } from '../../core/quarantine.ts';
 import { toJson } from '../../audit/output/json.ts';
 import { toSarif } from '../../audit/output/sarif.ts';
 import { toTable, worstSeverity } from '../../audit/output/table.ts';
 import { SEVERITIES, type Severity, severityRank } from '../../audit/types.ts';
 import { loadConfig } from '../../config/load.ts';
-import { fetchSnapshot, globalNetworks, syncInventory } from '../../sakura/inventory.ts';
-import { sakuraClientFrom } from '../../sakura/integration.ts';
+import { fetchSnapshot, syncInventory } from '../../sakura/inventory.ts';
+import { pollLine, sakuraClientFrom, syncLines, type SakuraRunReport } from '../../sakura/integration.ts';
 import { storeObserved } from '../../sakura/observed.ts';
 import { auditSakuraApi, fetchPacketFilters } from '../../sakura/posture.ts';
 import { listRouters, pollRouter, readRouterState, writeRouterState } from '../../sakura/router-poll.ts';
 import { databasePath, openDuckDbStore } from '../../store/duckdb.ts';
 import { type CliContext, writeLine } from '../context.ts';
+import { runningServer } from '../server-client.ts';
 import { VERSION } from '../main.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface Common {
   config?: string;
   verbose?: boolean;
+}
+
+/**
+ * While serve holds the data directory it runs the sync or poll itself (its credentials, its
+ * store, detection on what is polled); true when it did and its lines were printed.
+ */
+async function throughServer(ctx: CliContext, what: 'sync' | 'poll'): Promise<boolean> {
+  const server = runningServer(ctx.dataDir());
+  if (server === null) return false;
+  const r = await server.request<SakuraRunReport>('POST', `/api/v1/sakura/${what}`);
+  if (!r.ok)
+    throw new UserError(`the server's ${what} failed: ${r.lines.join('; ')}`, {
+      hint: 'check the API key and zones in its configuration (docs/sakura.md); its log has the details',
+      exitCode: EXIT_STORE,
+    });
+  writeLine(ctx.stdout, `${what} run by the server at ${server.url}:`);
+  for (const line of r.lines) writeLine(ctx.stdout, line);
+  return true;
 }
 
 function clientFor(opts: Common, ctx: CliContext): ReturnType<typeof sakuraClientFrom> {
@@ -45,6 +64,7 @@ export const registerSakura: RegisterCommand = (program, ctx) => {
   common(cmd.command('sync'))
     .description('write the servers, routers and switches of every zone to DATA_DIR/sakura-inventory.yaml')
     .action(async (opts: Common) => {
+      if (await throughServer(ctx, 'sync')) return;
       const client = clientFor(opts, ctx);
       const dataDir = ctx.dataDir();
       // Display-only private addresses are confirmed from stored flows when a store exists.
@@ -52,23 +72,15 @@ export const registerSakura: RegisterCommand = (program, ctx) => {
         ? await openDuckDbStore(dataDir, { readOnly: true })
         : null;
       try {
-        const { file, report, snapshots } = await syncInventory(
+        const r = await syncInventory(
           client,
           dataDir,
           new Date(systemClock.now()).toISOString(),
           store ? storeObserved(store) : undefined,
         );
-        writeLine(
-          ctx.stdout,
-          `synced ${report.servers} servers, ${report.routers} routers, ${report.switches} switches from ${report.zones.join(', ')} into ${file} (${report.assets} assets; ${report.displayOnly} display-only private addresses, ${report.seen} seen in traffic)`,
-        );
-        for (const s of report.skipped) writeLine(ctx.stderr, `skipped: ${s}`);
-        const nets = globalNetworks(snapshots);
-        if (nets.length > 0)
-          writeLine(
-            ctx.stdout,
-            `the servers' global networks: ${nets.join(', ')}; list them in detection.scope.internalCidrs so detection treats them as ours`,
-          );
+        const [first, ...rest] = syncLines(r);
+        writeLine(ctx.stdout, first ?? '');
+        for (const line of rest) writeLine(line.startsWith('skipped: ') ? ctx.stderr : ctx.stdout, line);
       } finally {
         await store?.close();
       }
@@ -80,6 +92,7 @@ export const registerSakura: RegisterCommand = (program, ctx) => {
     )
     .option('--json', 'print the new events as JSON lines')
     .action(async (opts: Common & { json?: boolean }) => {
+      if (!opts.json && (await throughServer(ctx, 'poll'))) return;
       const config = loadConfig(opts.config, ctx.env);
       const client = clientFor(opts, ctx);
       const dataDir = ctx.dataDir();
@@ -93,11 +106,7 @@ export const registerSakura: RegisterCommand = (program, ctx) => {
           await store.appendEvents(r.output.events);
           quarantine.add(r.output.rejections);
           if (opts.json) for (const e of r.output.events) writeLine(ctx.stdout, JSON.stringify(e));
-          else
-            writeLine(
-              ctx.stdout,
-              `${router.name} (${router.zone}/${router.id}): ${r.output.events.length} new events, ${r.output.rejections.length} quarantined${r.gap ? ', lines may have been missed since the last poll' : ''}${r.sessionCount === null ? '' : `, ${r.sessionCount} sessions`}`,
-            );
+          else writeLine(ctx.stdout, pollLine(r));
         }
         await store.flush();
         await writeRouterState(dataDir, state);
