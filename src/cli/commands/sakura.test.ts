@@ -56,7 +56,7 @@ describe('sakura-guard sakura', () => {
     expect(sync.code, sync.err).toBe(0);
     expect(sync.out).toMatch(/synced 47 servers, 2 routers, 1 switches from is1a, tk1a/);
     expect(sync.out).toMatch(
-      /the servers' global networks: 198\.51\.100\.0\/24; list them in detection\.scope\.internalCidrs/,
+      /the servers' global networks: 198\.51\.100\.0\/24; inventoried addresses already count as ours, list them in detection\.scope\.internalCidrs/,
     );
 
     const log = path.join(dir, 'scan.log');
