@@ -73,6 +73,8 @@ export interface ServerDeps {
   responses?: ResponseService;
   /** Block commands for host agents; set by serve when an agent-nftables responder is configured. */
   agentCommands?: AgentCommandQueue;
+  /** Reloads the intel lists and the asset inventory live detection uses (after a change to either). */
+  reloadLookups?: () => Promise<void>;
   /** The Sakura Cloud integration (sync, router polls); set by serve when it runs. */
   sakura?: SakuraIntegration;
 }

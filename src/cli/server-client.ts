@@ -85,3 +85,15 @@ export function runningServer(dataDir: string): ServerClient | null {
     },
   };
 }
+
+/**
+ * Asks the server that holds `dataDir` to reload (SIGHUP: rule directories, intel lists, asset
+ * inventory) and says so; without one, says that the change applies when it starts.
+ */
+export function reloadRunningServer(dataDir: string, what: string): string {
+  const server = findRunningServer(dataDir);
+  if (server === null)
+    return `no server is running on this data directory: the change applies when it starts`;
+  process.kill(server.pid, 'SIGHUP');
+  return `asked the server (pid ${server.pid}) to reload its ${what}; its log lists any problems`;
+}

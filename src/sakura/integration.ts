@@ -12,7 +12,6 @@ import { errorMessage } from '../core/errors.ts';
 import type { LogEvent, Rejection } from '../core/records.ts';
 import type { AssetLookup, IntelLookup } from '../engine/lookups.ts';
 import type { FindingEvents } from '../findings/events.ts';
-import { loadIntel } from '../intel/store.ts';
 import type { RespondConfig } from '../respond/config.ts';
 import { type AgentCommandQueue, createAgentCommandQueue } from '../respond/agent-queue.ts';
 import { createResponders } from '../respond/index.ts';
@@ -221,6 +220,8 @@ export interface ServeWiringDeps {
   quarantine?(rejections: Rejection[]): void;
   /** The inventory detection and alerting use; reloaded after every sync. */
   assets: ReloadableAssetLookup;
+  /** The intel lists detection uses (responders never act on trusted addresses). */
+  intel: IntelLookup;
 }
 
 /** The one call `serve` makes: credentials from the process environment, the data directory's inventory and intel. */
@@ -233,7 +234,7 @@ export async function startSakuraInServe(deps: ServeWiringDeps): Promise<SakuraI
     events: deps.findingEvents,
     connect: deps.connect,
     assets: deps.assets,
-    intel: await loadIntel(deps.dataDir),
+    intel: deps.intel,
     observed: storeObserved(deps.flows),
     async onEvents(events, rejections) {
       if (events.length > 0) await deps.flows.appendEvents(events);

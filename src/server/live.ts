@@ -13,7 +13,7 @@ import { errorMessage } from '../core/errors.ts';
 import { openQuarantine, type Quarantine } from '../core/quarantine.ts';
 import type { ParseOutput } from '../core/records.ts';
 import { createDetectionPipeline, type DetectionPipeline } from '../engine/pipeline.ts';
-import type { AssetLookup } from '../engine/lookups.ts';
+import type { AssetLookup, IntelLookup } from '../engine/lookups.ts';
 import type { FindingEvents } from '../findings/events.ts';
 import type { FindingStore } from '../findings/store.ts';
 import { loadIntel } from '../intel/store.ts';
@@ -53,6 +53,8 @@ export interface LiveDeps {
   findingEvents?: FindingEvents;
   /** The asset inventory; read from the data directory when not given. */
   assets?: AssetLookup;
+  /** Threat-intel and trusted lists; default: loaded from the data directory once. */
+  intel?: IntelLookup;
   metrics: MetricsSink;
   log(level: 'info' | 'error', message: string): void;
 }
@@ -66,7 +68,7 @@ export async function startLiveInputs(deps: LiveDeps): Promise<LiveInputs> {
   const pipeline = createDetectionPipeline({
     ...(profiled === null ? {} : { detectors: profiled.detectors }),
     config: withRulesSection(config.detection, config.rules),
-    intel: await loadIntel(deps.dataDir),
+    intel: deps.intel ?? (await loadIntel(deps.dataDir)),
     assets: deps.assets ?? (await loadAssets(deps.dataDir)),
     findingStore: deps.findings,
     clock,

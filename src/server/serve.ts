@@ -31,6 +31,8 @@ import { startReportSchedule } from '../report/schedule.ts';
 import { createFindingEvents } from '../findings/events.ts';
 import { loadAssets } from '../assets/load.ts';
 import { reloadableAssetLookup } from '../assets/lookup.ts';
+import { reloadableIntelLookup } from '../intel/reloadable.ts';
+import { loadIntel } from '../intel/store.ts';
 import { LOCAL_OWNER, removeServerFiles, writeServerFiles } from './discovery.ts';
 
 const BOOTSTRAP_TTL_MS = 24 * 3_600_000;
@@ -195,6 +197,11 @@ async function start(
       if (backends === null) {
         // Reloaded after each Sakura Cloud sync, so findings name the servers it found.
         const assets = reloadableAssetLookup(await loadAssets(dataDir));
+        const intel = reloadableIntelLookup(await loadIntel(dataDir));
+        deps.reloadLookups = async () => {
+          intel.replace(await loadIntel(dataDir));
+          assets.replace(await loadAssets(dataDir));
+        };
         alerting = await startServerAlerting({
           config: config.alerting,
           clock,
@@ -214,6 +221,7 @@ async function start(
           findings: store.findings,
           findingEvents,
           assets,
+          intel,
           metrics,
           log,
         });
@@ -228,6 +236,7 @@ async function start(
           flows: store.flows,
           pipeline: live.pipeline,
           assets,
+          intel,
           connect: () => store.connect(),
           log,
         });

@@ -320,7 +320,7 @@ export const en = {
   'intel.name': 'List name',
   'intel.content': 'Entries, one a line: addresses or address blocks',
   'intel.add': 'Save list',
-  'intel.restartNote': 'Live detection reads the lists when the server starts: restart it to apply a change.',
+  'intel.restartNote': 'Live detection uses a change at once, from the next record it sees.',
   'users.added': 'User {name} added.',
   'users.roleChanged': 'Role of {name} changed.',
   'users.resetTotp': 'Reset',
@@ -694,8 +694,7 @@ export const ja: Record<MessageKey, string> = {
   'intel.name': 'リスト名',
   'intel.content': 'エントリ (1 行に 1 件): アドレスまたはアドレス範囲',
   'intel.add': 'リストを保存',
-  'intel.restartNote':
-    'リアルタイム検出はサーバーの起動時にリストを読み込みます。変更を反映するには再起動してください。',
+  'intel.restartNote': 'リアルタイム検出は、次に受け取るレコードから変更をすぐに使います。',
   'users.added': 'ユーザー {name} を追加しました。',
   'users.roleChanged': '{name} のロールを変更しました。',
   'users.resetTotp': 'リセット',

@@ -44,10 +44,12 @@ export const intelRoutes: ApiRoute[] = [
           clock: deps.clock,
         });
         await audit('intel.add', r.manifest.name, { kind: r.manifest.kind, entries: r.manifest.entries });
+        await deps.reloadLookups?.(); // live detection uses the new list from the next record
         return {
           manifest: r.manifest,
           rejected: r.parsed.rejections.slice(0, 20).map((x) => ({ line: x.line, reason: x.reason })),
-          restartNeeded: true,
+          // False: live detection reloads its lists now (an API node has no detection to reload).
+          restartNeeded: deps.reloadLookups === undefined,
         };
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -62,7 +64,8 @@ export const intelRoutes: ApiRoute[] = [
     async handler({ params, deps, audit }) {
       const removed = await removeIntelList(deps.dataDir, params['name'] ?? '');
       await audit('intel.remove', removed.name);
-      return { removed, restartNeeded: true };
+      await deps.reloadLookups?.();
+      return { removed, restartNeeded: deps.reloadLookups === undefined };
     },
   }),
 ];

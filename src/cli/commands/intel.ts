@@ -8,6 +8,7 @@ import { parseFormatChoice } from '../../intel/formats/index.ts';
 import { LIST_KINDS, type ListKind } from '../../intel/lookup.ts';
 import { addIntelList, listIntelLists, removeIntelList, summariseReasons } from '../../intel/store.ts';
 import { writeLine } from '../context.ts';
+import { reloadRunningServer } from '../server-client.ts';
 import { renderTable } from '../table.ts';
 import type { RegisterCommand } from './index.ts';
 
@@ -78,6 +79,7 @@ export const registerIntel: RegisterCommand = (program, ctx) => {
       if (r.parsed.rejections.length > SHOWN_REJECTIONS)
         writeLine(ctx.stderr, `  ... and ${r.parsed.rejections.length - SHOWN_REJECTIONS} more`);
       if (r.rejectedFile) writeLine(ctx.stderr, `  every rejected line is in ${r.rejectedFile}`);
+      writeLine(ctx.stdout, reloadRunningServer(ctx.dataDir(), 'intel lists'));
     });
 
   intel
@@ -118,5 +120,6 @@ export const registerIntel: RegisterCommand = (program, ctx) => {
     .action(async (name: string) => {
       const m = await removeIntelList(ctx.dataDir(), name);
       writeLine(ctx.stdout, `removed ${m.kind} list '${m.name}' (${m.entries} entries)`);
+      writeLine(ctx.stdout, reloadRunningServer(ctx.dataDir(), 'intel lists'));
     });
 };

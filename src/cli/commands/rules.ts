@@ -22,11 +22,10 @@ import { basesOf, runHunt, type HuntResult } from '../../rules/hunt.ts';
 import { formatProblem, loadRules } from '../../rules/load.ts';
 import { createLocalRun } from '../../rules/run-local.ts';
 import { selectRules } from '../../rules/select.ts';
-import { findRunningServer } from '../../server/discovery.ts';
 import { openFlowInputs } from '../../sources/files.ts';
 import { openDuckDbStore } from '../../store/duckdb.ts';
 import { type CliContext, writeLine } from '../context.ts';
-import { runningServer } from '../server-client.ts';
+import { reloadRunningServer, runningServer } from '../server-client.ts';
 import { renderTable } from '../table.ts';
 import { parseTimeOption } from './export.ts';
 
@@ -46,16 +45,7 @@ function rulesSection(ctx: CliContext, opts: DirOpts): RulesConfig {
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function signalServer(ctx: CliContext): void {
-  const server = findRunningServer(ctx.dataDir());
-  if (server === null) {
-    writeLine(ctx.stdout, 'no server is running on this data directory: the change applies when it starts');
-    return;
-  }
-  process.kill(server.pid, 'SIGHUP');
-  writeLine(
-    ctx.stdout,
-    `asked the server (pid ${server.pid}) to reload its rules; its log lists any problems`,
-  );
+  writeLine(ctx.stdout, reloadRunningServer(ctx.dataDir(), 'rules'));
 }
 
 /** `--json` output, as before the API route existed: {rule, matches, records} or {rule, groups}. */

@@ -59,6 +59,12 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       // SIGHUP reloads the user-written rules (docs/rules.md) without a restart; the first load
       // is reported the same way, with the problems of any rule left out.
       const hup = (): void => {
+        // Intel lists and the asset inventory too (`intel add|remove` signals a running server).
+        void server.deps
+          .reloadLookups?.()
+          .catch((e: unknown) =>
+            writeLine(ctx.stderr, `sakura-guard: reloading intel and assets failed: ${String(e)}`),
+          );
         for (const r of reloadLiveRules()) {
           writeLine(ctx.stderr, `sakura-guard: ${describeReload(r)}`);
           for (const p of r.problems) writeLine(ctx.stderr, formatProblem(p));

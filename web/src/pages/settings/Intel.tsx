@@ -1,6 +1,6 @@
 // Intel lists in settings: the lists (name, kind, entries, when added); analysts and admins add
 // or replace a list from pasted text and remove one (POST/DELETE /api/v1/intel). Live detection
-// loads lists when the server starts, so the answer says a restart is needed.
+// reloads its lists at once.
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, get, type Me } from '../../api.ts';
