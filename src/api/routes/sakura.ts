@@ -17,31 +17,30 @@ function integration(ctx: RouteContext<unknown, unknown>): SakuraIntegration {
   return s;
 }
 
+/** POST /api/v1/sakura/<what>: runs it now, audits it, answers what it did. */
+function runNow(what: 'sync' | 'poll', summary: string): ApiRoute {
+  return defineRoute({
+    method: 'POST',
+    path: `/api/v1/sakura/${what}`,
+    summary,
+    access: need('sakura:run'),
+    async handler(ctx) {
+      const s = integration(ctx);
+      await (what === 'sync' ? s.syncNow() : s.pollNow());
+      const report = s.last[what] ?? { ok: false, lines: [`no ${what} ran`] };
+      await ctx.audit(`sakura.${what}`, null, { ok: report.ok });
+      return report;
+    },
+  });
+}
+
 export const sakuraRoutes: ApiRoute[] = [
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/sakura/sync',
-    summary:
-      'Synchronise the Sakura Cloud inventory now (what `sakura sync` does); the inventory is reloaded at once',
-    access: need('sakura:run'),
-    async handler(ctx) {
-      const s = integration(ctx);
-      await s.syncNow();
-      await ctx.audit('sakura.sync', null, { ok: s.last.sync?.ok ?? false });
-      return s.last.sync ?? { ok: false, lines: ['no sync ran'] };
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/sakura/poll',
-    summary:
-      "Poll the VPC/VPN routers' status now (what `sakura poll` does): new log lines and session analysis stored and detected on",
-    access: need('sakura:run'),
-    async handler(ctx) {
-      const s = integration(ctx);
-      await s.pollNow();
-      await ctx.audit('sakura.poll', null, { ok: s.last.poll?.ok ?? false });
-      return s.last.poll ?? { ok: false, lines: ['no poll ran'] };
-    },
-  }),
+  runNow(
+    'sync',
+    'Synchronise the Sakura Cloud inventory now (what `sakura sync` does); the inventory is reloaded at once',
+  ),
+  runNow(
+    'poll',
+    "Poll the VPC/VPN routers' status now (what `sakura poll` does): new log lines and session analysis stored and detected on",
+  ),
 ];
