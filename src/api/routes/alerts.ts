@@ -76,6 +76,27 @@ async function apply(deps: ServerDeps, next: EffectiveAlerting): Promise<void> {
   await runningAlerting(deps.findingEvents)?.reconfigure(next);
 }
 
+/** Adds or replaces an API-defined channel or route: refused if the file defines it, checked whole, then live. */
+async function putEntry(
+  deps: ServerDeps,
+  kind: OverlayEntry['kind'],
+  body: { name: string },
+  user: string,
+): Promise<void> {
+  refuseFileDefined(await effectiveOf(deps), kind, body.name);
+  const entry: OverlayEntry = { kind, name: body.name, body, updatedAt: deps.clock.now(), updatedBy: user };
+  const next = await checkedChange(deps, entry);
+  await (await overlayOf(deps)).put(kind, body.name, body, entry.updatedAt, entry.updatedBy);
+  await apply(deps, next);
+}
+
+/** Removes an API-defined channel or route (the caller has checked that it exists). */
+async function removeEntry(deps: ServerDeps, kind: OverlayEntry['kind'], name: string): Promise<void> {
+  const next = await checkedChange(deps, { kind, name, removed: true });
+  await (await overlayOf(deps)).remove(kind, name);
+  await apply(deps, next);
+}
+
 function refuseFileDefined(e: EffectiveAlerting, kind: 'channel' | 'route', name: string): void {
   const origin = (kind === 'channel' ? e.channels : e.routes).get(name);
   if (origin?.readOnly)
@@ -133,17 +154,7 @@ export const alertRoutes: ApiRoute[] = [
     body: channelSchema,
     status: 201,
     async handler({ deps, body, principal, audit }) {
-      refuseFileDefined(await effectiveOf(deps), 'channel', body.name);
-      const entry: OverlayEntry = {
-        kind: 'channel',
-        name: body.name,
-        body,
-        updatedAt: deps.clock.now(),
-        updatedBy: principal?.user ?? '-',
-      };
-      const next = await checkedChange(deps, entry);
-      await (await overlayOf(deps)).put('channel', body.name, body, entry.updatedAt, entry.updatedBy);
-      await apply(deps, next);
+      await putEntry(deps, 'channel', body, principal?.user ?? '-');
       await audit('alert.channel.put', body.name, { kind: body.kind });
       return {
         channel: { ...(redactSecrets(body) as Record<string, unknown>), source: 'api', readOnly: false },
@@ -167,9 +178,7 @@ export const alertRoutes: ApiRoute[] = [
           `routes still send to the channel ${name}: ${feeding.join(', ')}`,
           'remove it from those routes first',
         );
-      const next = await checkedChange(deps, { kind: 'channel', name, removed: true });
-      await (await overlayOf(deps)).remove('channel', name);
-      await apply(deps, next);
+      await removeEntry(deps, 'channel', name);
       await audit('alert.channel.remove', name);
       return { removed: name };
     },
@@ -182,17 +191,7 @@ export const alertRoutes: ApiRoute[] = [
     body: routeSchema.extend({ name: z.string().min(1).max(200) }),
     status: 201,
     async handler({ deps, body, principal, audit }) {
-      refuseFileDefined(await effectiveOf(deps), 'route', body.name);
-      const entry: OverlayEntry = {
-        kind: 'route',
-        name: body.name,
-        body,
-        updatedAt: deps.clock.now(),
-        updatedBy: principal?.user ?? '-',
-      };
-      const next = await checkedChange(deps, entry);
-      await (await overlayOf(deps)).put('route', body.name, body, entry.updatedAt, entry.updatedBy);
-      await apply(deps, next);
+      await putEntry(deps, 'route', body, principal?.user ?? '-');
       await audit('alert.route.put', body.name, { channels: body.channels });
       return { route: { ...body, source: 'api', readOnly: false } };
     },
@@ -207,9 +206,7 @@ export const alertRoutes: ApiRoute[] = [
       const e = await effectiveOf(deps);
       refuseFileDefined(e, 'route', name);
       if (!e.routes.has(name)) throw notFound(`alert route ${name} defined through the API`);
-      const next = await checkedChange(deps, { kind: 'route', name, removed: true });
-      await (await overlayOf(deps)).remove('route', name);
-      await apply(deps, next);
+      await removeEntry(deps, 'route', name);
       await audit('alert.route.remove', name);
       return { removed: name };
     },
