@@ -53,11 +53,25 @@ async function* lines(result: DuckDBResult, format: 'ndjson' | 'csv'): AsyncGene
 const toDate = (text: string | undefined): Date | undefined =>
   text === undefined ? undefined : new Date(/T/.test(text) ? text : `${text}T00:00:00Z`);
 
-function range(q: { from?: string | undefined; to?: string | undefined }): { from?: Date; to?: Date } {
+/** The range as a WHERE clause over `time` (empty without bounds) with its bound parameters. */
+function rangeWhere(q: { from?: string | undefined; to?: string | undefined }): {
+  where: string;
+  params: Date[];
+} {
   const from = toDate(q.from);
   const to = toDate(q.to);
   if (from && to && from >= to) throw new ApiError(400, '`from` must be earlier than `to`', 'swap the two');
-  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const parts: string[] = [];
+  const params: Date[] = [];
+  if (from) {
+    parts.push('time >= ?');
+    params.push(from);
+  }
+  if (to) {
+    parts.push('time < ?');
+    params.push(to);
+  }
+  return { where: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
 export const exportRoutes: ApiRoute[] = [
@@ -68,20 +82,10 @@ export const exportRoutes: ApiRoute[] = [
     access: need('flows:export'),
     query: rangeSchema,
     async handler({ query, deps }) {
-      const r = range(query);
-      const where: string[] = [];
-      const params: Date[] = [];
-      if (r.from) {
-        where.push('time >= ?');
-        params.push(r.from);
-      }
-      if (r.to) {
-        where.push('time < ?');
-        params.push(r.to);
-      }
+      const { where, params } = rangeWhere(query);
       const rows = await deps.flows.all(
         `SELECT strftime(CAST(time AS DATE), '%Y-%m-%d') AS d, count(*) AS n FROM flows
-         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1 ORDER BY 1`,
+         ${where} GROUP BY 1 ORDER BY 1`,
         params,
       );
       return { days: rows.map((row) => ({ date: String(row['d']), rows: Number(row['n']) })) };
@@ -95,21 +99,11 @@ export const exportRoutes: ApiRoute[] = [
     access: need('flows:export'),
     query: flowsQuerySchema,
     async handler({ query, deps, reply }) {
-      const r = range(query);
-      const where: string[] = [];
-      const params: Date[] = [];
-      if (r.from) {
-        where.push('time >= ?');
-        params.push(r.from);
-      }
-      if (r.to) {
-        where.push('time < ?');
-        params.push(r.to);
-      }
+      const { where, params } = rangeWhere(query);
       const columns = FLOWS_VIEW_COLUMNS.map((c) => `"${c}"`).join(', ');
       const conn = await exportConnection(deps);
       const result = await conn.stream(
-        `SELECT ${columns} FROM flows ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time`,
+        `SELECT ${columns} FROM flows ${where} ORDER BY time`,
         toDuckDbValues(params),
       );
       void reply.type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
