@@ -3,23 +3,20 @@
 // files a local export writes (DIR/date=YYYY-MM-DD/flows.parquet, the `flows` view's columns and
 // types, ordered by time) through a scratch store in a temporary folder, removed afterwards.
 
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { EXIT_STORE, UserError, errorMessage } from '../core/errors.ts';
 import { openDuckDbStore } from '../store/duckdb.ts';
+import { dayParquetPath, sqlLiteral } from '../store/export-parquet.ts';
 import { FLOWS_VIEW_COLUMNS } from '../store/schema.ts';
 import type { ExportRange, ExportResult } from '../store/store.ts';
 import type { ServerClient } from './server-client.ts';
 
 const DAY_MS = 86_400_000;
-
-/** SQL string literal (COPY's target and read_json's file cannot be bound parameters). */
-const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 export async function exportThroughServer(
   server: ServerClient,
@@ -55,21 +52,11 @@ export async function exportThroughServer(
         await conn.run('DELETE FROM export_rows');
         await conn.run(
           `INSERT INTO export_rows BY NAME
-           SELECT * FROM read_json(${literal(part)}, format = 'newline_delimited', sample_size = -1)`,
+           SELECT * FROM read_json(${sqlLiteral(part)}, format = 'newline_delimited', sample_size = -1)`,
         );
-        const folder = join(resolve(dir), `date=${date}`);
-        const path = join(folder, 'flows.parquet');
-        try {
-          mkdirSync(folder, { recursive: true });
-        } catch (e) {
-          throw new UserError(`cannot create the export folder ${folder}: ${errorMessage(e)}`, {
-            hint: 'pass a writable directory to export --parquet',
-            exitCode: EXIT_STORE,
-            cause: e,
-          });
-        }
+        const path = dayParquetPath(dir, date);
         const copied = await conn.run(
-          `COPY (SELECT * FROM export_rows ORDER BY time) TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM export_rows ORDER BY time) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
         );
         result.files.push({ date, path, rows: copied.rowsChanged });
         result.rows += copied.rowsChanged;

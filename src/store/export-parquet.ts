@@ -25,9 +25,24 @@ function rangeWhere(range: ExportRange, params: SqlValue[]): string {
   return parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`;
 }
 
-/** SQL string literal (COPY's target cannot be a bound parameter). */
-function literal(text: string): string {
+/** SQL string literal (COPY's target and read_json's file cannot be bound parameters). */
+export function sqlLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** DIR/date=YYYY-MM-DD/flows.parquet, its folder created (a UserError saying so when it cannot be). */
+export function dayParquetPath(dir: string, date: string): string {
+  const folder = join(resolve(dir), `date=${date}`);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create the export folder ${folder}: ${errorMessage(e)}`, {
+      hint: 'pass a writable directory to export --parquet',
+      exitCode: EXIT_STORE,
+      cause: e,
+    });
+  }
+  return join(folder, 'flows.parquet');
 }
 
 export async function exportFlowsParquet(
@@ -49,20 +64,10 @@ export async function exportFlowsParquet(
     const from = range.from && range.from > day ? range.from : day;
     const next = new Date(day.getTime() + DAY_MS);
     const to = range.to && range.to < next ? range.to : next;
-    const folder = join(resolve(dir), `date=${date}`);
-    const path = join(folder, 'flows.parquet');
-    try {
-      mkdirSync(folder, { recursive: true });
-    } catch (e) {
-      throw new UserError(`cannot create the export folder ${folder}: ${errorMessage(e)}`, {
-        hint: 'pass a writable directory to export --parquet',
-        exitCode: EXIT_STORE,
-        cause: e,
-      });
-    }
+    const path = dayParquetPath(dir, date);
     const copied = await conn.run(
       `COPY (SELECT ${columns} FROM flows WHERE time >= ? AND time < ? ORDER BY time)
-       TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`,
+       TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
       toDuckDbValues([from, to]),
     );
     result.files.push({ date, path, rows: copied.rowsChanged });
