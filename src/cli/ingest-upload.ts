@@ -5,7 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import { systemClock } from '../core/clock.ts';
-import type { IngestCounts } from '../ingest/ingest.ts';
+import { emptyIngestCounts, type IngestCounts } from '../ingest/ingest.ts';
 import { isLineFormat } from '../sources/log-flows.ts';
 import { expandInputPaths, inputName } from '../sources/paths.ts';
 import { type CliContext, writeLine } from './context.ts';
@@ -61,18 +61,7 @@ export async function ingestThroughServer(
     ...(isLineFormat(opts.format) ? { format: opts.format } : {}),
     ...(opts.vpcFormat === undefined ? {} : { vpcFormat: opts.vpcFormat }),
   });
-  const total: IngestCounts = {
-    files: 0,
-    bytesRead: 0,
-    lines: 0,
-    flows: 0,
-    events: 0,
-    gaps: { nodata: 0, skipdata: 0, sequence: 0 },
-    rejected: 0,
-    firstTime: null,
-    lastTime: null,
-    elapsedMs: 0,
-  };
+  const total = emptyIngestCounts();
   const progress = createProgress(ctx.stderr, clock);
   let sent = 0;
   const finish = (): Promise<UploadResult> =>

@@ -60,12 +60,9 @@ export interface IngestDeps {
   fileCount?: number;
 }
 
-export async function runIngest(
-  inputs: AsyncIterable<IngestInputEvent>,
-  deps: IngestDeps,
-): Promise<IngestCounts> {
-  const started = deps.clock.now();
-  const counts: IngestCounts = {
+/** Counts before anything was read. */
+export function emptyIngestCounts(): IngestCounts {
+  return {
     files: 0,
     bytesRead: 0,
     lines: 0,
@@ -77,6 +74,14 @@ export async function runIngest(
     lastTime: null,
     elapsedMs: 0,
   };
+}
+
+export async function runIngest(
+  inputs: AsyncIterable<IngestInputEvent>,
+  deps: IngestDeps,
+): Promise<IngestCounts> {
+  const started = deps.clock.now();
+  const counts = emptyIngestCounts();
   let bytesBeforeFile = 0;
   let bytesThisFile = 0;
   let first = Infinity;
