@@ -83,6 +83,15 @@ export function DataTable(props: {
   );
 }
 
+/** A short confirmation ("saved"), announced to screen readers; nothing when `text` is null. */
+export function Notice(props: { text: string | null }): ReactNode {
+  return props.text ? (
+    <p className="notice" role="status">
+      {props.text}
+    </p>
+  ) : null;
+}
+
 /**
  * A list with a last column of actions (its header read by screen readers only): `none` shows
  * the "nothing here" text instead, `show` the table (both false while loading).

@@ -7,7 +7,7 @@
 
 import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api.ts';
-import { ErrorBox } from '../../components/common.tsx';
+import { ErrorBox, Notice } from '../../components/common.tsx';
 import { fieldErrors } from '../../field-errors.ts';
 import { useI18n } from '../../i18n.tsx';
 
@@ -65,11 +65,7 @@ export function ChannelEditor(props: { onSaved(): void }): ReactNode {
     <form className="stack" onSubmit={(e) => void save(e)} aria-label={t('alertEdit.channelTitle')}>
       <h3>{t('alertEdit.channelTitle')}</h3>
       <ErrorBox error={error} />
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
       <div className="inline">
         <input
           value={name}
@@ -173,11 +169,7 @@ export function RouteEditor(props: { channels: readonly string[]; onSaved(): voi
     <form className="stack" onSubmit={(e) => void save(e)} aria-label={t('alertEdit.routeTitle')}>
       <h3>{t('alertEdit.routeTitle')}</h3>
       <ErrorBox error={error} />
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
       <div className="inline">
         <input
           value={name}

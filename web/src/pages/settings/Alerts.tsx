@@ -5,7 +5,7 @@
 
 import { useState, type ReactNode } from 'react';
 import { api, ApiFailure, get, type Me } from '../../api.ts';
-import { ActionTable, Card, DataTable, ErrorBox } from '../../components/common.tsx';
+import { ActionTable, Card, DataTable, ErrorBox, Notice } from '../../components/common.tsx';
 import { fmtNum, fmtTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -245,11 +245,7 @@ function DeadLetters(props: { me: Me }): ReactNode {
     >
       <div data-testid="dead-letters">
         <ErrorBox error={dead.error ?? error} />
-        {notice ? (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <Notice text={notice} />
         <ActionTable
           headers={[
             t('settings.col.time'),

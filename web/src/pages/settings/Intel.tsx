@@ -4,7 +4,7 @@
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, get, type Me } from '../../api.ts';
-import { ActionTable, Card, ErrorBox } from '../../components/common.tsx';
+import { ActionTable, Card, ErrorBox, Notice } from '../../components/common.tsx';
 import { fmtNum, fmtTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -76,11 +76,7 @@ export function Intel(props: { me: Me }): ReactNode {
   return (
     <Card title={t('settings.intel')} wide>
       <ErrorBox error={lists.error ?? error} />
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
       <ActionTable
         headers={[
           t('settings.col.name'),

@@ -4,7 +4,7 @@
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, get, type Me } from '../../api.ts';
-import { ActionTable, Card, ErrorBox } from '../../components/common.tsx';
+import { ActionTable, Card, ErrorBox, Notice } from '../../components/common.tsx';
 import { fmtTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -69,11 +69,7 @@ export function Users(props: { me: Me }): ReactNode {
     <>
       <Card title={t('settings.users')} wide>
         <ErrorBox error={users.error ?? error} />
-        {notice ? (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <Notice text={notice} />
         <table className="data" data-testid="users">
           <thead>
             <tr>
